@@ -1,0 +1,56 @@
+# Two commands on a fresh machine with Python 3.11+ and make:
+#   make run    set up, migrate, load demo data, serve on 127.0.0.1:$(PORT)
+#   make test   set up, install the test browser if needed, run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+.PHONY: setup run test lint messages browser clean
+
+setup: $(STAMP) $(MO_FILES)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Translations are compiled with polib (a pinned dependency), so gettext tools are not needed.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/python scripts/compile_messages.py $<
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  Open http://127.0.0.1:$(PORT)/  (demo password: demo-2026)"
+	@echo "  office staff 13800000001 · team leader 13800000002 · volunteer 13800000003"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's chromium; as root on Debian it is installed when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y --no-install-recommends chromium fonts-wqy-microhei \
+	     || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei)); \
+	  else echo "chromium is missing: install Debian's chromium package" >&2; exit 1; fi; }
+
+test: setup browser
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+
+# Refresh the message catalogues after changing translatable strings.
+messages: setup
+	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '$(VENV)/*' --no-obsolete
+	$(BIN)/python scripts/compile_messages.py locale/*/LC_MESSAGES/django.po
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache

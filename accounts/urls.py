@@ -1,0 +1,7 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("preferences/elder-mode/", views.set_elder_mode, name="set_elder_mode"),
+]

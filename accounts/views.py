@@ -1,0 +1,34 @@
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.context_processors import ELDER_MODE_COOKIE
+
+ONE_YEAR = 60 * 60 * 24 * 365
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def set_elder_mode(request):
+    """Elder mode (长辈版) is a display choice, open to everyone and kept in a cookie."""
+    response = HttpResponseRedirect(_safe_next(request, reverse("volunteers:home")))
+    response.set_cookie(
+        ELDER_MODE_COOKIE,
+        "1" if request.POST.get("on") == "1" else "0",
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        httponly=True,
+    )
+    return response
+
+
+def password_reset_by_phone(request):
+    """Password reset by phone: log in with a texted code, then set a new password."""
+    return HttpResponseRedirect(f"{reverse('account_request_login_code')}?next={reverse('account_change_password')}")

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from accounts.views import password_reset_by_phone
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="volunteers:home", permanent=False), name="root"),
+    # Phone accounts reset their password with a texted login code; this replaces
+    # allauth's e-mail reset page at the same address.
+    path("accounts/password/reset/", password_reset_by_phone, name="account_reset_password"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("teams/", include("teams.urls")),
+    path("", include("volunteers.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from teams.models import Membership, Office, OfficeStaff, Team, TeamKind
+
+
+class OfficeStaffInline(admin.TabularInline):
+    model = OfficeStaff
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "parent")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    inlines = [OfficeStaffInline]
+
+
+@admin.register(TeamKind)
+class TeamKindAdmin(admin.ModelAdmin):
+    list_display = ("name", "position")
+    list_editable = ("position",)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "office", "kind", "join_policy", "is_active")
+    list_filter = ("is_active", "join_policy", "kind", "office")
+    search_fields = ("name", "code")
+    readonly_fields = ("invite_code", "created_at")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("team", "user", "role", "status", "joined_on", "left_on")
+    list_filter = ("status", "role", "team__office")
+    search_fields = ("team__name", "user__phone", "user__volunteer__real_name")
+    autocomplete_fields = ["user", "team"]
+    readonly_fields = ("requested_at", "decided_by")

@@ -1,0 +1,196 @@
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Office(models.Model):
+    """A street office (街道) or a community / village office below it."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", _("Street office")
+        COMMUNITY = "community", _("Community")
+        VILLAGE = "village", _("Village")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="office_name_unique_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.STREET and self.parent_id:
+            raise ValidationError({"parent": _("A street office has no parent office.")})
+        if self.kind != self.Kind.STREET and self.parent and self.parent.kind != self.Kind.STREET:
+            raise ValidationError({"parent": _("A community or village belongs to a street office.")})
+
+
+class OfficeStaff(models.Model):
+    """A user who works for an office; staff of an office also act for the offices below it."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        STAFF = "staff", _("Staff")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="office_roles"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.STAFF)
+    can_view_pii = models.BooleanField(
+        _("may see full phone and ID numbers"),
+        default=False,
+        help_text=_("Full numbers are otherwise masked."),
+    )
+
+    class Meta:
+        verbose_name = _("office staff")
+        verbose_name_plural = _("office staff")
+        constraints = [models.UniqueConstraint(fields=["office", "user"], name="one_staff_role_per_office")]
+
+    def __str__(self) -> str:
+        return f"{self.office} · {self.get_role_display()}"
+
+
+class TeamKind(models.Model):
+    """The editable list of association kinds (银龄, 环保, 便民, ...)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("team kind")
+        verbose_name_plural = _("team kinds")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Team(models.Model):
+    """A volunteer team or association (志愿服务队 / 协会) of an office."""
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", _("Anyone may join")
+        APPROVAL = "approval", _("A leader approves each request")
+        INVITE = "invite", _("By invitation link or QR code only")
+
+    class Rounding(models.IntegerChoices):
+        MIN_15 = 15, _("15 minutes")
+        MIN_30 = 30, _("30 minutes")
+        MIN_60 = 60, _("1 hour")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Short identifier used by commands, e.g. silver-age.")
+    )
+    kind = models.ForeignKey(TeamKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="teams")
+    description = models.TextField(_("description"), blank=True)
+    join_policy = models.CharField(
+        _("who may join"), max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.APPROVAL
+    )
+    invite_code = models.CharField(_("invitation code"), max_length=16, unique=True, default=new_invite_code)
+    rounding_minutes = models.PositiveSmallIntegerField(
+        _("round service time down to"), choices=Rounding.choices, default=Rounding.MIN_30
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["office__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="team_name_unique_in_office")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:detail", args=[self.pk])
+
+    def get_invite_url(self) -> str:
+        return reverse("teams:invite", args=[self.invite_code])
+
+
+class MembershipQuerySet(models.QuerySet):
+    def live(self):
+        """Pending or active: the rows that block a second request."""
+        return self.filter(status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE])
+
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def leaders(self):
+        return self.active().filter(role=Membership.Role.LEADER)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        LEADER = "leader", _("Leader")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        ACTIVE = "active", _("Active")
+        REFUSED = "refused", _("Refused")
+        LEFT = "left", _("Left")
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    joined_on = models.DateField(_("joined"), null=True, blank=True)
+    left_on = models.DateField(_("left"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=Q(status__in=["pending", "active"]),
+                name="one_live_membership_per_team",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.get_role_display()} · {self.get_status_display()}"

@@ -1,0 +1,158 @@
+"""Who may see or do what. Every view asks here; nothing else decides access.
+
+Roles (DESIGN.md): a volunteer sees their own data and the public face of teams;
+a leader (队长) runs their own teams; office staff manage their office and every
+office below it; only staff with the PII flag (and the person themself) see full
+phone and ID numbers; a superuser may do everything.
+
+Answers are computed once per request from two small queries and kept on the
+user object, so that pages with many rows ask nothing more per row.
+"""
+
+import contextlib
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from teams.models import Membership, Office, OfficeStaff, Team
+
+ACCESS_TEAM_VIEW = "team_view"  # the team's member list and join requests
+ACCESS_TEAM_RUN = "team_run"  # approve members, print cards; later shifts and scanning
+ACCESS_TEAM_MANAGE = "team_manage"  # edit the team, appoint leaders, import rosters
+ACCESS_OFFICE_MANAGE = "office_manage"  # create teams, see the office's people
+ACCESS_OFFICE_PII = "office_pii"  # full phone and ID numbers of the office's people
+
+TEAM_ACCESSES = {ACCESS_TEAM_VIEW, ACCESS_TEAM_RUN, ACCESS_TEAM_MANAGE}
+OFFICE_ACCESSES = {ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII}
+
+# Offices nest street → community/village; a few more levels cost one query each.
+MAX_OFFICE_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Grants:
+    managed_office_ids: frozenset[int]
+    pii_office_ids: frozenset[int]
+    led_team_ids: frozenset[int]
+
+    @property
+    def is_staff_somewhere(self) -> bool:
+        return bool(self.managed_office_ids)
+
+
+NO_GRANTS = Grants(frozenset(), frozenset(), frozenset())
+
+
+def _with_descendants(office_ids: set[int]) -> set[int]:
+    found = set(office_ids)
+    frontier = set(office_ids)
+    for _level in range(MAX_OFFICE_DEPTH):
+        if not frontier:
+            break
+        frontier = set(Office.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found
+
+
+def grants_for(user: User | AnonymousUser) -> Grants:
+    if not user.is_authenticated:
+        return NO_GRANTS
+    cached = getattr(user, "_grants", None)
+    if cached is not None:
+        return cached
+    roles = list(OfficeStaff.objects.filter(user=user).values_list("office_id", "can_view_pii"))
+    managed = _with_descendants({office_id for office_id, _pii in roles}) if roles else set()
+    pii_roots = {office_id for office_id, pii in roles if pii}
+    pii = _with_descendants(pii_roots) if pii_roots else set()
+    led = set(Membership.objects.leaders().filter(user=user).values_list("team_id", flat=True))
+    user._grants = Grants(frozenset(managed), frozenset(pii), frozenset(led))
+    return user._grants
+
+
+def forget_grants(user: User) -> None:
+    """Call after changing someone's roles within the same request."""
+    with contextlib.suppress(AttributeError):
+        del user._grants
+
+
+def has_access(user: User | AnonymousUser, target: Office | Team, access: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    grants = grants_for(user)
+    if isinstance(target, Team):
+        if access not in TEAM_ACCESSES:
+            raise ValueError(f"{access} does not apply to a team")
+        if target.office_id in grants.managed_office_ids:
+            return True
+        return access != ACCESS_TEAM_MANAGE and target.pk in grants.led_team_ids
+    if isinstance(target, Office):
+        if access == ACCESS_OFFICE_MANAGE:
+            return target.pk in grants.managed_office_ids
+        if access == ACCESS_OFFICE_PII:
+            return target.pk in grants.pii_office_ids
+        raise ValueError(f"{access} does not apply to an office")
+    raise TypeError(f"no access rules for {type(target).__name__}")
+
+
+def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
+    """Teams a user may look at: every active team, and inactive ones they run."""
+    teams = Team.objects.all()
+    if user.is_authenticated and user.is_superuser:
+        return teams
+    visible = Q(is_active=True)
+    if user.is_authenticated:
+        grants = grants_for(user)
+        visible |= Q(office_id__in=grants.managed_office_ids) | Q(pk__in=grants.led_team_ids)
+    return teams.filter(visible)
+
+
+def teams_run_by(user: User | AnonymousUser) -> QuerySet[Team]:
+    """Teams whose members this user may see and whose work they may run."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if user.is_superuser:
+        return Team.objects.all()
+    grants = grants_for(user)
+    return Team.objects.filter(Q(office_id__in=grants.managed_office_ids) | Q(pk__in=grants.led_team_ids))
+
+
+def offices_managed_by(user: User | AnonymousUser) -> QuerySet[Office]:
+    if not user.is_authenticated:
+        return Office.objects.none()
+    if user.is_superuser:
+        return Office.objects.all()
+    return Office.objects.filter(pk__in=grants_for(user).managed_office_ids)
+
+
+def may_see_person(user: User | AnonymousUser, person: User) -> bool:
+    """A person's profile (masked) is seen by them, and by those who run one of their teams."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.pk == person.pk:
+        return True
+    grants = grants_for(user)
+    return Membership.objects.filter(
+        Q(team__office_id__in=grants.managed_office_ids) | Q(team_id__in=grants.led_team_ids),
+        user=person,
+        status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
+    ).exists()
+
+
+def may_see_pii(user: User | AnonymousUser, person: User) -> bool:
+    """Full phone and ID number: the person, and office staff holding the PII flag."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.pk == person.pk:
+        return True
+    grants = grants_for(user)
+    if not grants.pii_office_ids:
+        return False
+    return Membership.objects.filter(
+        user=person,
+        team__office_id__in=grants.pii_office_ids,
+        status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
+    ).exists()

@@ -1,0 +1,115 @@
+"""Every change to offices, teams and memberships. One transaction each."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from teams.models import Membership, Team, new_invite_code
+
+
+def _live_membership(team: Team, user: User) -> Membership | None:
+    return Membership.objects.live().select_for_update().filter(team=team, user=user).first()
+
+
+@transaction.atomic
+def request_to_join(*, team: Team, user: User, invite_code: str | None = None) -> Membership:
+    """Join a team as its policy allows: open teams at once, others after approval
+    or with the team's invitation code."""
+    if not team.is_active:
+        raise ValidationError(_("This team is not taking new members."))
+    existing = _live_membership(team, user)
+    if existing:
+        if existing.status == Membership.Status.ACTIVE:
+            raise ValidationError(_("You are already a member of this team."))
+        raise ValidationError(_("Your request to join is waiting for a leader's approval."))
+    invited = bool(invite_code) and invite_code == team.invite_code
+    if team.join_policy == Team.JoinPolicy.INVITE and not invited:
+        raise ValidationError(_("This team takes members by invitation only. Ask a leader for the link."))
+    if team.join_policy == Team.JoinPolicy.APPROVAL and not invited:
+        membership = Membership(team=team, user=user, status=Membership.Status.PENDING)
+    else:
+        membership = Membership(team=team, user=user, status=Membership.Status.ACTIVE, joined_on=timezone.localdate())
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def add_member(*, team: Team, user: User, by: User | None) -> Membership:
+    """Put someone on a team directly (roster import, a leader adding a person).
+    Returns the existing membership when there is one."""
+    existing = _live_membership(team, user)
+    if existing and existing.status == Membership.Status.ACTIVE:
+        return existing
+    if existing:
+        return approve_membership(membership=existing, by=by)
+    membership = Membership(
+        team=team, user=user, status=Membership.Status.ACTIVE, joined_on=timezone.localdate(), decided_by=by
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def _decide(membership: Membership, *, status: str, by: User | None) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Membership.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    membership.status = status
+    membership.decided_by = by
+    if status == Membership.Status.ACTIVE:
+        membership.joined_on = timezone.localdate()
+    membership.save(update_fields=["status", "decided_by", "joined_on"])
+    return membership
+
+
+@transaction.atomic
+def approve_membership(*, membership: Membership, by: User | None) -> Membership:
+    return _decide(membership, status=Membership.Status.ACTIVE, by=by)
+
+
+@transaction.atomic
+def refuse_membership(*, membership: Membership, by: User) -> Membership:
+    return _decide(membership, status=Membership.Status.REFUSED, by=by)
+
+
+@transaction.atomic
+def leave_team(*, team: Team, user: User) -> Membership:
+    membership = _live_membership(team, user)
+    if membership is None:
+        raise ValidationError(_("You are not a member of this team."))
+    membership.status = Membership.Status.LEFT
+    membership.left_on = timezone.localdate()
+    membership.save(update_fields=["status", "left_on"])
+    return membership
+
+
+@transaction.atomic
+def set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Staff appoint and stand down leaders (the view checks ACCESS_TEAM_MANAGE)."""
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status != Membership.Status.ACTIVE:
+        raise ValidationError(_("Only active members can be appointed."))
+    membership.role = role
+    membership.decided_by = by
+    membership.save(update_fields=["role", "decided_by"])
+    return membership
+
+
+@transaction.atomic
+def save_team(*, team: Team) -> Team:
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def renew_invite_code(*, team: Team) -> Team:
+    """A leaked invitation link stops working once the code is renewed."""
+    team.invite_code = new_invite_code()
+    team.save(update_fields=["invite_code"])
+    return team

@@ -1,0 +1,50 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Membership, Team
+
+
+class TeamTable(tables.Table):
+    name = tables.Column(verbose_name=_("Team"), linkify=True)
+    office = tables.Column(verbose_name=_("Office"), accessor="office__name")
+    kind = tables.Column(verbose_name=_("Kind"), accessor="kind__name")
+    member_count = tables.Column(verbose_name=_("Members"))
+    join_policy = tables.Column(verbose_name=_("Joining"))
+    my_status = tables.Column(verbose_name=_("Me"), empty_values=(None, ""), default="")
+
+    class Meta:
+        model = Team
+        fields = ("name", "office", "kind", "member_count", "join_policy", "my_status")
+        empty_text = _("No teams match.")
+
+    def render_my_status(self, value, record):
+        if value == Membership.Status.ACTIVE:
+            label = Membership.Role(record.my_role).label
+            return format_html('<span class="badge ok">{}</span>', label)
+        return format_html('<span class="badge warn">{}</span>', Membership.Status(value).label)
+
+
+class MemberTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), accessor="user__volunteer__real_name", default="—")
+    phone = tables.Column(verbose_name=_("Mobile"), accessor="user__phone", orderable=False)
+    role = tables.Column(verbose_name=_("Role"))
+    status = tables.Column(verbose_name=_("Status"))
+    joined_on = tables.DateColumn(verbose_name=_("Joined"), format="Y-m-d")
+    actions = tables.TemplateColumn(
+        template_name="teams/_member_actions.html", verbose_name=_("Actions"), orderable=False
+    )
+
+    class Meta:
+        model = Membership
+        fields = ("name", "phone", "role", "status", "joined_on", "actions")
+        empty_text = _("No members yet.")
+
+    def render_name(self, value, record):
+        volunteer = getattr(record.user, "volunteer", None)
+        if volunteer is None:
+            return value
+        return format_html('<a href="{}">{}</a>', volunteer.get_absolute_url(), value)
+
+    def render_phone(self, value, record):
+        return record.user.masked_phone

@@ -1,0 +1,29 @@
+import pytest
+from django.test import Client
+
+from accounts.sms import MemorySmsSender
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.SMS_SENDER = "accounts.sms.MemorySmsSender"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    MemorySmsSender.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    return MemorySmsSender.outbox
+
+
+@pytest.fixture
+def client_for():
+    """A test client logged in as the given user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from teams.models import Team
+from volunteers import services
+from volunteers.roster import RosterFileError, read_roster
+
+
+class Command(BaseCommand):
+    help = "Import a team roster from an .xlsx file: every row or none."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--team", required=True, help="the team's id or code")
+        parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+
+    def handle(self, *args, file: Path, team: str, dry_run: bool, **options):
+        lookup = Q(code=team) | Q(pk=int(team)) if team.isdigit() else Q(code=team)
+        found = Team.objects.filter(lookup).first()
+        if found is None:
+            raise CommandError(f"No team with id or code {team!r}.")
+        try:
+            roster = read_roster(file.read_bytes())
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        except RosterFileError as error:
+            raise CommandError(str(error)) from None
+        if roster.errors:
+            for error in roster.errors:
+                self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
+            raise CommandError(f"{len(roster.errors)} mistakes; nothing was imported.")
+        if dry_run:
+            self.stdout.write(
+                f"{len(roster.rows)} rows are good ({roster.new_people} new). Nothing written (--dry-run)."
+            )
+            return
+        result = services.import_roster(team=found, roster=roster, by=None)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported into {found.name}: {result.created} new, {result.existing} already registered."
+            )
+        )

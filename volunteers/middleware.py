@@ -1,0 +1,24 @@
+from django.shortcuts import redirect
+
+from volunteers.selectors import profile_for
+
+# Pages a signed-in user without a profile may still open.
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/preferences/", "/admin/", "/me/profile/", "/favicon")
+
+
+class ProfileRequiredMiddleware:
+    """After signing up, a volunteer completes the profile before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_superuser
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and profile_for(user) is None
+        ):
+            return redirect("volunteers:profile")
+        return self.get_response(request)

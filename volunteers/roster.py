@@ -1,0 +1,376 @@
+"""Reading a team roster from an .xlsx file, checking every row before anything is written.
+
+The sheet has one header row (Chinese or English names, in any order) and one
+row per person. Reading never touches the database except to look up who is
+already registered; writing is `services.import_roster`.
+"""
+
+import datetime
+import io
+import logging
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
+
+from accounts.models import User
+from accounts.phones import mask_phone, normalise_phone
+from volunteers.identity import birth_date_from_id, gender_from_id, normalise_resident_id
+from volunteers.models import Volunteer
+
+# Field → (Chinese header, English header). The order is the template's.
+logger = logging.getLogger(__name__)
+
+COLUMNS = {
+    "real_name": ("姓名", "Name"),
+    "phone": ("手机号", "Mobile"),
+    "id_type": ("证件类型", "ID type"),
+    "id_number": ("证件号码", "ID number"),
+    "gender": ("性别", "Gender"),
+    "birth_date": ("出生日期", "Birth date"),
+    "grid": ("所在网格", "Grid"),
+    "is_party_member": ("是否党员", "Party member"),
+    "skills": ("技能特长", "Skills"),
+}
+REQUIRED_COLUMNS = ("real_name", "phone")
+MAX_ROWS = 5000
+
+ID_TYPE_WORDS = {
+    Volunteer.IdType.RESIDENT: {"身份证", "居民身份证", "resident", "resident id", "resident id card", "id card"},
+    Volunteer.IdType.PASSPORT: {"护照", "passport"},
+    Volunteer.IdType.HK_MACAO: {
+        "港澳居民来往内地通行证",
+        "港澳通行证",
+        "回乡证",
+        "hk_macao",
+        "hong kong / macao permit",
+    },
+    Volunteer.IdType.TAIWAN: {"台湾居民来往大陆通行证", "台胞证", "taiwan", "taiwan permit"},
+    Volunteer.IdType.FOREIGN_PR: {"外国人永久居留身份证", "永居证", "foreign_pr"},
+    Volunteer.IdType.OTHER: {"其他", "other"},
+}
+GENDER_WORDS = {Volunteer.Gender.MALE: {"男", "male", "m"}, Volunteer.Gender.FEMALE: {"女", "female", "f"}}
+YES_WORDS = {"是", "党员", "中共党员", "y", "yes", "true", "1", "√"}
+NO_WORDS = {"否", "不是", "群众", "n", "no", "false", "0", ""}
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read: nothing in it is looked at further."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class RosterRow:
+    row: int
+    real_name: str
+    phone: str
+    id_type: str = Volunteer.IdType.RESIDENT
+    id_number: str = ""
+    gender: str = ""
+    birth_date: datetime.date | None = None
+    grid: str = ""
+    is_party_member: bool = False
+    skills: str = ""
+    existing_user: User | None = None
+
+    @property
+    def is_new_person(self) -> bool:
+        return self.existing_user is None
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def gender_label(self) -> str:
+        return Volunteer.Gender(self.gender).label if self.gender else ""
+
+
+@dataclass
+class Roster:
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def new_people(self) -> int:
+        return sum(row.is_new_person for row in self.rows)
+
+    @property
+    def existing_people(self) -> int:
+        return len(self.rows) - self.new_people
+
+
+def column_label(name: str) -> str:
+    return COLUMNS[name][0]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _open_sheet(data: bytes):
+    if len(data) > settings.ROSTER_IMPORT_MAX_BYTES:
+        raise RosterFileError(
+            _("The file is larger than %(size)d MB. Split it into smaller files.")
+            % {"size": settings.ROSTER_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
+    if not data:
+        raise RosterFileError(_("The file is empty."))
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise RosterFileError(_("This is not an Excel .xlsx file. Save it as .xlsx and upload it again."))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception:  # a damaged archive fails in many ways, all of them the uploader's to fix
+        logger.info("unreadable roster upload", exc_info=True)
+        raise RosterFileError(_("The Excel file is damaged and cannot be read. Save it again as .xlsx.")) from None
+    return workbook, sheet
+
+
+def _header_map(header: tuple) -> dict[str, int]:
+    by_word = {}
+    for name, words in COLUMNS.items():
+        for word in words:
+            by_word[word.lower()] = name
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = by_word.get(_text(cell).lower().rstrip("*"))
+        if name and name not in found:
+            found[name] = index
+    missing = [column_label(name) for name in REQUIRED_COLUMNS if name not in found]
+    if missing:
+        raise RosterFileError(
+            _("The first row must hold the column names from the template; missing: %(columns)s.")
+            % {"columns": "、".join(missing)}
+        )
+    return found
+
+
+def _choice(words: dict, value: str) -> str | None:
+    lowered = value.lower()
+    for choice, accepted in words.items():
+        if lowered in accepted or lowered == str(choice.label).lower():
+            return choice
+    return None
+
+
+def _date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+    if not text:
+        return None
+    return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+
+
+def _parse_row(number: int, cells: dict[str, object], errors: list[RowError]) -> RosterRow | None:
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(number, column_label(column), message))
+
+    before = len(errors)
+    real_name = _text(cells.get("real_name"))
+    if not real_name:
+        fail("real_name", _("The name is missing."))
+    elif len(real_name) > 50:
+        fail("real_name", _("The name is longer than 50 characters."))
+
+    phone = ""
+    raw_phone = _text(cells.get("phone"))
+    if not raw_phone:
+        fail("phone", _("The mobile number is missing."))
+    else:
+        try:
+            phone = normalise_phone(raw_phone)
+        except ValidationError:
+            fail("phone", _("%(value)s is not a mainland mobile number.") % {"value": raw_phone})
+
+    id_type = Volunteer.IdType.RESIDENT
+    raw_type = _text(cells.get("id_type"))
+    if raw_type:
+        id_type = _choice(ID_TYPE_WORDS, raw_type)
+        if id_type is None:
+            fail("id_type", _("Unknown ID type %(value)s.") % {"value": raw_type})
+
+    id_number = _text(cells.get("id_number")).upper()
+    gender = ""
+    birth_date = None
+    if id_number and id_type == Volunteer.IdType.RESIDENT:
+        try:
+            id_number = normalise_resident_id(id_number)
+        except ValidationError as error:
+            fail("id_number", error.messages[0])
+        else:
+            gender, birth_date = gender_from_id(id_number), birth_date_from_id(id_number)
+
+    raw_gender = _text(cells.get("gender"))
+    if raw_gender and not gender:
+        gender = _choice(GENDER_WORDS, raw_gender) or ""
+        if not gender:
+            fail("gender", _("Gender must be 男 or 女."))
+
+    if birth_date is None:
+        try:
+            birth_date = _date(cells.get("birth_date"))
+        except ValueError:
+            fail("birth_date", _("Write the birth date as 1960-05-01."))
+
+    raw_party = _text(cells.get("is_party_member")).lower()
+    is_party_member = raw_party in YES_WORDS
+    if not is_party_member and raw_party not in NO_WORDS:
+        fail("is_party_member", _("Write 是 or 否."))
+
+    if len(errors) > before:
+        return None
+    return RosterRow(
+        row=number,
+        real_name=real_name,
+        phone=phone,
+        id_type=id_type,
+        id_number=id_number,
+        gender=gender,
+        birth_date=birth_date,
+        grid=_text(cells.get("grid"))[:100],
+        is_party_member=is_party_member,
+        skills=_text(cells.get("skills"))[:200],
+    )
+
+
+def _check_against_each_other(rows: list[RosterRow], errors: list[RowError]) -> None:
+    first_with_phone: dict[str, int] = {}
+    first_with_id: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if row.phone in first_with_phone:
+            errors.append(
+                RowError(
+                    row.row,
+                    column_label("phone"),
+                    _("The same number is on row %(row)d.") % {"row": first_with_phone[row.phone]},
+                )
+            )
+        first_with_phone.setdefault(row.phone, row.row)
+        if row.id_number:
+            key = (row.id_type, row.id_number)
+            if key in first_with_id:
+                errors.append(
+                    RowError(
+                        row.row,
+                        column_label("id_number"),
+                        _("The same ID number is on row %(row)d.") % {"row": first_with_id[key]},
+                    )
+                )
+            first_with_id.setdefault(key, row.row)
+
+
+def check_against_database(rows: list[RosterRow], errors: list[RowError]) -> None:
+    users = {
+        user.phone: user
+        for user in User.objects.filter(phone__in=[row.phone for row in rows]).select_related("volunteer")
+    }
+    id_holders = {
+        (volunteer.id_type, volunteer.id_number): volunteer
+        for volunteer in Volunteer.objects.filter(id_number__in=[row.id_number for row in rows if row.id_number])
+    }
+    for row in rows:
+        row.existing_user = users.get(row.phone)
+        holder = id_holders.get((row.id_type, row.id_number)) if row.id_number else None
+        if holder is not None and (row.existing_user is None or holder.user_id != row.existing_user.pk):
+            errors.append(
+                RowError(row.row, column_label("id_number"), _("This ID number belongs to another registered person."))
+            )
+        existing_profile = getattr(row.existing_user, "volunteer", None) if row.existing_user else None
+        if (
+            existing_profile is not None
+            and row.id_number
+            and existing_profile.id_number
+            and existing_profile.id_number != row.id_number
+        ):
+            errors.append(
+                RowError(
+                    row.row,
+                    column_label("phone"),
+                    _("This mobile number belongs to another registered person with a different ID number."),
+                )
+            )
+
+
+def read_roster(data: bytes) -> Roster:
+    """Every row checked; raises RosterFileError when the file itself is unusable."""
+    workbook, sheet = _open_sheet(data)
+    try:
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
+        if header is None:
+            raise RosterFileError(_("The file is empty."))
+        columns = _header_map(header)
+        roster = Roster()
+        for number, values in enumerate(lines, start=2):
+            if not any(_text(value) for value in values):
+                continue
+            if number - 1 > MAX_ROWS:
+                raise RosterFileError(_("A roster may hold at most %(count)d people per file.") % {"count": MAX_ROWS})
+            cells = {name: values[index] if index < len(values) else None for name, index in columns.items()}
+            row = _parse_row(number, cells, roster.errors)
+            if row is not None:
+                roster.rows.append(row)
+    finally:
+        workbook.close()
+    if not roster.rows and not roster.errors:
+        raise RosterFileError(_("The file has column names but no people."))
+    _check_against_each_other(roster.rows, roster.errors)
+    check_against_database(roster.rows, roster.errors)
+    roster.errors.sort(key=lambda error: error.row)
+    return roster
+
+
+def template_workbook() -> bytes:
+    """The empty template offered for download, with a sheet of instructions."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "名册 Roster"
+    sheet.append([chinese for chinese, _english in COLUMNS.values()])
+    widths = [10, 14, 12, 22, 6, 12, 16, 10, 24]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    for column in ("B", "D"):
+        # Numbers stay text, so Excel keeps leading digits and the final X.
+        for row in range(2, 1002):
+            sheet[f"{column}{row}"].number_format = "@"
+    notes = workbook.create_sheet("说明 Notes")
+    for line in _template_notes():
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _template_notes() -> list[str]:
+    return [
+        _("One person per row, starting on row 2. Name and mobile number are required."),
+        _("ID type: 身份证 (default), 护照, 港澳通行证, 台胞证, 永居证 or 其他."),
+        _("A resident ID number fills in gender and birth date."),
+        _("Party member: 是 or 否. Skills: separate with commas."),
+        _("People already registered with the same mobile number are added to the team."),
+        _("If any row has a mistake nothing is imported; every mistake is listed."),
+    ]

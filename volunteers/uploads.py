@@ -1,0 +1,42 @@
+"""An uploaded roster waits in storage between its preview and the confirmation.
+
+The session holds the key of the one pending file per team; the file itself is
+in the default storage, so large rosters stay out of the session table.
+"""
+
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from teams.models import Team
+
+FOLDER = "roster-uploads"
+
+
+def _session_key(team: Team) -> str:
+    return f"roster-upload-{team.pk}"
+
+
+def keep_upload(request, team: Team, data: bytes) -> str:
+    discard_upload(request, team)
+    key = secrets.token_urlsafe(16)
+    name = default_storage.save(f"{FOLDER}/{key}.xlsx", ContentFile(data))
+    request.session[_session_key(team)] = {"key": key, "name": name}
+    return key
+
+
+def load_upload(request, team: Team, key: str) -> bytes | None:
+    pending = request.session.get(_session_key(team))
+    if not pending or not key or not secrets.compare_digest(pending["key"], key):
+        return None
+    if not default_storage.exists(pending["name"]):
+        return None
+    with default_storage.open(pending["name"], "rb") as stored:
+        return stored.read()
+
+
+def discard_upload(request, team: Team) -> None:
+    pending = request.session.pop(_session_key(team), None)
+    if pending and default_storage.exists(pending["name"]):
+        default_storage.delete(pending["name"])

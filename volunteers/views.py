@@ -1,0 +1,165 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from teams.mixins import TeamAccessMixin
+from teams.permissions import ACCESS_TEAM_MANAGE, ACCESS_TEAM_RUN, may_see_person, may_see_pii, teams_run_by
+from teams.selectors import teams_of
+from volunteers import services
+from volunteers.cards import card_token, qr_svg
+from volunteers.forms import ProfileForm, RosterUploadForm
+from volunteers.models import Volunteer
+from volunteers.roster import RosterFileError, read_roster, template_workbook
+from volunteers.selectors import card_sheet_for, profile_for
+from volunteers.uploads import discard_upload, keep_upload, load_upload
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The volunteer's home (/me/): my teams and what I can do next."""
+
+    template_name = "volunteers/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            volunteer=profile_for(user),
+            memberships=teams_of(user),
+            run_teams=teams_run_by(user).select_related("office")[:20],
+            **kwargs,
+        )
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    form_class = ProfileForm
+    template_name = "volunteers/profile_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = profile_for(self.request.user) or Volunteer(user=self.request.user)
+        return kwargs
+
+    def form_valid(self, form):
+        is_new = form.instance.pk is None
+        services.save_profile(volunteer=form.instance)
+        if is_new:
+            messages.success(self.request, _("Welcome! Your profile is complete. Join a team to start."))
+            return redirect("teams:list")
+        messages.success(self.request, _("Your profile has been saved."))
+        return redirect("volunteers:home")
+
+
+class CardView(LoginRequiredMixin, TemplateView):
+    """My QR card, large enough to scan from a phone held up at the venue."""
+
+    template_name = "volunteers/card.html"
+
+    def get(self, request, *args, **kwargs):
+        if profile_for(request.user) is None:
+            return redirect("volunteers:profile")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        volunteer = profile_for(self.request.user)
+        token = card_token(volunteer)
+        return super().get_context_data(volunteer=volunteer, token=token, qr=qr_svg(token), **kwargs)
+
+
+class CardReissueView(LoginRequiredMixin, View):
+    def post(self, request):
+        volunteer = profile_for(request.user)
+        if volunteer is None:
+            return redirect("volunteers:profile")
+        services.reissue_card(volunteer=volunteer)
+        messages.success(request, _("You have a new card. The old code no longer works."))
+        return redirect("volunteers:card")
+
+
+class VolunteerDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "volunteers/detail.html"
+
+    def get_context_data(self, **kwargs):
+        volunteer = get_object_or_404(Volunteer.objects.select_related("user"), pk=kwargs["pk"])
+        viewer = self.request.user
+        if not may_see_person(viewer, volunteer.user):
+            raise Http404
+        return super().get_context_data(
+            volunteer=volunteer,
+            show_pii=may_see_pii(viewer, volunteer.user),
+            memberships=teams_of(volunteer.user),
+            **kwargs,
+        )
+
+
+class TeamCardSheetView(TeamAccessMixin, TemplateView):
+    """An A4 sheet of cards for members without a phone."""
+
+    access = ACCESS_TEAM_RUN
+    template_name = "volunteers/card_sheet.html"
+
+    def get_context_data(self, **kwargs):
+        cards = [
+            {"volunteer": volunteer, "token": card_token(volunteer), "qr": qr_svg(card_token(volunteer))}
+            for volunteer in card_sheet_for(self.team)
+        ]
+        return super().get_context_data(cards=cards, **kwargs)
+
+
+class RosterTemplateView(TeamAccessMixin, View):
+    access = ACCESS_TEAM_MANAGE
+
+    def get(self, request, team_pk):
+        response = HttpResponse(template_workbook(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+        return response
+
+
+class RosterImportView(TeamAccessMixin, FormView):
+    """Upload → preview with every mistake listed → confirm. Nothing is written before confirming."""
+
+    access = ACCESS_TEAM_MANAGE
+    form_class = RosterUploadForm
+    template_name = "volunteers/roster_import.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data["file"].read()
+        try:
+            roster = read_roster(data)
+        except RosterFileError as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        context = {"form": form, "roster": roster}
+        if roster.ok:
+            context["upload_key"] = keep_upload(self.request, self.team, data)
+        return self.render_to_response(self.get_context_data(**context))
+
+
+class RosterConfirmView(TeamAccessMixin, View):
+    access = ACCESS_TEAM_MANAGE
+
+    def post(self, request, team_pk):
+        import_url = reverse("volunteers:roster_import", args=[self.team.pk])
+        data = load_upload(request, self.team, request.POST.get("upload_key", ""))
+        if data is None:
+            messages.error(request, _("The uploaded file has expired. Upload it again."))
+            return redirect(import_url)
+        try:
+            roster = read_roster(data)
+            result = services.import_roster(team=self.team, roster=roster, by=request.user)
+        except (RosterFileError, services.RosterChanged, ValidationError):
+            messages.error(request, _("The roster changed since the preview. Upload it again to see why."))
+            return redirect(import_url)
+        discard_upload(request, self.team)
+        messages.success(
+            request,
+            _("Imported: %(created)d new volunteers, %(existing)d already registered added to the team.")
+            % {"created": result.created, "existing": result.existing},
+        )
+        return redirect(self.team)
