@@ -5,6 +5,7 @@ Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and HTTPS=1.
 
 import os
 import secrets
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -46,7 +47,7 @@ if HTTPS:
     LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RateLimitedMiddleware",
     "volunteers.middleware.ProfileRequiredMiddleware",
 ]
 
@@ -152,6 +154,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # a deployment runs collectstatic and gets hashed, compressed files.
 STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+if not STATIC_COLLECTED:
+    warnings.filterwarnings("ignore", message="No directory at: ")
 WHITENOISE_MIMETYPES = {".wasm": "application/wasm"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

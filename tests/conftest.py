@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.sms import MemorySmsSender
@@ -10,6 +11,7 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MemorySmsSender.outbox.clear()
+    cache.clear()  # allauth's rate limits count in the cache
 
 
 @pytest.fixture

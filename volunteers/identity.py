@@ -43,9 +43,14 @@ def gender_from_id(value: str) -> str:
 
 
 def mask_id_number(value: str) -> str:
-    """410102********123X: the region and the last four, nothing that dates or places a person."""
+    """410102********123X: the region and the last four, nothing that dates or places a person.
+
+    Shorter numbers (passports, permits) keep only the first character and the last two.
+    """
     if not value:
         return ""
-    if len(value) <= 8:
-        return value[0] + "*" * (len(value) - 2) + value[-1] if len(value) > 2 else "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) >= 15:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    if len(value) <= 3:
+        return "*" * len(value)
+    return value[0] + "*" * (len(value) - 3) + value[-2:]
