@@ -4,4 +4,5 @@ from accounts import views
 
 urlpatterns = [
     path("preferences/elder-mode/", views.set_elder_mode, name="set_elder_mode"),
+    path("me/notifications/", views.NotificationListView.as_view(), name="notifications"),
 ]

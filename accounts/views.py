@@ -1,9 +1,14 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_tables2 import SingleTableView
 
 from accounts.context_processors import ELDER_MODE_COOKIE
+from accounts.models import Notification
+from accounts.notifications import mark_all_read
+from accounts.tables import NotificationTable
 
 ONE_YEAR = 60 * 60 * 24 * 365
 
@@ -32,3 +37,20 @@ def set_elder_mode(request):
 def password_reset_by_phone(request):
     """Password reset by phone: log in with a texted code, then set a new password."""
     return HttpResponseRedirect(f"{reverse('account_request_login_code')}?next={reverse('account_change_password')}")
+
+
+class NotificationListView(LoginRequiredMixin, SingleTableView):
+    """My notifications; opening the list marks them read."""
+
+    table_class = NotificationTable
+    template_name = "accounts/notifications.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.render()
+        mark_all_read(request.user)
+        return response

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("teams/", include("teams.urls")),
     path("", include("volunteers.urls")),
+    path("", include("shifts.urls")),
     path("admin/", admin.site.urls),
 ]

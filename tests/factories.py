@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
@@ -103,3 +104,17 @@ def volunteer_in(team: Team, role: str = Membership.Role.MEMBER) -> Volunteer:
     volunteer = VolunteerFactory()
     MembershipFactory(team=team, user=volunteer.user, role=role)
     return volunteer
+
+
+class ShiftFactory(DjangoModelFactory):
+    class Meta:
+        model = "shifts.Shift"
+
+    team = factory.SubFactory(TeamFactory)
+    title = factory.Sequence(lambda n: f"服务{n}")
+    place = "社区服务中心"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+    ends_at = factory.LazyAttribute(lambda shift: shift.starts_at + datetime.timedelta(hours=2))
+    capacity = 5
+    signup_closes_at = factory.LazyAttribute(lambda shift: shift.starts_at)
+    cancel_deadline = factory.LazyAttribute(lambda shift: shift.starts_at - datetime.timedelta(hours=2))

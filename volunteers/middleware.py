@@ -1,5 +1,6 @@
 from django.shortcuts import redirect
 
+from teams.permissions import grants_for
 from volunteers.selectors import profile_for
 
 # Pages a signed-in user without a profile may still open.
@@ -7,7 +8,10 @@ EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/preferences/", "/admin/
 
 
 class ProfileRequiredMiddleware:
-    """After signing up, a volunteer completes the profile before anything else."""
+    """After signing up, a volunteer completes the profile before anything else.
+
+    Office staff work without a volunteer profile: they are not volunteers by role.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,6 +23,7 @@ class ProfileRequiredMiddleware:
             and not user.is_superuser
             and not request.path.startswith(EXEMPT_PREFIXES)
             and profile_for(user) is None
+            and not grants_for(user).is_staff_somewhere
         ):
             return redirect("volunteers:profile")
         return self.get_response(request)

@@ -141,8 +141,22 @@ def _open_sheet(data: bytes):
         sheet = workbook.worksheets[0]
     except Exception:  # a damaged archive fails in many ways, all of them the uploader's to fix
         logger.info("unreadable roster upload", exc_info=True)
-        raise RosterFileError(_("The Excel file is damaged and cannot be read. Save it again as .xlsx.")) from None
+        raise _damaged() from None
     return workbook, sheet
+
+
+def _damaged() -> RosterFileError:
+    return RosterFileError(_("The Excel file is damaged and cannot be read. Save it again as .xlsx."))
+
+
+def _sheet_lines(sheet):
+    """The sheet's rows as values. A read-only sheet is parsed only while it is read,
+    so a damaged sheet inside a sound archive shows up here, not when it is opened."""
+    try:
+        yield from sheet.iter_rows(values_only=True)
+    except Exception:
+        logger.info("unreadable roster sheet", exc_info=True)
+        raise _damaged() from None
 
 
 def _header_map(header: tuple) -> dict[str, int]:
@@ -221,6 +235,13 @@ def _parse_row(number: int, cells: dict[str, object], errors: list[RowError]) ->
             fail("id_number", error.messages[0])
         else:
             gender, birth_date = gender_from_id(id_number), birth_date_from_id(id_number)
+    elif id_number:
+        # The column's own length check: a longer number would make PostgreSQL refuse the
+        # whole import at confirmation.
+        try:
+            Volunteer._meta.get_field("id_number").run_validators(id_number)
+        except ValidationError as error:
+            fail("id_number", error.messages[0])
 
     raw_gender = _text(cells.get("gender"))
     if raw_gender and not gender:
@@ -317,7 +338,7 @@ def read_roster(data: bytes) -> Roster:
     """Every row checked; raises RosterFileError when the file itself is unusable."""
     workbook, sheet = _open_sheet(data)
     try:
-        lines = sheet.iter_rows(values_only=True)
+        lines = _sheet_lines(sheet)
         header = next(lines, None)
         if header is None:
             raise RosterFileError(_("The file is empty."))

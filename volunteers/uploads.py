@@ -28,7 +28,8 @@ def keep_upload(request, team: Team, data: bytes) -> str:
 
 def load_upload(request, team: Team, key: str) -> bytes | None:
     pending = request.session.get(_session_key(team))
-    if not pending or not key or not secrets.compare_digest(pending["key"], key):
+    # Compared as bytes: compare_digest refuses str with non-ASCII characters, which anyone can post.
+    if not pending or not key or not secrets.compare_digest(pending["key"].encode(), key.encode()):
         return None
     if not default_storage.exists(pending["name"]):
         return None

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from teams.models import Membership
-from tests.factories import TeamFactory, UserFactory, VolunteerFactory, resident_id, volunteer_in
+from tests.factories import OfficeStaffFactory, TeamFactory, UserFactory, VolunteerFactory, resident_id, volunteer_in
 from volunteers.cards import card_token
 from volunteers.models import Volunteer
 
@@ -94,3 +94,10 @@ def test_the_home_page_lists_my_teams(client_for):
     team = TeamFactory(name="银龄互助队")
     volunteer = volunteer_in(team)
     assert "银龄互助队" in client_for(volunteer.user).get(reverse("volunteers:home")).content.decode()
+
+
+def test_office_staff_work_without_a_volunteer_profile(client_for):
+    staff = OfficeStaffFactory()
+    team = TeamFactory(office=staff.office)
+    response = client_for(staff.user).get(reverse("volunteers:roster_import", args=[team.pk]))
+    assert response.status_code == 200

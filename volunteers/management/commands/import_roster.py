@@ -1,11 +1,12 @@
 from pathlib import Path
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from teams.models import Team
 from volunteers import services
-from volunteers.roster import RosterFileError, read_roster
+from volunteers.roster import RosterFileError, RowError, read_roster
 
 
 class Command(BaseCommand):
@@ -28,17 +29,24 @@ class Command(BaseCommand):
         except RosterFileError as error:
             raise CommandError(str(error)) from None
         if roster.errors:
-            for error in roster.errors:
-                self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
-            raise CommandError(f"{len(roster.errors)} mistakes; nothing was imported.")
+            self._refuse(roster.errors)
         if dry_run:
             self.stdout.write(
                 f"{len(roster.rows)} rows are good ({roster.new_people} new). Nothing written (--dry-run)."
             )
             return
-        result = services.import_roster(team=found, roster=roster, by=None)
+        try:
+            result = services.import_roster(team=found, roster=roster, by=None)
+        except services.RosterChanged as changed:
+            # Someone registered a number or ID of the file since it was read.
+            self._refuse(changed.errors)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported into {found.name}: {result.created} new, {result.existing} already registered."
             )
         )
+
+    def _refuse(self, errors: list[RowError]) -> NoReturn:
+        for error in errors:
+            self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
+        raise CommandError(f"{len(errors)} mistakes; nothing was imported.")

@@ -1,0 +1,215 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Team
+from volunteers.models import Volunteer
+
+
+class ShiftSeries(models.Model):
+    """A repeating shift, e.g. the 六点半课堂 every Monday to Saturday 18:30–20:00.
+
+    It materialises its occurrences as ordinary shifts for a rolling window;
+    editing the series changes its future shifts only.
+    """
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="shift_series")
+    title = models.CharField(_("title"), max_length=100)
+    content = models.TextField(_("service content"), blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    weekdays = models.CharField(
+        _("weekdays"), max_length=7, help_text=_("Monday is 0, Sunday is 6; e.g. 012345 for Monday to Saturday.")
+    )
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"), help_text=_("Earlier than the start means the next day."))
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+    skip_dates = models.JSONField(_("dates without a shift"), default=list, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    signup_closes_minutes = models.PositiveIntegerField(_("sign-up closes (minutes before the start)"), default=0)
+    cancel_deadline_minutes = models.PositiveIntegerField(
+        _("cancelling closes (minutes before the start)"), default=120
+    )
+    is_public = models.BooleanField(_("open to volunteers outside the team"), default=False)
+    materialised_until = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shift series")
+        verbose_name_plural = _("shift series")
+        constraints = [
+            models.CheckConstraint(condition=Q(last_date__gte=F("first_date")), name="series_dates_in_order"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="series_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def weekday_numbers(self) -> set[int]:
+        return {int(day) for day in self.weekdays}
+
+    def occurrence_dates(self, until: datetime.date) -> list[datetime.date]:
+        skip = {datetime.date.fromisoformat(day) for day in self.skip_dates}
+        days = self.weekday_numbers()
+        last = min(self.last_date, until)
+        count = (last - self.first_date).days + 1
+        dates = (self.first_date + datetime.timedelta(days=offset) for offset in range(max(count, 0)))
+        return [day for day in dates if day.weekday() in days and day not in skip]
+
+    def times_on(self, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+        tz = timezone.get_current_timezone()
+        starts = datetime.datetime.combine(day, self.start_time, tzinfo=tz)
+        end_day = day if self.end_time > self.start_time else day + datetime.timedelta(days=1)
+        return starts, datetime.datetime.combine(end_day, self.end_time, tzinfo=tz)
+
+
+class ShiftQuerySet(models.QuerySet):
+    def upcoming(self, now: datetime.datetime | None = None):
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def live(self):
+        return self.filter(is_cancelled=False)
+
+
+class Shift(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        FULL = "full", _("Full")
+        CLOSED = "closed", _("Sign-up closed")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="shifts")
+    series = models.ForeignKey(
+        ShiftSeries,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shifts",
+    )
+    occurrence_date = models.DateField(null=True, blank=True, editable=False)
+    detached = models.BooleanField(
+        default=False, editable=False, help_text="Edited alone: series edits no longer change it."
+    )
+    title = models.CharField(_("title"), max_length=100)
+    content = models.TextField(_("service content"), blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    signup_closes_at = models.DateTimeField(_("sign-up closes at"))
+    cancel_deadline = models.DateTimeField(_("cancelling closes at"))
+    notes = models.TextField(_("notes"), blank=True)
+    required_skills = models.CharField(_("skills needed"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("open to volunteers outside the team"), default=False)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="shift_capacity_positive"),
+            models.UniqueConstraint(fields=["series", "occurrence_date"], name="one_shift_per_series_date"),
+        ]
+        indexes = [models.Index(fields=["team", "starts_at"]), models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("shifts:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be after the start.")
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > datetime.timedelta(hours=24):
+            errors["ends_at"] = _("A shift lasts at most 24 hours.")
+        if self.signup_closes_at and self.ends_at and self.signup_closes_at > self.ends_at:
+            errors["signup_closes_at"] = _("Sign-up must close before the shift ends.")
+        if self.cancel_deadline and self.ends_at and self.cancel_deadline > self.ends_at:
+            errors["cancel_deadline"] = _("Cancelling must close before the shift ends.")
+        if errors:
+            raise ValidationError(errors)
+
+    def state(self, confirmed: int, now: datetime.datetime | None = None) -> str:
+        """Derived from time and data; `confirmed` is the number of confirmed sign-ups."""
+        now = now or timezone.now()
+        if self.is_cancelled:
+            return self.State.CANCELLED
+        if now >= self.ends_at:
+            return self.State.FINISHED
+        if now >= self.starts_at:
+            return self.State.RUNNING
+        if now >= self.signup_closes_at:
+            return self.State.CLOSED
+        if confirmed >= self.capacity:
+            return self.State.FULL
+        return self.State.OPEN
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class SignupQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status__in=[Signup.Status.CONFIRMED, Signup.Status.WAITLISTED])
+
+    def confirmed(self):
+        return self.filter(status=Signup.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=Signup.Status.WAITLISTED).order_by("created_at", "pk")
+
+
+class Signup(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+        REMOVED = "removed", _("Removed by a leader")
+
+    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="signups")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="signups"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+    added_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = SignupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="one_live_signup_per_shift",
+            ),
+        ]
+        indexes = [models.Index(fields=["shift", "status"]), models.Index(fields=["volunteer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.shift} · {self.get_status_display()}"

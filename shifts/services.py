@@ -1,0 +1,225 @@
+"""Every change to shifts and sign-ups. One transaction each.
+
+Capacity holds under concurrency: signing up and cancelling lock the shift row
+(select_for_update on PostgreSQL; on SQLite the IMMEDIATE transaction already
+holds the database's write lock), so the count of confirmed sign-ups read inside
+the transaction is the count that is written against.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.notifications import notify
+from shifts.models import Shift, Signup
+from teams.models import Membership
+from volunteers.models import Volunteer
+
+
+def _locked(shift: Shift) -> Shift:
+    return Shift.objects.select_for_update().select_related("team").get(pk=shift.pk)
+
+
+def _shift_label(shift: Shift) -> str:
+    return f"{shift.title} {timezone.localtime(shift.starts_at):%m-%d %H:%M}"
+
+
+def may_sign_up_for(volunteer: Volunteer, shift: Shift) -> bool:
+    """Members of the shift's team; anyone for a public shift of an active team."""
+    if Membership.objects.active().filter(team_id=shift.team_id, user_id=volunteer.user_id).exists():
+        return True
+    return shift.is_public and shift.team.is_active
+
+
+def _overlapping(volunteer: Volunteer, shift: Shift) -> Signup | None:
+    return (
+        Signup.objects.live()
+        .filter(
+            volunteer=volunteer,
+            shift__is_cancelled=False,
+            shift__starts_at__lt=shift.ends_at,
+            shift__ends_at__gt=shift.starts_at,
+        )
+        .exclude(shift=shift)
+        .select_related("shift")
+        .first()
+    )
+
+
+@transaction.atomic
+def sign_up(*, shift: Shift, volunteer: Volunteer, now: datetime.datetime | None = None) -> Signup:
+    """A confirmed place while places are left, else a place on the waitlist."""
+    now = now or timezone.now()
+    shift = _locked(shift)
+    # One person's sign-ups are serialised too, so two taps on two overlapping
+    # shifts cannot both pass the overlap check.
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if shift.is_cancelled:
+        raise ValidationError(_("This shift has been cancelled."))
+    if now >= shift.signup_closes_at:
+        raise ValidationError(_("Sign-up for this shift has closed."))
+    if not may_sign_up_for(volunteer, shift):
+        raise ValidationError(_("This shift is for members of %(team)s.") % {"team": shift.team.name})
+    if Signup.objects.live().filter(shift=shift, volunteer=volunteer).exists():
+        raise ValidationError(_("You are already signed up for this shift."))
+    clash = _overlapping(volunteer, shift)
+    if clash is not None:
+        raise ValidationError(
+            _("This shift overlaps %(shift)s, which you already hold.") % {"shift": _shift_label(clash.shift)}
+        )
+    confirmed = Signup.objects.confirmed().filter(shift=shift).count()
+    status = Signup.Status.CONFIRMED if confirmed < shift.capacity else Signup.Status.WAITLISTED
+    return Signup.objects.create(shift=shift, volunteer=volunteer, status=status, created_at=now)
+
+
+def _promote_waitlist(shift: Shift) -> list[Signup]:
+    """Fill free places from the waitlist, first come first served, and tell each person."""
+    free = shift.capacity - Signup.objects.confirmed().filter(shift=shift).count()
+    if free <= 0:
+        return []
+    promoted = list(Signup.objects.waitlisted().filter(shift=shift).select_related("volunteer__user")[:free])
+    for signup in promoted:
+        signup.status = Signup.Status.CONFIRMED
+        signup.save(update_fields=["status", "changed_at"])
+    notify(
+        [signup.volunteer.user for signup in promoted],
+        _("A place came free: you are now confirmed for %(shift)s.") % {"shift": _shift_label(shift)},
+        link=shift.get_absolute_url(),
+    )
+    return promoted
+
+
+@transaction.atomic
+def cancel_signup(*, signup: Signup, now: datetime.datetime | None = None) -> Signup:
+    """The volunteer cancels: before the cancel deadline for a confirmed place,
+    any time before the start for a waitlist place."""
+    now = now or timezone.now()
+    shift = _locked(signup.shift)
+    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    if signup.status not in (Signup.Status.CONFIRMED, Signup.Status.WAITLISTED):
+        raise ValidationError(_("This sign-up is no longer active."))
+    if signup.status == Signup.Status.CONFIRMED and now >= shift.cancel_deadline:
+        raise ValidationError(_("It is too late to cancel online. Please tell your team leader."))
+    if now >= shift.starts_at:
+        raise ValidationError(_("This shift has already started."))
+    was_confirmed = signup.status == Signup.Status.CONFIRMED
+    signup.status = Signup.Status.CANCELLED
+    signup.save(update_fields=["status", "changed_at"])
+    if was_confirmed:
+        _promote_waitlist(shift)
+    return signup
+
+
+def waitlist_position(signup: Signup) -> int | None:
+    """1 for the first person on the waitlist; None when not waitlisted."""
+    if signup.status != Signup.Status.WAITLISTED:
+        return None
+    ahead = (
+        Signup.objects.waitlisted()
+        .filter(shift_id=signup.shift_id, created_at__lte=signup.created_at)
+        .exclude(created_at=signup.created_at, pk__gt=signup.pk)
+    )
+    return ahead.count()
+
+
+def _default_deadlines(shift: Shift) -> None:
+    if shift.signup_closes_at is None:
+        shift.signup_closes_at = shift.starts_at
+    if shift.cancel_deadline is None:
+        shift.cancel_deadline = shift.starts_at - datetime.timedelta(hours=2)
+
+
+@transaction.atomic
+def create_shift(*, shift: Shift) -> Shift:
+    _default_deadlines(shift)
+    shift.full_clean()
+    shift.save()
+    return shift
+
+
+@transaction.atomic
+def update_shift(*, shift: Shift, changed: list[str]) -> Shift:
+    """Save a leader's edit; everyone signed up hears what changed. A shift of a
+    series, edited alone, stops following the series."""
+    _default_deadlines(shift)
+    shift.full_clean()
+    if shift.series_id:
+        shift.detached = True
+    shift.save()
+    locked = _locked(shift)
+    if "capacity" in changed:
+        _promote_waitlist(locked)
+    if changed:
+        notify(
+            _people_signed_up(locked),
+            _("%(shift)s has changed. Please check the time and place.") % {"shift": _shift_label(locked)},
+            link=locked.get_absolute_url(),
+        )
+    return shift
+
+
+@transaction.atomic
+def cancel_shift(*, shift: Shift, reason: str) -> Shift:
+    shift = _locked(shift)
+    if shift.is_cancelled:
+        raise ValidationError(_("This shift has already been cancelled."))
+    shift.is_cancelled = True
+    shift.cancel_reason = reason[:200]
+    shift.save(update_fields=["is_cancelled", "cancel_reason", "updated_at"])
+    message = _("%(shift)s has been cancelled.") % {"shift": _shift_label(shift)}
+    if reason:
+        message = f"{message} {reason}"
+    notify(_people_signed_up(shift), message, link=shift.get_absolute_url(), text=True)
+    return shift
+
+
+def _people_signed_up(shift: Shift):
+    return [
+        signup.volunteer.user for signup in Signup.objects.live().filter(shift=shift).select_related("volunteer__user")
+    ]
+
+
+@transaction.atomic
+def add_by_hand(*, shift: Shift, volunteer: Volunteer, by) -> Signup:
+    """A leader puts a member on the roster (people without phones). A leader may
+    fill a place after sign-up closed, but not beyond the capacity."""
+    shift = _locked(shift)
+    if shift.is_cancelled:
+        raise ValidationError(_("This shift has been cancelled."))
+    if not Membership.objects.active().filter(team_id=shift.team_id, user_id=volunteer.user_id).exists():
+        raise ValidationError(_("Only members of the team can be added."))
+    if Signup.objects.live().filter(shift=shift, volunteer=volunteer).exists():
+        raise ValidationError(_("This person is already on the roster."))
+    clash = _overlapping(volunteer, shift)
+    if clash is not None:
+        raise ValidationError(
+            _("This person already holds %(shift)s at that time.") % {"shift": _shift_label(clash.shift)}
+        )
+    confirmed = Signup.objects.confirmed().filter(shift=shift).count()
+    status = Signup.Status.CONFIRMED if confirmed < shift.capacity else Signup.Status.WAITLISTED
+    return Signup.objects.create(shift=shift, volunteer=volunteer, status=status, added_by=by)
+
+
+@transaction.atomic
+def remove_from_roster(*, signup: Signup, reason: str, by) -> Signup:
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for removing someone."))
+    shift = _locked(signup.shift)
+    signup = Signup.objects.select_for_update().select_related("volunteer__user").get(pk=signup.pk)
+    if signup.status not in (Signup.Status.CONFIRMED, Signup.Status.WAITLISTED):
+        raise ValidationError(_("This sign-up is no longer active."))
+    was_confirmed = signup.status == Signup.Status.CONFIRMED
+    signup.status = Signup.Status.REMOVED
+    signup.reason = reason.strip()[:200]
+    signup.save(update_fields=["status", "reason", "changed_at"])
+    notify(
+        [signup.volunteer.user],
+        _("You have been taken off %(shift)s: %(reason)s") % {"shift": _shift_label(shift), "reason": signup.reason},
+        link=shift.get_absolute_url(),
+    )
+    if was_confirmed:
+        _promote_waitlist(shift)
+    return signup

@@ -1,0 +1,259 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_tables2 import RequestConfig
+
+from shifts import services
+from shifts.forms import AddByHandForm, CancelShiftForm, RemoveSignupForm, ShiftForm
+from shifts.models import Shift, Signup
+from shifts.selectors import group_by_day, roster_of, shifts_visible_to, signups_of, upcoming_for, with_counts
+from shifts.tables import MySignupTable, RosterTable
+from teams.mixins import TeamAccessMixin
+from teams.permissions import ACCESS_TEAM_RUN, has_access
+from teams.selectors import teams_of
+from volunteers.models import Volunteer
+from volunteers.selectors import profile_for
+
+
+def _first_error(error: ValidationError) -> str:
+    return error.messages[0]
+
+
+class ShiftAccessMixin(LoginRequiredMixin):
+    """Loads the shift named in the URL: visible ones for everyone, 404 otherwise;
+    with `run_only`, only for people who run its team."""
+
+    run_only = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.shift = get_object_or_404(shifts_visible_to(request.user).select_related("team"), pk=kwargs["pk"])
+        self.can_run = has_access(request.user, self.shift.team, ACCESS_TEAM_RUN)
+        if self.run_only and not self.can_run:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ShiftListView(LoginRequiredMixin, TemplateView):
+    """Upcoming shifts of my teams and open public ones, grouped by day."""
+
+    template_name = "shifts/shift_list.html"
+    page_size = 60
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        memberships = teams_of(user).filter(status="active")
+        teams = [membership.team for membership in memberships]
+        team = next((t for t in teams if str(t.pk) == self.request.GET.get("team")), None)
+        try:
+            from_date = datetime.date.fromisoformat(self.request.GET.get("from", ""))
+        except ValueError:
+            from_date = None
+        shifts = list(upcoming_for(user, team=team, from_date=from_date)[: self.page_size])
+        now = timezone.now()
+        for shift in shifts:
+            shift.current_state = shift.state(shift.confirmed_count, now)
+            shift.state_label = Shift.State(shift.current_state).label
+            shift.places_left = max(shift.capacity - shift.confirmed_count, 0)
+        return super().get_context_data(
+            days=group_by_day(shifts), teams=teams, team=team, from_date=from_date, **kwargs
+        )
+
+
+class MyShiftsView(LoginRequiredMixin, TemplateView):
+    template_name = "shifts/my_shifts.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        signups = signups_of(self.request.user)
+        upcoming = MySignupTable(signups.filter(shift__ends_at__gt=now), prefix="u-")
+        past = MySignupTable(signups.filter(shift__ends_at__lte=now).order_by("-shift__starts_at"), prefix="p-")
+        RequestConfig(self.request, paginate={"per_page": 20}).configure(upcoming)
+        RequestConfig(self.request, paginate={"per_page": 20}).configure(past)
+        return super().get_context_data(upcoming=upcoming, past=past, **kwargs)
+
+
+class ShiftDetailView(ShiftAccessMixin, TemplateView):
+    template_name = "shifts/shift_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        shift = with_counts(Shift.objects.filter(pk=self.shift.pk), user).get()
+        my_signup = Signup.objects.filter(pk=shift.my_signup_id).first() if shift.my_signup_id else None
+        state = shift.state(shift.confirmed_count)
+        context = super().get_context_data(
+            shift=shift,
+            state=state,
+            state_label=Shift.State(state).label,
+            places_left=max(shift.capacity - shift.confirmed_count, 0),
+            my_signup=my_signup,
+            waitlist_position=services.waitlist_position(my_signup) if my_signup else None,
+            can_run=self.can_run,
+            **kwargs,
+        )
+        if self.can_run:
+            table = RosterTable(roster_of(shift))
+            RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
+            context.update(
+                roster=table,
+                add_form=AddByHandForm(members=_members_of(shift)),
+                cancel_form=CancelShiftForm(),
+            )
+        return context
+
+
+def _members_of(shift: Shift):
+    return Volunteer.objects.filter(user__memberships__team=shift.team, user__memberships__status="active").order_by(
+        "real_name"
+    )
+
+
+class SignUpView(ShiftAccessMixin, View):
+    def post(self, request, pk):
+        volunteer = profile_for(request.user)
+        if volunteer is None:
+            return redirect("volunteers:profile")
+        try:
+            signup = services.sign_up(shift=self.shift, volunteer=volunteer)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            if signup.status == Signup.Status.CONFIRMED:
+                messages.success(request, _("You are signed up. See you there!"))
+            else:
+                messages.warning(
+                    request,
+                    _("The shift is full. You are number %(position)d on the waitlist.")
+                    % {"position": services.waitlist_position(signup)},
+                )
+        return redirect(self.shift)
+
+
+class CancelSignupView(ShiftAccessMixin, View):
+    def post(self, request, pk):
+        signup = Signup.objects.live().filter(shift=self.shift, volunteer__user=request.user).first()
+        if signup is None:
+            messages.error(request, _("You are not signed up for this shift."))
+            return redirect(self.shift)
+        try:
+            services.cancel_signup(signup=signup)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("Your sign-up has been cancelled."))
+        return redirect(self.shift)
+
+
+class ShiftCreateView(TeamAccessMixin, FormView):
+    access = ACCESS_TEAM_RUN
+    form_class = ShiftForm
+    template_name = "shifts/shift_form.html"
+
+    def get_initial(self):
+        source = self.request.GET.get("copy")
+        if source and source.isdigit():
+            original = Shift.objects.filter(pk=source, team=self.team).first()
+            if original is not None:
+                week = datetime.timedelta(days=7)
+                return {
+                    "title": original.title,
+                    "content": original.content,
+                    "place": original.place,
+                    "starts_at": timezone.localtime(original.starts_at + week),
+                    "ends_at": timezone.localtime(original.ends_at + week),
+                    "capacity": original.capacity,
+                    "required_skills": original.required_skills,
+                    "notes": original.notes,
+                    "is_public": original.is_public,
+                }
+        return {}
+
+    def form_valid(self, form):
+        form.instance.team = self.team
+        try:
+            shift = services.create_shift(shift=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Shift created."))
+        return redirect(shift)
+
+
+class ShiftUpdateView(ShiftAccessMixin, FormView):
+    run_only = True
+    form_class = ShiftForm
+    template_name = "shifts/shift_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.shift}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(shift=self.shift, team=self.shift.team, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.update_shift(shift=form.instance, changed=form.changed_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved. Everyone signed up has been told."))
+        return redirect(self.shift)
+
+
+class ShiftCancelView(ShiftAccessMixin, View):
+    run_only = True
+
+    def post(self, request, pk):
+        form = CancelShiftForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            services.cancel_shift(shift=self.shift, reason=reason)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("The shift has been cancelled and everyone signed up has been told."))
+        return redirect(self.shift)
+
+
+class RosterAddView(ShiftAccessMixin, View):
+    run_only = True
+
+    def post(self, request, pk):
+        form = AddByHandForm(request.POST, members=_members_of(self.shift))
+        if not form.is_valid():
+            messages.error(request, _("Choose a member of the team."))
+            return redirect(self.shift)
+        try:
+            services.add_by_hand(shift=self.shift, volunteer=form.cleaned_data["volunteer"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("Added to the roster."))
+        return redirect(self.shift)
+
+
+class RosterRemoveView(ShiftAccessMixin, View):
+    run_only = True
+
+    def post(self, request, pk, signup_pk):
+        signup = get_object_or_404(Signup, pk=signup_pk, shift=self.shift)
+        form = RemoveSignupForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason for removing someone."))
+            return redirect(self.shift)
+        try:
+            services.remove_from_roster(signup=signup, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, _("Removed from the roster; the person has been told."))
+        return redirect(self.shift)

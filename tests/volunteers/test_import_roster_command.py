@@ -1,0 +1,192 @@
+"""`manage.py import_roster FILE --team ID_OR_CODE [--dry-run]`."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from accounts.models import User
+from teams.models import Membership
+from tests.factories import TeamFactory, VolunteerFactory, resident_id
+from tests.volunteers.xlsx import roster_bytes
+from volunteers.management.commands import import_roster as command_module
+
+pytestmark = pytest.mark.django_db
+
+BORN = datetime.date(1975, 8, 23)
+
+
+@pytest.fixture(autouse=True)
+def _untranslated():
+    """Messages as written in the code, whatever the catalogues say."""
+    with translation.override(None):
+        yield
+
+
+def person(serial: int, **overrides) -> dict:
+    row = {"姓名": f"张{serial}", "手机号": f"1380000{serial:04d}", "证件号码": resident_id(serial, BORN, male=True)}
+    row.update(overrides)
+    return row
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(code="silver-age")
+
+
+@pytest.fixture
+def roster_file(tmp_path):
+    def write(people: list[dict], name: str = "roster.xlsx"):
+        path = tmp_path / name
+        path.write_bytes(roster_bytes(people))
+        return path
+
+    return write
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_roster", *[str(arg) for arg in args], stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def roster_people() -> int:
+    return User.objects.filter(phone__startswith="+86138").count()
+
+
+@pytest.mark.parametrize("by", ["code", "id"])
+def test_imports_a_good_file_into_the_team_named_by_code_or_id(team, roster_file, by):
+    path = roster_file([person(1), person(2)])
+
+    out, err = run(path, "--team", team.code if by == "code" else team.pk)
+
+    assert f"Imported into {team.name}: 2 new, 0 already registered." in out
+    assert err == ""
+    user = User.objects.get(phone="+8613800000001")
+    assert not user.has_usable_password()
+    assert (user.volunteer.real_name, user.volunteer.gender, user.volunteer.birth_date) == ("张1", "male", BORN)
+    memberships = Membership.objects.filter(team=team)
+    assert sorted(memberships.values_list("user__phone", "status")) == [
+        ("+8613800000001", "active"),
+        ("+8613800000002", "active"),
+    ]
+    assert all(membership.decided_by is None for membership in memberships)
+
+
+def test_a_code_made_of_digits_finds_its_team(roster_file):
+    team = TeamFactory(code="987654321")
+
+    run(roster_file([person(1)]), "--team", "987654321")
+
+    assert Membership.objects.get().team == team
+
+
+def test_registered_people_are_added_not_created_again(team, roster_file):
+    registered = VolunteerFactory(user__phone="+8613800000002", id_number="")
+
+    out, _err = run(roster_file([person(1), person(2)]), "--team", team.code)
+
+    assert "1 new, 1 already registered" in out
+    assert User.objects.filter(phone="+8613800000002").count() == 1
+    assert Membership.objects.filter(team=team, user=registered.user, status="active").exists()
+
+
+def test_dry_run_checks_the_file_and_writes_nothing(team, roster_file):
+    VolunteerFactory(user__phone="+8613800000003", id_number="")
+
+    out, _err = run(roster_file([person(1), person(2), person(3)]), "--team", team.code, "--dry-run")
+
+    assert "3 rows are good (2 new). Nothing written (--dry-run)." in out
+    assert roster_people() == 1
+    assert not Membership.objects.exists()
+
+
+def test_bad_rows_are_each_printed_and_nothing_is_written(team, roster_file):
+    VolunteerFactory(id_number=resident_id(4, BORN, male=True))
+    path = roster_file(
+        [person(1), person(2, 姓名=""), person(3, 手机号="555"), person(4), person(5, 手机号="13800000001")]
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"^4 mistakes; nothing was imported\.$"):
+        call_command("import_roster", str(path), "--team", team.code, stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "row 3, 姓名: The name is missing.",
+        "row 4, 手机号: 555 is not a mainland mobile number.",
+        "row 5, 证件号码: This ID number belongs to another registered person.",
+        "row 6, 手机号: The same number is on row 2.",
+    ]
+    assert roster_people() == 0
+    assert not Membership.objects.exists()
+
+
+def test_dry_run_also_fails_on_bad_rows(team, roster_file):
+    with pytest.raises(CommandError, match="1 mistakes"):
+        run(roster_file([person(1, 手机号="")]), "--team", team.code, "--dry-run")
+
+
+@pytest.mark.parametrize("name", ["no-such-team", "999999"])
+def test_an_unknown_team_is_refused(team, roster_file, name):
+    with pytest.raises(CommandError, match=f"No team with id or code '{name}'"):
+        run(roster_file([person(1)]), "--team", name)
+
+    assert roster_people() == 0
+
+
+def test_a_missing_file_is_refused(team, tmp_path):
+    with pytest.raises(CommandError, match=r"Cannot read .*missing\.xlsx: No such file or directory"):
+        run(tmp_path / "missing.xlsx", "--team", team.code)
+
+
+def test_a_folder_instead_of_a_file_is_refused(team, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        run(tmp_path, "--team", team.code)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty."),
+        ("姓名,手机号\n张三,13800001234\n".encode(), "This is not an Excel .xlsx file."),
+        (roster_bytes([]), "The file has column names but no people."),
+    ],
+    ids=["empty", "csv", "no people"],
+)
+def test_a_file_that_cannot_be_read_is_refused_with_its_reason(team, tmp_path, content, message):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(content)
+
+    with pytest.raises(CommandError) as raised:
+        run(path, "--team", team.code)
+
+    assert str(raised.value).startswith(message)
+    assert roster_people() == 0
+
+
+def test_the_team_is_required(roster_file):
+    with pytest.raises(CommandError, match="--team"):
+        run(roster_file([person(1)]))
+
+
+def test_someone_registering_between_check_and_write_stops_the_import(team, roster_file, monkeypatch):
+    real_read_roster = command_module.read_roster
+
+    def read_then_someone_registers(data):
+        roster = real_read_roster(data)
+        VolunteerFactory(user__phone="+8613800000002", id_number=resident_id(70, BORN, male=True))
+        return roster
+
+    monkeypatch.setattr(command_module, "read_roster", read_then_someone_registers)
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 mistakes; nothing was imported"):
+        call_command("import_roster", str(roster_file([person(1), person(2)])), "--team", team.code, stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "row 3, 手机号: This mobile number belongs to another registered person with a different ID number."
+    ]
+    assert roster_people() == 1
+    assert not Membership.objects.exists()
