@@ -113,3 +113,21 @@ def renew_invite_code(*, team: Team) -> Team:
     team.invite_code = new_invite_code()
     team.save(update_fields=["invite_code"])
     return team
+
+
+@transaction.atomic
+def add_members(*, team: Team, users: list[User], by: User | None) -> None:
+    """add_member for many people at once (roster import): pending requests are
+    approved, people already active are left alone, everyone else joins."""
+    today = timezone.localdate()
+    live = {
+        membership.user_id: membership
+        for membership in Membership.objects.live().select_for_update().filter(team=team, user__in=users)
+    }
+    pending = [m.pk for m in live.values() if m.status == Membership.Status.PENDING]
+    Membership.objects.filter(pk__in=pending).update(status=Membership.Status.ACTIVE, joined_on=today, decided_by=by)
+    Membership.objects.bulk_create(
+        Membership(team=team, user=user, status=Membership.Status.ACTIVE, joined_on=today, decided_by=by)
+        for user in users
+        if user.pk not in live
+    )

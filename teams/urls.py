@@ -13,10 +13,10 @@ urlpatterns = [
     path("<int:team_pk>/join/", views.TeamJoinView.as_view(), name="join"),
     path("<int:team_pk>/leave/", views.TeamLeaveView.as_view(), name="leave"),
     path("<int:team_pk>/invite/renew/", views.InviteRenewView.as_view(), name="invite_renew"),
+    path("<int:team_pk>/members/<int:membership_pk>/role/", views.MembershipRoleView.as_view(), name="set_role"),
     path(
         "<int:team_pk>/members/<int:membership_pk>/<str:decision>/",
         views.MembershipDecisionView.as_view(),
         name="decide",
     ),
-    path("<int:team_pk>/members/<int:membership_pk>/role/", views.MembershipRoleView.as_view(), name="set_role"),
 ]

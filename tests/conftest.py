@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts.sms import MemorySmsSender
 
@@ -12,6 +13,8 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MemorySmsSender.outbox.clear()
     cache.clear()  # allauth's rate limits count in the cache
+    # A request leaves its language active in the thread; start each test afresh.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -7,8 +7,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_deploy_check_is_clean_with_production_variables(tmp_path):
+    # The browser tests' async-unsafe switch must not leak into a production check.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DEBUG": "0",
         "HTTPS": "1",
         "SECRET_KEY": "k" * 20 + "production-secret-key-that-is-long-and-random-1234567890",

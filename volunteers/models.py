@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import mask_phone
@@ -88,6 +89,18 @@ class Volunteer(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def age(self) -> int | None:
+        """Years of age: what a leader needs, where the full birth date is not for them."""
+        if self.birth_date is None:
+            return None
+        today = timezone.localdate()
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
     @property
     def public_name(self) -> str:

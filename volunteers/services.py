@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from teams.models import Team
-from teams.services import add_member
+from teams.services import add_members
 from volunteers.models import Volunteer
 from volunteers.roster import Roster, RowError, check_against_database
 
@@ -57,25 +58,24 @@ def import_roster(*, team: Team, roster: Roster, by: User | None) -> ImportResul
     check_against_database(recheck.rows, recheck.errors)
     if recheck.errors:
         raise RosterChanged(recheck.errors)
-    result = ImportResult()
-    for row in recheck.rows:
-        user = row.existing_user
-        if user is None:
-            user = User.objects.create_user(phone=row.phone)
-        if not hasattr(user, "volunteer"):
-            Volunteer.objects.create(
-                user=user,
-                real_name=row.real_name,
-                gender=row.gender,
-                birth_date=row.birth_date,
-                id_type=row.id_type,
-                id_number=row.id_number,
-                grid=row.grid,
-                is_party_member=row.is_party_member,
-                skills=row.skills,
-            )
-            result.created += 1
-        else:
-            result.existing += 1
-        add_member(team=team, user=user, by=by)
-    return result
+    new_phones = [row.phone for row in recheck.rows if row.existing_user is None]
+    User.objects.bulk_create(User(phone=phone, password=make_password(None)) for phone in new_phones)
+    users = {user.phone: user for user in User.objects.filter(phone__in=[row.phone for row in recheck.rows])}
+    profiles = [
+        Volunteer(
+            user=users[row.phone],
+            real_name=row.real_name,
+            gender=row.gender,
+            birth_date=row.birth_date,
+            id_type=row.id_type,
+            id_number=row.id_number,
+            grid=row.grid,
+            is_party_member=row.is_party_member,
+            skills=row.skills,
+        )
+        for row in recheck.rows
+        if row.existing_user is None or not hasattr(row.existing_user, "volunteer")
+    ]
+    Volunteer.objects.bulk_create(profiles)
+    add_members(team=team, users=list(users.values()), by=by)
+    return ImportResult(created=len(profiles), existing=len(recheck.rows) - len(profiles))

@@ -103,3 +103,13 @@ def test_the_member_list_asks_a_fixed_number_of_queries(client_for):
     with CaptureQueriesContext(connection) as many:
         client.get(team.get_absolute_url())
     assert len(many) == len(few)
+
+
+def test_staff_appoint_a_leader_from_the_member_list(client_for):
+    staff = OfficeStaffFactory()
+    team = TeamFactory(office=staff.office)
+    member = MembershipFactory(team=team, user=VolunteerFactory().user)
+    response = client_for(staff.user).post(reverse("teams:set_role", args=[team.pk, member.pk]), {"role": "leader"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.role == Membership.Role.LEADER

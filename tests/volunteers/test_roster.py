@@ -536,24 +536,23 @@ def test_import_writes_nothing_when_someone_registered_since_the_check(registere
 
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_midway_leaves_no_people_and_no_memberships(monkeypatch):
+    """People and profiles are written before the memberships: a failure there undoes them all."""
     team = TeamFactory()
     registered = VolunteerFactory(user__phone="+8613800000002", id_number="")
     roster = read_roster(roster_bytes([person(1), person(2), person(3), person(4)]))
-    real_add_member = services.add_member
     calls = []
 
-    def add_member_failing_on_the_third_row(**kwargs):
-        calls.append(kwargs["user"].phone)
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        return real_add_member(**kwargs)
+    def add_members_failing(**kwargs):
+        calls.append(len(kwargs["users"]))
+        assert User.objects.count() == 4  # the three new people exist at this point
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "add_member", add_member_failing_on_the_third_row)
+    monkeypatch.setattr(services, "add_members", add_members_failing)
 
     with pytest.raises(RuntimeError):
         services.import_roster(team=team, roster=roster, by=None)
 
-    assert len(calls) == 3
+    assert calls == [4]
     assert list(User.objects.values_list("phone", flat=True)) == [registered.user.phone]
     assert list(Volunteer.objects.all()) == [registered]
     assert not Membership.objects.exists()

@@ -1,0 +1,505 @@
+"""Every URL of the project × every role: the status each role gets, and what the page shows.
+
+The matrix below is the specification of access. `test_every_url_is_in_the_matrix`
+walks the URL resolver, so a new URL fails the suite until a row says who may open it.
+Only allauth's own pages under /accounts/ and the admin's inner pages are left out;
+/admin/ itself is in.
+
+Columns (tests/permission_world.py): anonymous, newcomer (signed in, no profile yet),
+volunteer (no team), member of team A, leader of team A, leader of team B, staff of
+team A's community office (no PII flag), staff of the street office above both
+communities (PII flag), superuser (no profile). URLs are filled with team A's ids,
+member A's volunteer id and a membership of team A.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
+
+from shifts.models import Shift, Signup
+from teams.models import Membership, Team
+from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
+from tests.permission_world import (
+    LEADER_A,
+    LEADER_B,
+    MEMBER_A,
+    ROLES,
+    STREET_STAFF,
+    SUPERUSER,
+    VOLUNTEER,
+    World,
+    build_world,
+)
+from volunteers.models import Volunteer
+
+pytestmark = pytest.mark.django_db
+
+GET = "get"
+POST = "post"
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    location: Callable[[World, str], str] | None = None  # where a 302 must point; gets the requested URL
+    content: Callable[[World, str, str], None] | None = None  # (world, html, role) → asserts
+    label: str = ""
+
+    @property
+    def refused(self) -> bool:
+        """The request was turned away before the view did anything."""
+        return self in (LOGIN, PROFILE, NOT_FOUND)
+
+
+def redirect(label: str, location: Callable[[World, str], str]) -> Outcome:
+    return Outcome(302, location=location, label=label)
+
+
+def login_page(world: World, url: str) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': url}, safe='/')}"
+
+
+OK = Outcome(200, label="OK")
+NOT_FOUND = Outcome(404, label="404")
+LOGIN = redirect("login", login_page)
+PROFILE = redirect("profile", lambda w, url: reverse("volunteers:profile"))
+HOME = redirect("home", lambda w, url: reverse("volunteers:home"))
+TEAM_A_PAGE = redirect("team A", lambda w, url: w.team_a.get_absolute_url())
+TEAM_LIST = redirect("teams", lambda w, url: reverse("teams:list"))
+MY_CARD = redirect("card", lambda w, url: reverse("volunteers:card"))
+SHIFT_A_PAGE = redirect("shift A", lambda w, url: w.shift_a.get_absolute_url())
+ROSTER_IMPORT = redirect("import", lambda w, url: reverse("volunteers:roster_import", args=[w.team_a.pk]))
+ADMIN_LOGIN = redirect("admin login", lambda w, url: f"{reverse('admin:login')}?{urlencode({'next': url}, safe='/')}")
+LOGIN_BY_CODE = redirect(
+    "login by code",
+    lambda w, url: f"{reverse('account_request_login_code')}?next={reverse('account_change_password')}",
+)
+TEAM_LIST_AFTER_LANGUAGE = redirect("next", lambda w, url: "/teams/")
+
+
+def shows_no_team_a_people(world: World, html: str, role: str) -> None:
+    """A public team page: the team, but none of its people."""
+    for person in world.team_a_people:
+        if world.users[role] == person.volunteer.user:
+            continue
+        assert person.name not in html
+        assert person.masked_phone not in html
+        assert person.full_phone not in html
+
+
+def shows_team_a_members_masked(world: World, html: str, role: str) -> None:
+    """The member list shows names and masked numbers, even to staff with the PII flag."""
+    for person in world.team_a_people:
+        assert person.name in html
+        assert person.masked_phone in html
+        assert person.full_phone not in html
+    assert world.member_b.name not in html
+
+
+def shows_full_pii(world: World, html: str, role: str) -> None:
+    person = world.member_a
+    assert person.full_phone in html
+    assert person.full_id_number in html
+    assert person.emergency_phone in html
+
+
+def shows_masked_pii(world: World, html: str, role: str) -> None:
+    person = world.member_a
+    assert person.masked_phone in html
+    assert person.masked_id_number in html
+    assert person.full_phone not in html
+    assert person.full_id_number not in html
+    assert person.emergency_phone not in html
+
+
+def shows_shift_roster_masked(world: World, html: str, role: str) -> None:
+    person = world.member_a
+    assert person.name in html
+    assert person.masked_phone in html
+    assert person.full_phone not in html
+
+
+def shows_shift_a(world: World, html: str, role: str) -> None:
+    assert world.shift_a.title in html
+
+
+def does_not_show_shift_a(world: World, html: str, role: str) -> None:
+    assert world.shift_a.title not in html
+
+
+PUBLIC_TEAM = Outcome(200, content=shows_no_team_a_people, label="public")
+MEMBERS = Outcome(200, content=shows_team_a_members_masked, label="members")
+FULL_PII = Outcome(200, content=shows_full_pii, label="full PII")
+MASKED_PII = Outcome(200, content=shows_masked_pii, label="masked PII")
+SHIFT_ROSTER = Outcome(200, content=shows_shift_roster_masked, label="roster")
+WITH_SHIFT_A = Outcome(200, content=shows_shift_a, label="with shift A")
+WITHOUT_SHIFT_A = Outcome(200, content=does_not_show_shift_a, label="without shift A")
+
+
+def row(*outcomes: Outcome) -> dict[str, Outcome]:
+    assert len(outcomes) == len(ROLES), "one outcome per role, in the order of ROLES"
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+# ---------------------------------------------------------------- the matrix
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    url: Callable[[World], str]
+    expect: dict[str, Outcome]
+    method: str = GET
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    # What an allowed POST changes: true after every request not refused, false after the refused ones.
+    effect: Callable[[World, object], bool] | None = None
+
+
+def team_a_url(name: str, **kwargs) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={"team_pk": w.team_a.pk, **kwargs})
+
+
+def decision_url(decision: str) -> Callable[[World], str]:
+    return lambda w: reverse(
+        "teams:decide",
+        kwargs={"team_pk": w.team_a.pk, "membership_pk": w.applicant_membership.pk, "decision": decision},
+    )
+
+
+def applicant_status(world: World) -> str:
+    world.applicant_membership.refresh_from_db()
+    return world.applicant_membership.status
+
+
+def shift_a_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={"pk": w.shift_a.pk})
+
+
+def card_was_reissued(world: World, user) -> bool:
+    return user is not None and Volunteer.objects.filter(user=user, card_version__gt=1).exists()
+
+
+# fmt: off
+CASES = [
+    #     anonymous  newcomer  volunteer  member_a  leader_a  leader_b  community_a  street  superuser
+    Case("root", lambda w: reverse("root"),
+         row(HOME, PROFILE, HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
+    Case("password-reset-by-phone", lambda w: reverse("account_reset_password"),
+         row(*[LOGIN_BY_CODE] * 9)),
+    # Elder mode and the language are display choices, open to everyone.
+    Case("elder-mode", lambda w: reverse("set_elder_mode"), method=POST, data=lambda w: {"on": "1"},
+         expect=row(*[HOME] * 9)),
+    Case("set-language", lambda w: reverse("set_language"), method=POST,
+         data=lambda w: {"language": "en", "next": "/teams/"},
+         expect=row(*[TEAM_LIST_AFTER_LANGUAGE] * 9)),
+
+    Case("teams:list", lambda w: reverse("teams:list"),
+         row(LOGIN, PROFILE, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM,
+             PUBLIC_TEAM)),
+    Case("teams:create", lambda w: reverse("teams:create"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    # Whoever holds the invitation link may open it.
+    Case("teams:invite", lambda w: reverse("teams:invite", args=[w.team_a.invite_code]),
+         row(LOGIN, PROFILE, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM, PUBLIC_TEAM,
+             PUBLIC_TEAM)),
+    Case("teams:detail", team_a_url("teams:detail"),
+         row(LOGIN, PROFILE, PUBLIC_TEAM, PUBLIC_TEAM, MEMBERS, PUBLIC_TEAM, MEMBERS, MEMBERS, MEMBERS)),
+    Case("teams:edit", team_a_url("teams:edit"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    # Anyone may ask to join or leave; the service answers with a message.
+    Case("teams:join", team_a_url("teams:join"), method=POST,
+         expect=row(LOGIN, PROFILE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE,
+                    TEAM_A_PAGE)),
+    Case("teams:leave", team_a_url("teams:leave"), method=POST,
+         expect=row(LOGIN, PROFILE, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST)),
+    Case("teams:invite_renew", team_a_url("teams:invite_renew"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, TEAM_A_PAGE, NOT_FOUND, TEAM_A_PAGE, TEAM_A_PAGE,
+                    TEAM_A_PAGE),
+         effect=lambda w, user: Team.objects.get(pk=w.team_a.pk).invite_code != w.team_a.invite_code),
+    Case("teams:decide-approve", decision_url("approve"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, TEAM_A_PAGE, NOT_FOUND, TEAM_A_PAGE, TEAM_A_PAGE,
+                    TEAM_A_PAGE),
+         effect=lambda w, user: applicant_status(w) == Membership.Status.ACTIVE),
+    Case("teams:decide-refuse", decision_url("refuse"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, TEAM_A_PAGE, NOT_FOUND, TEAM_A_PAGE, TEAM_A_PAGE,
+                    TEAM_A_PAGE),
+         effect=lambda w, user: applicant_status(w) == Membership.Status.REFUSED),
+    Case("teams:set_role",
+         lambda w: reverse("teams:set_role", args=[w.team_a.pk, w.member_a_membership.pk]),
+         method=POST, data=lambda w: {"role": Membership.Role.LEADER},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TEAM_A_PAGE, TEAM_A_PAGE,
+                    TEAM_A_PAGE),
+         effect=lambda w, user: Membership.objects.get(pk=w.member_a_membership.pk).role == Membership.Role.LEADER),
+
+    Case("volunteers:home", lambda w: reverse("volunteers:home"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+    Case("volunteers:profile", lambda w: reverse("volunteers:profile"),
+         row(LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)),
+    # The superuser has no profile, hence no card.
+    Case("volunteers:card", lambda w: reverse("volunteers:card"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, PROFILE)),
+    Case("volunteers:card_reissue", lambda w: reverse("volunteers:card_reissue"), method=POST,
+         expect=row(LOGIN, PROFILE, MY_CARD, MY_CARD, MY_CARD, MY_CARD, MY_CARD, MY_CARD, PROFILE),
+         effect=card_was_reissued),
+    # Member A's page: the person, team A's leader, the offices above team A.
+    Case("volunteers:detail", lambda w: reverse("volunteers:detail", args=[w.member_a.volunteer.pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, FULL_PII, MASKED_PII, NOT_FOUND, MASKED_PII, FULL_PII, FULL_PII)),
+    # The same page for a member of team B: team A's leader and community are strangers there.
+    Case("volunteers:detail-team-b", lambda w: reverse("volunteers:detail", args=[w.member_b.volunteer.pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK)),
+    Case("volunteers:card_sheet", team_a_url("volunteers:card_sheet"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("volunteers:roster_template", team_a_url("volunteers:roster_template"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("volunteers:roster_import", team_a_url("volunteers:roster_import"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    # Nothing was uploaded: the allowed ones are sent back to the upload page.
+    Case("volunteers:roster_confirm", team_a_url("volunteers:roster_confirm"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ROSTER_IMPORT, ROSTER_IMPORT,
+                    ROSTER_IMPORT)),
+
+    Case("notifications", lambda w: reverse("notifications"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+
+    # Shift A is for team A only (not public).
+    Case("shifts:list", lambda w: reverse("shifts:list"),
+         row(LOGIN, PROFILE, WITHOUT_SHIFT_A, WITH_SHIFT_A, WITH_SHIFT_A, WITHOUT_SHIFT_A, WITH_SHIFT_A, WITH_SHIFT_A,
+             WITH_SHIFT_A)),
+    Case("shifts:mine", lambda w: reverse("shifts:mine"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+    Case("shifts:create", team_a_url("shifts:create"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("shifts:detail", shift_a_url("shifts:detail"),
+         row(LOGIN, PROFILE, NOT_FOUND, OK, SHIFT_ROSTER, NOT_FOUND, SHIFT_ROSTER, SHIFT_ROSTER, SHIFT_ROSTER)),
+    Case("shifts:edit", shift_a_url("shifts:edit"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    # Member A is signed up already; the service answers the others with a message. No profile, no sign-up.
+    Case("shifts:signup", shift_a_url("shifts:signup"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
+                    PROFILE)),
+    Case("shifts:cancel_signup", shift_a_url("shifts:cancel_signup"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
+                    SHIFT_A_PAGE)),
+    Case("shifts:cancel", shift_a_url("shifts:cancel"), method=POST, data=lambda w: {"reason": "下雨"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
+                    SHIFT_A_PAGE),
+         effect=lambda w, user: Shift.objects.get(pk=w.shift_a.pk).is_cancelled),
+    Case("shifts:roster_add", shift_a_url("shifts:roster_add"), method=POST,
+         data=lambda w: {"volunteer": w.leader_a.volunteer.pk},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
+                    SHIFT_A_PAGE),
+         effect=lambda w, user: Signup.objects.live().filter(shift=w.shift_a, volunteer=w.leader_a.volunteer).exists()),
+    Case("shifts:roster_remove",
+         lambda w: reverse("shifts:roster_remove", args=[w.shift_a.pk, w.member_a_signup.pk]),
+         method=POST, data=lambda w: {"reason": "临时有事"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
+                    SHIFT_A_PAGE),
+         effect=lambda w, user: Signup.objects.get(pk=w.member_a_signup.pk).status == Signup.Status.REMOVED),
+
+    # The admin is for is_staff users only; office staff work in the site itself.
+    Case("admin:index", lambda w: reverse("admin:index"),
+         row(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN,
+             OK)),
+]
+# fmt: on
+
+POST_CASES = [case for case in CASES if case.method == POST]
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def request(world: World, case: Case, role: str, **client_options):
+    client = world.client_for(role, **client_options)
+    url = case.url(world)
+    if case.method == POST:
+        return url, client.post(url, case.data(world))
+    return url, client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("case", "role"),
+    [pytest.param(case, role, id=f"{case.id}-{role}") for case in CASES for role in ROLES],
+)
+def test_access(world, case, role):
+    expected = case.expect[role]
+    url, response = request(world, case, role)
+
+    assert response.status_code == expected.status, f"{case.method.upper()} {url} as {role}: wanted {expected.label}"
+    if expected.location is not None:
+        assert response["Location"] == expected.location(world, url)
+    if expected.content is not None:
+        expected.content(world, response.content.decode(), role)
+    if case.effect is not None:
+        assert case.effect(world, world.users[role]) is not expected.refused, "refused requests change nothing"
+
+
+# ---------------------------------------------------------------- coverage of the URLconf
+
+
+@dataclass(frozen=True)
+class ProjectUrl:
+    route: str  # as ResolverMatch.route spells it
+    view_name: str | None  # namespace:name
+    converters: dict  # argument name → converter, for a sample URL
+
+
+def _is_allauth(resolver: URLResolver) -> bool:
+    return getattr(resolver.urlconf_module, "__name__", "").startswith("allauth")
+
+
+def project_urls(resolver: URLResolver | None = None, route: str = "", namespace: str = "", converters=None):
+    """Every URL pattern of the project, allauth's and the admin's inner pages left out."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        pattern_route = route + str(pattern.pattern)
+        pattern_converters = {**(converters or {}), **pattern.pattern.converters}
+        if isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield ProjectUrl(pattern_route, name, pattern_converters)
+        elif _is_allauth(pattern):
+            continue
+        elif pattern.namespace == "admin":
+            yield ProjectUrl(pattern_route, "admin:index", {})  # the admin's front door; its inner pages are Django's
+        else:
+            inner_namespace = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from project_urls(pattern, pattern_route, inner_namespace, pattern_converters)
+
+
+def test_every_url_is_in_the_matrix(world):
+    covered = {resolve(case.url(world)).route for case in CASES}
+    routes = {url.route for url in project_urls()}
+
+    assert routes - covered == set(), "add a row for each new URL to CASES (or a route is shadowed, see below)"
+    assert covered - routes == set(), "a row opens a URL the walk does not know"
+    assert {"admin/", "teams/<int:team_pk>/edit/", "me/"} <= routes  # the walk itself works
+    assert not any(route.startswith("accounts/login") for route in routes)
+
+
+SAMPLE_ARGUMENTS = {IntConverter: 7, StringConverter: "sample", SlugConverter: "sample", PathConverter: "sample"}
+
+
+@pytest.mark.parametrize("url", [pytest.param(url, id=url.route) for url in project_urls() if url.view_name])
+def test_every_url_reaches_its_own_view(url):
+    """An earlier, looser pattern (<str:...>) must not swallow a later literal one."""
+    path = reverse(url.view_name, kwargs={name: SAMPLE_ARGUMENTS[type(c)] for name, c in url.converters.items()})
+
+    assert resolve(path).view_name == url.view_name
+
+
+# ---------------------------------------------------------------- more than the matrix
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in POST_CASES])
+def test_posts_without_a_csrf_token_are_refused(world, case):
+    client = world.client_for(SUPERUSER, enforce_csrf_checks=True)
+
+    response = client.post(case.url(world), case.data(world))
+
+    assert response.status_code == 403
+
+
+def test_a_post_with_the_csrf_token_passes(world):
+    client = world.client_for(LEADER_A, enforce_csrf_checks=True)
+    client.get(world.team_a.get_absolute_url())  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+
+    response = client.post(reverse("teams:invite_renew", args=[world.team_a.pk]), {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert response["Location"] == world.team_a.get_absolute_url()
+
+
+# Django's set_language answers a GET with a redirect; the project's own POST views refuse it.
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in POST_CASES if case.id != "set-language"])
+def test_post_only_urls_refuse_get(world, case):
+    response = world.client_for(SUPERUSER).get(case.url(world))
+
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("role", [VOLUNTEER, LEADER_A, LEADER_B])
+def test_a_membership_of_another_team_cannot_be_decided_through_ones_own_team(world, role):
+    """Team ids in the URL are checked against the membership, not only against the user."""
+    own_team = world.team_b if role == LEADER_B else world.team_a
+    other_pending = MembershipFactory(
+        team=world.team_b if own_team == world.team_a else world.team_a,
+        status=Membership.Status.PENDING,
+        joined_on=None,
+    )
+    client = world.client_for(role)
+
+    for url in (
+        reverse("teams:decide", args=[own_team.pk, other_pending.pk, "approve"]),
+        reverse("teams:set_role", args=[own_team.pk, other_pending.pk]),
+    ):
+        assert client.post(url, {"role": Membership.Role.LEADER}).status_code == 404
+    other_pending.refresh_from_db()
+    assert other_pending.status == Membership.Status.PENDING
+
+
+def test_an_unknown_decision_is_not_found(world):
+    url = reverse("teams:decide", args=[world.team_a.pk, world.applicant_membership.pk, "maybe"])
+
+    assert world.client_for(LEADER_A).post(url).status_code == 404
+    assert applicant_status(world) == Membership.Status.PENDING
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _add_teams(world: World, how_many: int) -> None:
+    for _ in range(how_many):
+        team = TeamFactory(office=world.community_a)
+        MembershipFactory(team=team, user=VolunteerFactory().user)
+        MembershipFactory(team=team, user=VolunteerFactory().user, status=Membership.Status.PENDING, joined_on=None)
+
+
+def _add_members(world: World, how_many: int) -> None:
+    for number in range(how_many):
+        status = Membership.Status.PENDING if number % 3 == 0 else Membership.Status.ACTIVE
+        MembershipFactory(team=world.team_a, user=VolunteerFactory().user, status=status)
+
+
+@pytest.mark.parametrize("role", [VOLUNTEER, MEMBER_A, LEADER_A, STREET_STAFF, SUPERUSER])
+def test_the_team_list_asks_the_same_number_of_queries_for_3_or_30_teams(world, role):
+    client = world.client_for(role)
+    url = reverse("teams:list")
+    _add_teams(world, 1)  # world has 2 teams: 3 in all
+    client.get(url)  # warm the per-process caches (content types, templates)
+
+    few = _queries(client, url)
+    _add_teams(world, 27)
+    many = _queries(client, url)
+
+    assert many == few
+
+
+@pytest.mark.parametrize("role", [VOLUNTEER, LEADER_A, STREET_STAFF, SUPERUSER])
+def test_the_member_list_asks_the_same_number_of_queries_for_3_or_30_members(world, role):
+    client = world.client_for(role)
+    url = world.team_a.get_absolute_url()
+    client.get(url)
+
+    few = _queries(client, url)  # team A has 3 people
+    _add_members(world, 27)
+    many = _queries(client, url)
+
+    assert many == few

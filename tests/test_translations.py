@@ -1,0 +1,106 @@
+"""The message catalogues are complete, keep their placeholders, and the site switches language."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+ZH_PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
+EN_PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
+
+# %(name)s / %(name)d, a bare %s / %d, and {{ name }} (Jinja-style, as written in some msgids).
+PLACEHOLDER = re.compile(r"%\([^)]+\)[sdif]|%[sdif]|\{\{\s*[\w.]+\s*\}\}")
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(re.sub(r"\s+", "", match) for match in PLACEHOLDER.findall(text))
+
+
+def live_entries(path: Path) -> list[polib.POEntry]:
+    return [entry for entry in polib.pofile(str(path)) if not entry.obsolete]
+
+
+def test_the_chinese_catalogue_is_fully_translated():
+    catalogue = polib.pofile(str(ZH_PO))
+    assert catalogue.metadata["Plural-Forms"].startswith("nplurals=1;")
+    assert not catalogue.metadata_is_fuzzy
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert untranslated == []
+    assert fuzzy == []
+    assert catalogue.percent_translated() == 100
+
+
+@pytest.mark.parametrize("path", [ZH_PO, EN_PO], ids=["zh_Hans", "en"])
+def test_translations_keep_every_placeholder(path):
+    mismatched = []
+    for entry in live_entries(path):
+        if entry.msgid_plural:
+            for index, text in entry.msgstr_plural.items():
+                source = entry.msgid if index == 0 and len(entry.msgstr_plural) > 1 else entry.msgid_plural
+                if text and placeholders(text) != placeholders(source):
+                    mismatched.append((entry.msgid, text))
+        elif entry.msgstr and placeholders(entry.msgstr) != placeholders(entry.msgid):
+            mismatched.append((entry.msgid, entry.msgstr))
+    assert mismatched == []
+
+
+def test_english_catalogue_has_no_fuzzy_entries_and_the_same_messages():
+    assert [entry.msgid for entry in polib.pofile(str(EN_PO)).fuzzy_entries()] == []
+    assert {entry.msgid for entry in live_entries(EN_PO)} == {entry.msgid for entry in live_entries(ZH_PO)}
+
+
+@pytest.mark.django_db
+def test_the_login_page_is_chinese_by_default_and_english_on_request(client):
+    login = reverse("account_login")
+    page = client.get(login, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'lang="zh-Hans"' in page
+    assert "志愿服务" in page
+    assert "长辈版 · 关怀版" in page
+    assert "注册" in page
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": login})
+    assert response.status_code == 302
+    page = client.get(login, HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'lang="en"' in page
+    assert "Volunteer Service" in page
+    assert "Log in" in page
+    assert "Sign up" in page
+    assert "Elder mode" in page
+    assert "志愿服务" not in page
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs GNU gettext")
+def test_the_catalogue_holds_every_message_in_the_code(tmp_path):
+    """Re-extract the messages in a scratch copy of the project, as `make messages` does."""
+    base = Path(settings.BASE_DIR)
+    copy = tmp_path / "project"
+    skip = {".venv", ".git", ".ci", ".ruff_cache", ".pytest_cache", "media", "staticfiles", "test-artifacts"}
+    copy.mkdir()
+    for item in base.iterdir():
+        if item.name in skip or item.name.startswith("db.sqlite3") or item.name == ".secret_key":
+            continue
+        if item.is_dir():
+            shutil.copytree(item, copy / item.name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy2(item, copy / item.name)
+    env = {**os.environ, "SECRET_KEY": "catalogue-check", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--locale", "zh_Hans", "--no-obsolete", "--ignore", ".venv/*"],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    extracted = {entry.msgid for entry in live_entries(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")}
+    catalogued = {entry.msgid for entry in live_entries(ZH_PO)}
+    assert sorted(extracted - catalogued) == [], "new strings: run `make messages` and translate them"
+    assert sorted(catalogued - extracted) == [], "stale strings: run `make messages`"
