@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -153,7 +154,9 @@ class RosterConfirmView(TeamAccessMixin, View):
         try:
             roster = read_roster(data)
             result = services.import_roster(team=self.team, roster=roster, by=request.user)
-        except (RosterFileError, services.RosterChanged, ValidationError):
+        # IntegrityError: someone registered a number of the roster in the instant
+        # between the re-check and the write.
+        except (RosterFileError, services.RosterChanged, ValidationError, IntegrityError):
             messages.error(request, _("The roster changed since the preview. Upload it again to see why."))
             return redirect(import_url)
         discard_upload(request, self.team)

@@ -83,6 +83,15 @@ def test_a_code_made_of_digits_finds_its_team(roster_file):
     assert Membership.objects.get().team == team
 
 
+def test_a_digit_code_wins_over_another_teams_id(roster_file):
+    first = TeamFactory()
+    by_code = TeamFactory(code=str(first.pk))
+
+    run(roster_file([person(1)]), "--team", str(first.pk))
+
+    assert Membership.objects.get().team == by_code
+
+
 def test_registered_people_are_added_not_created_again(team, roster_file):
     registered = VolunteerFactory(user__phone="+8613800000002", id_number="")
 

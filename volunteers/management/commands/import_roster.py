@@ -1,12 +1,21 @@
+import re
 from pathlib import Path
 from typing import NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
+from django.db import IntegrityError
 
 from teams.models import Team
 from volunteers import services
 from volunteers.roster import RosterFileError, RowError, read_roster
+
+
+def find_team(id_or_code: str) -> Team | None:
+    """A team by its code, or else by its id (codes are slugs and may be all digits)."""
+    team = Team.objects.filter(code=id_or_code).first()
+    if team is None and re.fullmatch(r"[0-9]{1,18}", id_or_code):
+        team = Team.objects.filter(pk=int(id_or_code)).first()
+    return team
 
 
 class Command(BaseCommand):
@@ -18,8 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
 
     def handle(self, *args, file: Path, team: str, dry_run: bool, **options):
-        lookup = Q(code=team) | Q(pk=int(team)) if team.isdigit() else Q(code=team)
-        found = Team.objects.filter(lookup).first()
+        found = find_team(team)
         if found is None:
             raise CommandError(f"No team with id or code {team!r}.")
         try:
@@ -40,6 +48,8 @@ class Command(BaseCommand):
         except services.RosterChanged as changed:
             # Someone registered a number or ID of the file since it was read.
             self._refuse(changed.errors)
+        except IntegrityError:
+            raise CommandError("Someone registered a number of the file during the import; run it again.") from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported into {found.name}: {result.created} new, {result.existing} already registered."
