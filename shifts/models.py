@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -196,6 +197,7 @@ class Signup(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
 
     objects = SignupQuerySet.as_manager()
 
@@ -213,3 +215,24 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.shift} · {self.get_status_display()}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret iCal address; renewing the token revokes the old address."""
+
+    user = models.OneToOneField(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=40, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
