@@ -7,7 +7,7 @@ from accounts.models import Notification
 
 class NotificationTable(tables.Table):
     created_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="Y-m-d H:i")
-    message = tables.Column(verbose_name=_("Message"), orderable=False)
+    message = tables.Column(verbose_name=_("Message"), orderable=False, attrs={"td": {"class": "wrap"}})
 
     class Meta:
         model = Notification

@@ -9,6 +9,7 @@ registered) and writing it (import_roster), each with its ratio to the baseline.
 
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -95,4 +96,7 @@ def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    try:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    finally:
+        shutil.rmtree(DATABASE.parent, ignore_errors=True)

@@ -200,6 +200,9 @@ ACCOUNT_RATE_LIMITS = {
 # The class that sends text messages (verification codes, later reminders).
 SMS_SENDER = os.environ.get("SMS_SENDER", "accounts.sms.LogSmsSender")
 
+# A recurring series keeps this many days of future shifts materialised.
+SHIFT_SERIES_WINDOW_DAYS = 56
+
 DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 5
 

@@ -1,9 +1,10 @@
 import datetime
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shifts.models import Shift
+from shifts.models import Shift, ShiftSeries
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -74,3 +75,73 @@ class AddByHandForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = members
+
+
+WEEKDAY_CHOICES = [
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+    ("5", _("Saturday")),
+    ("6", _("Sunday")),
+]
+
+
+class SeriesForm(forms.ModelForm):
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    skip_dates = forms.CharField(
+        label=_("Dates without a shift"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2027-05-01, 2027-05-02"}),
+        help_text=_("Holidays and other days off, e.g. 2027-05-01. Separate with commas or new lines."),
+    )
+
+    class Meta:
+        model = ShiftSeries
+        fields = [
+            "title",
+            "content",
+            "place",
+            "weekdays",
+            "start_time",
+            "end_time",
+            "first_date",
+            "last_date",
+            "skip_dates",
+            "capacity",
+            "signup_closes_minutes",
+            "cancel_deadline_minutes",
+            "is_public",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "first_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["weekdays"] = list(self.instance.weekdays)
+            self.initial["skip_dates"] = "\n".join(self.instance.skip_dates)
+
+    def clean_weekdays(self):
+        return "".join(sorted(self.cleaned_data["weekdays"]))
+
+    def clean_skip_dates(self):
+        dates = []
+        for part in re.split(r"[\s,，、]+", self.cleaned_data["skip_dates"]):
+            if not part:
+                continue
+            try:
+                dates.append(datetime.date.fromisoformat(part).isoformat())
+            except ValueError:
+                raise forms.ValidationError(
+                    _("%(value)s is not a date; write it as 2027-05-01."), params={"value": part}
+                ) from None
+        return sorted(set(dates))

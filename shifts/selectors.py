@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -60,3 +61,86 @@ def signups_of(user: User) -> QuerySet[Signup]:
 
 def roster_of(shift: Shift) -> QuerySet[Signup]:
     return Signup.objects.filter(shift=shift).select_related("volunteer__user").order_by("status", "created_at", "pk")
+
+
+def sign_in_list(shift: Shift) -> QuerySet[Signup]:
+    """Confirmed people of a shift, by name: the rows of its printed sign-in sheet."""
+    return (
+        Signup.objects.confirmed()
+        .filter(shift=shift)
+        .select_related("volunteer__user")
+        .order_by("volunteer__real_name", "pk")
+    )
+
+
+def team_leader_names(team: Team) -> list[str]:
+    return list(
+        Membership.objects.leaders()
+        .filter(team=team, user__volunteer__isnull=False)
+        .order_by("user__volunteer__real_name")
+        .values_list("user__volunteer__real_name", flat=True)
+    )
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    shifts: list[Shift]
+    is_today: bool
+
+
+@dataclass
+class CalendarWeek:
+    first_day: datetime.date
+    days: list[CalendarDay]
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.days[-1].date
+
+    @property
+    def shift_count(self) -> int:
+        return sum(len(day.shifts) for day in self.days)
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """Weeks start on Monday, as Chinese calendars print them."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def team_calendar(
+    team: Team, user: User, start: datetime.date, weeks: int = 4, *, now: datetime.datetime | None = None
+) -> list[CalendarWeek]:
+    """`weeks` whole weeks of a team's shifts, from the Monday of `start`'s week, cancelled ones included.
+
+    One query whatever the number of shifts. Each shift carries `confirmed_count`,
+    `current_state` and `state_label`. The caller checks that `user` may see the team.
+    """
+    now = now or timezone.now()
+    first = week_start(start)
+    days = [first + datetime.timedelta(days=offset) for offset in range(7 * weeks)]
+    tz = timezone.get_current_timezone()
+    begins = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
+    ends = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    shifts = with_counts(
+        shifts_visible_to(user).filter(team=team, starts_at__gte=begins, starts_at__lt=ends), user
+    ).order_by("starts_at", "pk")
+    by_day: dict[datetime.date, list[Shift]] = {}
+    for shift in shifts:
+        shift.current_state = shift.state(shift.confirmed_count, now)
+        shift.state_label = Shift.State(shift.current_state).label
+        by_day.setdefault(timezone.localdate(shift.starts_at, tz), []).append(shift)
+    today = timezone.localdate(now, tz)
+    calendar_days = [CalendarDay(day, by_day.get(day, []), day == today) for day in days]
+    return [CalendarWeek(calendar_days[i].date, calendar_days[i : i + 7]) for i in range(0, len(calendar_days), 7)]
+
+
+def confirmed_shifts_of(user: User, *, ending_after: datetime.datetime) -> QuerySet[Shift]:
+    """Live shifts on which the user holds a confirmed place; one row per shift,
+    as a person has at most one live sign-up per shift."""
+    return (
+        Shift.objects.live()
+        .filter(signups__volunteer__user=user, signups__status=Signup.Status.CONFIRMED, ends_at__gt=ending_after)
+        .select_related("team")
+        .order_by("starts_at", "pk")
+    )

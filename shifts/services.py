@@ -11,10 +11,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.notifications import notify
-from shifts.models import Shift, Signup
+from shifts.models import CalendarFeed, Shift, Signup, new_feed_token
 from teams.models import Membership
 from volunteers.models import Volunteer
 
@@ -223,3 +224,71 @@ def remove_from_roster(*, signup: Signup, reason: str, by) -> Signup:
     if was_confirmed:
         _promote_waitlist(shift)
     return signup
+
+
+@transaction.atomic
+def calendar_feed_for(*, user) -> CalendarFeed:
+    """The person's secret feed address, made on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def renew_calendar_feed(*, user) -> CalendarFeed:
+    """A new secret address; the old one stops working at once (a lost phone, a shared link)."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    feed.token = new_feed_token()
+    feed.save(update_fields=["token"])
+    return feed
+
+
+REMINDER_LEAD = datetime.timedelta(hours=24)
+
+
+def _reminder_text(shift: Shift) -> str:
+    starts = timezone.localtime(shift.starts_at, timezone.get_default_timezone())
+    return _("Reminder: %(title)s starts at %(time)s, at %(place)s. Please arrive on time.") % {
+        "title": shift.title,
+        # Translators: the start in a reminder text, in the format of Django's date filter.
+        "time": date_format(starts, _("M j, H:i")),
+        "place": shift.place,
+    }
+
+
+def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Text everyone confirmed for a shift starting within the next 24 hours, once.
+
+    Safe to run every few minutes and in overlapping runs: each sign-up is claimed
+    with a conditional UPDATE before its reminder goes out, and only the run whose
+    UPDATE changed the row sends. The claim and the message share one transaction per
+    sign-up, so a sender that fails leaves the sign-up to the next run. Returns how many were sent.
+    """
+    now = now or timezone.now()
+    due = (
+        Signup.objects.confirmed()
+        .filter(
+            reminded_at__isnull=True,
+            shift__is_cancelled=False,
+            shift__starts_at__gt=now,
+            shift__starts_at__lte=now + REMINDER_LEAD,
+        )
+        .select_related("shift", "volunteer__user")
+        .order_by("shift__starts_at", "pk")
+    )
+    sent = 0
+    for signup in due:
+        with transaction.atomic():
+            # Only the sign-up's own columns in the WHERE: PostgreSQL re-checks them after
+            # waiting for an overlapping run's claim, so the loser updates nothing.
+            claimed = Signup.objects.filter(
+                pk=signup.pk, status=Signup.Status.CONFIRMED, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if claimed == 1:
+                notify(
+                    [signup.volunteer.user],
+                    _reminder_text(signup.shift),
+                    link=signup.shift.get_absolute_url(),
+                    text=True,
+                )
+                sent += 1
+    return sent

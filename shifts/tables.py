@@ -28,7 +28,7 @@ class MySignupTable(tables.Table):
     )
     team = tables.Column(verbose_name=_("Team"), accessor="shift__team__name")
     starts_at = tables.DateTimeColumn(verbose_name=_("Time"), accessor="shift__starts_at", format="Y-m-d H:i")
-    place = tables.Column(verbose_name=_("Place"), accessor="shift__place")
+    place = tables.Column(verbose_name=_("Place"), accessor="shift__place", attrs={"td": {"class": "wrap"}})
     status = tables.Column(verbose_name=_("Status"))
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shifts import views
+from shifts import views, views_calendar, views_leader, views_series
 
 app_name = "shifts"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("shifts/<int:pk>/roster/add/", views.RosterAddView.as_view(), name="roster_add"),
     path("shifts/<int:pk>/roster/<int:signup_pk>/remove/", views.RosterRemoveView.as_view(), name="roster_remove"),
     path("teams/<int:team_pk>/shifts/new/", views.ShiftCreateView.as_view(), name="create"),
+    path("shifts/<int:pk>/sheet.xlsx", views_leader.SignInSheetView.as_view(), name="sign_in_sheet"),
+    path("teams/<int:team_pk>/calendar/", views_leader.TeamCalendarView.as_view(), name="team_calendar"),
+    path("teams/<int:team_pk>/series/new/", views_series.SeriesCreateView.as_view(), name="series_create"),
+    path("series/<int:pk>/edit/", views_series.SeriesUpdateView.as_view(), name="series_edit"),
+    path("me/calendar/", views_calendar.CalendarFeedView.as_view(), name="calendar_feed"),
+    path("calendar/<slug:token>.ics", views_calendar.IcalFeedView.as_view(), name="ical"),
 ]

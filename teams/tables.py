@@ -10,7 +10,7 @@ class TeamTable(tables.Table):
     office = tables.Column(verbose_name=_("Office"), accessor="office__name")
     kind = tables.Column(verbose_name=_("Kind"), accessor="kind__name")
     member_count = tables.Column(verbose_name=_("Members"))
-    join_policy = tables.Column(verbose_name=_("Joining"))
+    join_policy = tables.Column(verbose_name=_("Joining"), attrs={"td": {"class": "wrap"}})
     my_status = tables.Column(verbose_name=_("Me"), empty_values=(None, ""), default="")
 
     class Meta:

@@ -14,13 +14,14 @@ People of team A get fixed, distinctive names and numbers so that a page can be
 searched for them: a name like 志愿者1 would also be found inside 志愿者12.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.test import Client
 
 from accounts.models import User
 from accounts.phones import mask_phone, national_phone
-from shifts.models import Shift, Signup
+from shifts.models import Shift, ShiftSeries, Signup
 from teams.models import Membership, Office, Team
 from tests.factories import (
     LeaderFactory,
@@ -107,6 +108,7 @@ class World:
     applicant_membership: Membership
     shift_a: Shift  # not public: team A's members and those who run team A
     member_a_signup: Signup
+    series_a: ShiftSeries  # a recurring series of team A, not yet materialised
 
     @property
     def team_a_people(self) -> list[Person]:
@@ -156,6 +158,17 @@ def build_world() -> World:
 
     shift_a = ShiftFactory(team=team_a, title="甲队周六助老", is_public=False)
     member_a_signup = Signup.objects.create(shift=shift_a, volunteer=member_a, status=Signup.Status.CONFIRMED)
+    series_a = ShiftSeries.objects.create(
+        team=team_a,
+        title="六点半课堂",
+        place="社区活动室",
+        weekdays="012345",
+        start_time=datetime.time(18, 30),
+        end_time=datetime.time(20, 0),
+        first_date=datetime.date(2027, 3, 1),
+        last_date=datetime.date(2027, 6, 30),
+        capacity=6,
+    )
 
     users = {
         ANONYMOUS: None,
@@ -184,4 +197,5 @@ def build_world() -> World:
         applicant_membership=applicant_membership,
         shift_a=shift_a,
         member_a_signup=member_a_signup,
+        series_a=series_a,
     )

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
 
 from shifts.models import Shift, Signup
+from shifts.services import calendar_feed_for
 from teams.models import Membership, Team
 from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
 from tests.permission_world import (
@@ -184,6 +185,10 @@ def shift_a_url(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name, kwargs={"pk": w.shift_a.pk})
 
 
+def member_a_feed_url(world: World) -> str:
+    return reverse("shifts:ical", args=[calendar_feed_for(user=world.member_a.volunteer.user).token])
+
+
 def card_was_reissued(world: World, user) -> bool:
     return user is not None and Volunteer.objects.filter(user=user, card_version__gt=1).exists()
 
@@ -276,12 +281,28 @@ CASES = [
              WITH_SHIFT_A)),
     Case("shifts:mine", lambda w: reverse("shifts:mine"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+    Case("shifts:calendar_feed", lambda w: reverse("shifts:calendar_feed"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+    # The token in the address is the only credential: whoever holds it gets member A's feed, signed in or not.
+    Case("shifts:ical", member_a_feed_url,
+         row(*[WITH_SHIFT_A] * 9)),
     Case("shifts:create", team_a_url("shifts:create"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
     Case("shifts:detail", shift_a_url("shifts:detail"),
          row(LOGIN, PROFILE, NOT_FOUND, OK, SHIFT_ROSTER, NOT_FOUND, SHIFT_ROSTER, SHIFT_ROSTER, SHIFT_ROSTER)),
     Case("shifts:edit", shift_a_url("shifts:edit"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("shifts:series_create", team_a_url("shifts:series_create"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("shifts:series_edit", lambda w: reverse("shifts:series_edit", args=[w.series_a.pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    # The sign-in sheet (.xlsx) names the people: only for those who run team A.
+    Case("shifts:sign_in_sheet", shift_a_url("shifts:sign_in_sheet"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    # Team A's calendar: its active members and those who run it.
+    Case("shifts:team_calendar", team_a_url("shifts:team_calendar"),
+         row(LOGIN, PROFILE, NOT_FOUND, WITH_SHIFT_A, WITH_SHIFT_A, NOT_FOUND, WITH_SHIFT_A, WITH_SHIFT_A,
+             WITH_SHIFT_A)),
     # Member A is signed up already; the service answers the others with a message. No profile, no sign-up.
     Case("shifts:signup", shift_a_url("shifts:signup"), method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,

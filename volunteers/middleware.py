@@ -3,8 +3,18 @@ from django.shortcuts import redirect
 from teams.permissions import grants_for
 from volunteers.selectors import profile_for
 
-# Pages a signed-in user without a profile may still open.
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/preferences/", "/admin/", "/me/profile/", "/favicon")
+# Pages a signed-in user without a profile may still open. The calendar feed answers
+# for its token, whoever's browser happens to fetch it.
+EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/i18n/",
+    "/preferences/",
+    "/admin/",
+    "/me/profile/",
+    "/favicon",
+    "/calendar/",
+)
 
 
 class ProfileRequiredMiddleware:

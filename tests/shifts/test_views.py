@@ -193,3 +193,26 @@ def test_my_shifts_lists_upcoming_and_past(client_for):
     page = client_for(volunteer.user).get(reverse("shifts:mine"))
     assert [row.record.shift for row in page.context["upcoming"].rows] == [upcoming]
     assert [row.record.shift for row in page.context["past"].rows] == [past]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_my_shifts_and_the_roster_ask_a_fixed_number_of_queries(client_for):
+    team = TeamFactory()
+    leader = volunteer_in(team, Membership.Role.LEADER)
+    volunteer = volunteer_in(team)
+    shift = ShiftFactory(team=team, capacity=3)
+    sign_up(shift=shift, volunteer=volunteer)
+    sign_up(shift=ShiftFactory(team=team, starts_at=timezone.now() + datetime.timedelta(days=3)), volunteer=volunteer)
+    mine, roster = reverse("shifts:mine"), shift.get_absolute_url()
+    volunteer_client, leader_client = client_for(volunteer.user), client_for(leader.user)
+    few = (_queries(volunteer_client, mine), _queries(leader_client, roster))
+    for hours in range(12):
+        later = timezone.now() + datetime.timedelta(days=4, hours=3 * hours)
+        sign_up(shift=ShiftFactory(team=team, starts_at=later), volunteer=volunteer)
+        sign_up(shift=shift, volunteer=volunteer_in(team))
+    assert (_queries(volunteer_client, mine), _queries(leader_client, roster)) == few

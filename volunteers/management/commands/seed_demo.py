@@ -1,5 +1,8 @@
+import random
+
 from django.core.management.base import BaseCommand
 
+from shifts.demo import seed_demo_shifts
 from volunteers.demo import DEMO_PASSWORD, LEADER_PHONE, STAFF_PHONE, VOLUNTEER_PHONE, seed_demo
 from volunteers.models import Volunteer
 
@@ -15,8 +18,13 @@ class Command(BaseCommand):
             self.stdout.write("The database already has volunteers; demo data not loaded.")
             return
         counts = seed_demo()
+        # The people first: shifts are signed up for by members of the demo teams.
+        counts |= seed_demo_shifts(random.Random(2026))  # noqa: S311 - demo data, not secrets
         self.stdout.write(
-            self.style.SUCCESS("Demo data: {offices} offices, {teams} teams, {volunteers} volunteers.".format(**counts))
+            self.style.SUCCESS(
+                "Demo data: {offices} offices, {teams} teams, {volunteers} volunteers, "
+                "{shifts} new shifts, {signups} new sign-ups.".format(**counts)
+            )
         )
         for role, phone in (
             ("office staff", STAFF_PHONE),

@@ -1,0 +1,279 @@
+"""Shift list, roster and sign-up speed, as ratios against a trivial Django view.
+
+    .venv/bin/python benchmarks/shifts.py [--users 2000] [--shifts 2000] [--signups 60000] [--requests 300]
+    DATABASE_URL=postgres://user@127.0.0.1:5432/volunteers .venv/bin/python benchmarks/shifts.py
+
+Builds a data set of ephios's size (2,000 users, 2,000 shifts, 60,000 sign-ups) with
+bulk_create, on a throw-away SQLite file by default; with DATABASE_URL it builds and
+then drops a test database next to the named one (Django's `test_<name>`), never
+touching the named database itself.
+
+Every request goes through django.test.Client and the full middleware stack, logged
+in with force_login. The baseline is a trivial view (an HttpResponse, mounted at
+bench/trivial/ by a urlconf made here that includes config.urls), measured in the
+same run. Prints requests per second, the cost relative to the baseline (2.0x = each
+request takes twice as long as the trivial one) and SQL queries per request for:
+
+- GET /shifts/ as a member of three teams,
+- GET /shifts/<pk>/ as the team's leader (a roster of 30),
+- POST /shifts/<pk>/signup/, each request a different volunteer and shift, so it writes.
+
+Takes about a minute on SQLite.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+USE_TEST_DATABASE = bool(os.environ.get("DATABASE_URL"))
+SCRATCH = Path(tempfile.mkdtemp())
+if not USE_TEST_DATABASE:
+    os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / 'bench.sqlite3'}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from shifts.models import Shift, Signup  # noqa: E402
+from teams.models import Membership, Office, Team, TeamKind  # noqa: E402
+from volunteers.models import Volunteer  # noqa: E402
+
+TEAMS = 50
+CAPACITY = 40  # above the 30 sign-ups per shift, so the timed sign-ups are confirmed places
+BATCH = 2000
+
+
+def trivial(request):
+    return HttpResponse("ok")
+
+
+urls = types.ModuleType("bench_urls")
+urls.urlpatterns = [path("bench/trivial/", trivial), path("", include("config.urls"))]
+sys.modules["bench_urls"] = urls
+
+
+def build(rng: random.Random, users: int, shifts: int, signups: int) -> dict:
+    """The data set, in bulk. Returns what the timed requests need."""
+    now = timezone.now()
+    street = Office.objects.create(name="街道", kind=Office.Kind.STREET)
+    communities = Office.objects.bulk_create(
+        Office(name=f"社区{n}", kind=Office.Kind.COMMUNITY, parent=street) for n in range(10)
+    )
+    kind, _created = TeamKind.objects.get_or_create(name="银龄")
+    teams = Team.objects.bulk_create(
+        Team(office=communities[n % 10], name=f"志愿服务队{n}", code=f"bench-{n}", kind=kind) for n in range(TEAMS)
+    )
+    unusable = make_password(None)  # force_login needs no password
+    people = User.objects.bulk_create(
+        (User(phone=f"+86139{n:08d}", password=unusable, phone_verified=True) for n in range(users)), batch_size=BATCH
+    )
+    volunteers = Volunteer.objects.bulk_create(
+        (Volunteer(user=user, real_name=f"志愿者{n}") for n, user in enumerate(people)), batch_size=BATCH
+    )
+    # Everyone in one to three teams; the first TEAMS people lead a team each.
+    members: dict[int, list[Volunteer]] = {team.pk: [] for team in teams}
+    rows = []
+    for n, volunteer in enumerate(volunteers):
+        chosen = rng.sample(teams, rng.choice([1, 2, 3]))
+        if n < TEAMS and teams[n] not in chosen:
+            chosen.append(teams[n])
+        for team in chosen:
+            role = Membership.Role.LEADER if n < TEAMS and team == teams[n] else Membership.Role.MEMBER
+            rows.append(
+                Membership(team=team, user_id=volunteer.user_id, role=role, status="active", joined_on=now.date())
+            )
+            members[team.pk].append(volunteer)
+    Membership.objects.bulk_create(rows, batch_size=BATCH)
+    # Two months back, one month ahead; whole hours, two hours long.
+    planned = []
+    for n in range(shifts):
+        starts_at = (now + datetime.timedelta(days=rng.randint(-60, 30), hours=rng.randint(-12, 12))).replace(
+            minute=0, second=0, microsecond=0
+        )
+        planned.append(
+            Shift(
+                team=teams[n % TEAMS],
+                title=f"服务{n}",
+                place="社区服务中心",
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=2),
+                capacity=CAPACITY,
+                signup_closes_at=starts_at,
+                cancel_deadline=starts_at - datetime.timedelta(hours=2),
+            )
+        )
+    created = Shift.objects.bulk_create(planned, batch_size=BATCH)
+    per_shift = signups // shifts
+    busy: dict[int, list[Shift]] = {}
+    rows = []
+    for shift in created:
+        for volunteer in rng.sample(members[shift.team_id], min(per_shift, len(members[shift.team_id]))):
+            rows.append(
+                Signup(
+                    shift=shift,
+                    volunteer=volunteer,
+                    status=Signup.Status.CONFIRMED,
+                    created_at=shift.starts_at - datetime.timedelta(days=3),
+                )
+            )
+            busy.setdefault(volunteer.pk, []).append(shift)
+    Signup.objects.bulk_create(rows, batch_size=BATCH)
+
+    upcoming = [shift for shift in created if shift.starts_at > now + datetime.timedelta(days=1)]
+    leader_shift = next(shift for shift in upcoming if shift.team_id == teams[0].pk)
+    multi = next(
+        volunteer
+        for volunteer in volunteers[TEAMS:]
+        if Membership.objects.filter(user_id=volunteer.user_id).count() == 3
+    )
+    # Sign-up pairs: a member of the shift's team, not on it, and free at that time.
+    pairs, used_volunteers, used_shifts = [], set(), set()
+    for shift in upcoming:
+        if shift.pk in used_shifts:
+            continue
+        for volunteer in rng.sample(members[shift.team_id], len(members[shift.team_id])):
+            held = busy.get(volunteer.pk, [])
+            if volunteer.pk in used_volunteers or any(
+                other.starts_at < shift.ends_at and shift.starts_at < other.ends_at for other in held
+            ):
+                continue  # also skips people already on this very shift: it overlaps itself
+            pairs.append((volunteer, shift))
+            used_volunteers.add(volunteer.pk)
+            used_shifts.add(shift.pk)
+            break
+    return {
+        "member": multi.user,
+        "leader": teams[0].memberships.get(role=Membership.Role.LEADER).user,
+        "leader_shift": leader_shift,
+        "pairs": pairs,
+    }
+
+
+WARM_UP = 3
+
+
+def rate(count: int, work) -> float:
+    """Requests per second over `count` calls of work(i), after WARM_UP calls; i runs on throughout."""
+    for i in range(WARM_UP):
+        work(i)
+    start = time.perf_counter()
+    for i in range(WARM_UP, WARM_UP + count):
+        work(i)
+    return count / (time.perf_counter() - start)
+
+
+def queries(request) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    return len(captured)
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def expect(response, status: int):
+    assert response.status_code == status, (response.status_code, response.get("Location"))
+    return response
+
+
+def main(users: int, shifts: int, signups: int, requests: int) -> None:
+    rng = random.Random(2026)
+    started = time.perf_counter()
+    if USE_TEST_DATABASE:
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    else:
+        call_command("migrate", verbosity=0)
+    try:
+        data = build(rng, users, shifts, signups)
+        built = time.perf_counter() - started
+        print(f"data: {User.objects.count()} users, {Shift.objects.count()} shifts, {Signup.objects.count()} sign-ups")
+        print(f"built in {built:.1f} s on {connection.vendor}")
+        with override_settings(ROOT_URLCONF="bench_urls", ALLOWED_HOSTS=["testserver"]):
+            measure(data, requests)
+    finally:
+        if USE_TEST_DATABASE:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.close()
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+def measure(data: dict, requests: int) -> None:
+    member = logged_in(data["member"])
+    leader = logged_in(data["leader"])
+    detail_url = data["leader_shift"].get_absolute_url()
+    listed = expect(member.get("/shifts/"), 200)
+    assert b'data-testid="shift-' in listed.content, "the member should see upcoming shifts"
+    roster = expect(leader.get(detail_url), 200)
+    on_roster = Signup.objects.filter(shift=data["leader_shift"]).count()
+    assert roster.content.count(b"<tr") > on_roster, f"the leader should see a roster of {on_roster}"
+
+    pairs = data["pairs"]
+    posts = min(requests, len(pairs) - WARM_UP - 1)
+    clients = [logged_in(volunteer.user) for volunteer, _shift in pairs]
+    before = Signup.objects.live().count()
+
+    def post(i: int) -> None:
+        _volunteer, shift = pairs[i]
+        expect(clients[i].post(f"/shifts/{shift.pk}/signup/"), 302)
+
+    results = {
+        "trivial": rate(requests * 5, lambda i: expect(member.get("/bench/trivial/"), 200)),
+        "list": rate(requests, lambda i: expect(member.get("/shifts/"), 200)),
+        "detail": rate(requests, lambda i: expect(leader.get(detail_url), 200)),
+        # Each call takes the next pair, so every request writes a new sign-up.
+        "signup": rate(posts, post),
+    }
+    written = Signup.objects.live().count() - before
+    counts = {
+        "trivial": queries(lambda: member.get("/bench/trivial/")),
+        "list": queries(lambda: member.get("/shifts/")),
+        "detail": queries(lambda: leader.get(detail_url)),
+        "signup": queries(lambda: post(WARM_UP + posts)),
+    }
+    assert written == WARM_UP + posts, f"expected {WARM_UP + posts} new sign-ups, got {written}"
+    last_volunteer, last_shift = pairs[WARM_UP + posts]
+    assert Signup.objects.confirmed().filter(volunteer=last_volunteer, shift=last_shift).exists()
+    base = results["trivial"]
+    labels = {
+        "trivial": "trivial view (baseline)",
+        "list": "GET /shifts/ (member of 3 teams)",
+        "detail": f"GET shift detail (leader, roster {on_roster})",
+        "signup": "POST sign-up (writes)",
+    }
+    print(f"{'':38} {'req/s':>8} {'cost':>7} {'queries':>8}")
+    for key, label in labels.items():
+        print(f"{label:38} {results[key]:8.0f} {base / results[key]:6.2f}x {counts[key]:8d}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--shifts", type=int, default=2000)
+    parser.add_argument("--signups", type=int, default=60000)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    main(args.users, args.shifts, args.signups, args.requests)

@@ -1,0 +1,14 @@
+from django import template
+from django.utils import timezone
+
+from shifts.selectors import signups_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("shifts/_next_shifts.html", takes_context=True)
+def next_shifts(context, count: int = 3):
+    """The volunteer's next few shifts, for the home page (volunteers do not import shifts)."""
+    user = context["request"].user
+    upcoming = signups_of(user).filter(status__in=["confirmed", "waitlisted"], shift__ends_at__gt=timezone.now())
+    return {"signups": list(upcoming.filter(shift__is_cancelled=False)[:count])}
