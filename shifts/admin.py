@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from shifts.models import Shift, ShiftSeries, Signup
+from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
 
 
 @admin.register(ShiftSeries)
@@ -32,3 +32,22 @@ class SignupAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("volunteer__real_name", "shift__title")
     autocomplete_fields = ["shift", "volunteer"]
+
+
+class ScanEventInline(admin.TabularInline):
+    model = ScanEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("client_event_id", "kind", "at", "received_at", "method", "by", "device", "outcome")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ("shift", "volunteer", "status", "credited_minutes", "review_state")
+    list_filter = ("status", "review_state")
+    search_fields = ("volunteer__real_name", "shift__title")
+    readonly_fields = ("posted_record",)
+    inlines = [ScanEventInline]

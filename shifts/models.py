@@ -236,3 +236,81 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Attendance(models.Model):
+    """One volunteer at one shift: what the scans and the leader's marks add up to."""
+
+    class Status(models.TextChoices):
+        CHECKED_IN = "checked_in", _("Checked in")
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        LEFT_EARLY = "left_early", _("Left early")
+        NOT_SIGNED_OUT = "not_signed_out", _("Not signed out")
+        ON_LEAVE = "on_leave", _("On leave")
+        ABSENT = "absent", _("Absent")
+
+    class Review(models.TextChoices):
+        OPEN = "open", _("Open")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        POSTED = "posted", _("Posted")
+
+    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.PROTECT, related_name="attendances")
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    is_walk_in = models.BooleanField(_("walk-in"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED_IN)
+    credited_minutes = models.PositiveIntegerField(_("credited minutes"), default=0)
+    review_state = models.CharField(_("review"), max_length=14, choices=Review.choices, default=Review.OPEN)
+    review_reasons = models.JSONField(_("why it needs review"), default=list, blank=True)
+    posted_record = models.OneToOneField(
+        "volunteers.ServiceRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["shift", "volunteer"], name="one_attendance_per_shift")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.shift} · {self.get_status_display()}"
+
+
+class ScanEvent(models.Model):
+    """One check-in or check-out, as scanned (or marked) at the venue.
+
+    `client_event_id` is made by the scanning phone, so a batch resent after a
+    network failure is recorded once; `at` is when it was scanned, not when it arrived.
+    """
+
+    class Kind(models.TextChoices):
+        IN = "in", _("Check-in")
+        OUT = "out", _("Check-out")
+
+    class Method(models.TextChoices):
+        SCAN = "scan", _("Card scan")
+        MANUAL = "manual", _("Marked by the leader")
+        SELF = "self", _("Self check-in")
+        OFFLINE = "offline", _("Scanned offline")
+
+    client_event_id = models.CharField(max_length=64, unique=True)
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.SCAN)
+    by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    outcome = models.CharField(max_length=20, blank=True, help_text="The first answer, repeated to a resend.")
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["attendance", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%H:%M}"

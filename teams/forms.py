@@ -6,7 +6,18 @@ from teams.models import Team
 class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
-        fields = ["office", "name", "code", "kind", "description", "join_policy", "rounding_minutes", "is_active"]
+        fields = [
+            "office",
+            "name",
+            "code",
+            "kind",
+            "description",
+            "join_policy",
+            "rounding_minutes",
+            "checkin_opens_minutes",
+            "checkout_closes_minutes",
+            "is_active",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, offices, **kwargs):

@@ -118,6 +118,10 @@ class Team(models.Model):
     rounding_minutes = models.PositiveSmallIntegerField(
         _("round service time down to"), choices=Rounding.choices, default=Rounding.MIN_30
     )
+    checkin_opens_minutes = models.PositiveSmallIntegerField(_("check-in opens (minutes before the start)"), default=30)
+    checkout_closes_minutes = models.PositiveSmallIntegerField(
+        _("check-out closes (minutes after the end)"), default=60
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -110,3 +110,93 @@ class Volunteer(models.Model):
     @property
     def skill_list(self) -> list[str]:
         return [s.strip() for s in self.skills.replace("，", ",").replace("、", ",").split(",") if s.strip()]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("service records are append-only: post a correction instead")
+
+    def delete(self):
+        raise PermissionError("service records are append-only: post a correction instead")
+
+
+class ServiceRecord(models.Model):
+    """One line of a volunteer's service-hours ledger (志愿服务记录). Never updated or deleted:
+    a correction is a reversing record plus a new one (DESIGN rules 7–10).
+
+    It carries its own copy of what was served, so it stays true when a shift is
+    later edited or deleted; the ledger knows nothing of shifts.
+    """
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", _("Attendance")
+        REQUEST = "request", _("Resident request")
+        BACKFILL = "backfill", _("Backfill")
+        CORRECTION = "correction", _("Correction")
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="service_records"
+    )
+    office = models.ForeignKey(
+        "teams.Office", verbose_name=_("recording office"), on_delete=models.PROTECT, related_name="+"
+    )
+    team = models.ForeignKey(
+        "teams.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service_date = models.DateField(_("service date"))
+    starts_at = models.DateTimeField(_("from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("to"), null=True, blank=True)
+    activity = models.CharField(_("activity"), max_length=100)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    content = models.TextField(_("service content"), blank=True)
+    responsible_person = models.CharField(_("responsible person"), max_length=100, blank=True)
+    minutes = models.IntegerField(_("minutes"), help_text=_("Negative for a reversal."))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    reverses = models.OneToOneField(
+        "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    source_key = models.CharField(_("source"), max_length=80, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-service_date", "-pk"]
+        indexes = [
+            models.Index(fields=["volunteer", "service_date"]),
+            models.Index(fields=["office", "service_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_date} {self.activity} {self.minutes} min"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("service records are append-only: post a correction instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("service records are append-only: post a correction instead")
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)

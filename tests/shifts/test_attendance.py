@@ -1,0 +1,164 @@
+import datetime
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from shifts.attendance import Outcome, close_unfinished, post_attendance, record_scan
+from shifts.models import Attendance, ScanEvent, Signup
+from tests.factories import ShiftFactory, VolunteerFactory, volunteer_in
+from volunteers import ledger
+from volunteers.cards import card_token
+from volunteers.models import ServiceRecord
+from volunteers.services import reissue_card
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shift():
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
+    return ShiftFactory(starts_at=start, ends_at=start + datetime.timedelta(minutes=150), capacity=10)
+
+
+def on_roster(shift):
+    volunteer = volunteer_in(shift.team)
+    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    return volunteer
+
+
+def scan(shift, volunteer, at, event_id=None, **options):
+    return record_scan(
+        shift=shift,
+        token=card_token(volunteer),
+        client_event_id=event_id or f"e-{random.random()}",
+        at=at,
+        by=None,
+        **options,
+    )
+
+
+def test_first_scan_checks_in_the_next_checks_out_and_time_is_credited(shift):
+    volunteer = on_roster(shift)
+    assert scan(shift, volunteer, shift.starts_at - datetime.timedelta(minutes=5)).outcome == Outcome.CHECKED_IN
+    result = scan(shift, volunteer, shift.ends_at + datetime.timedelta(minutes=3))
+    assert result.outcome == Outcome.CHECKED_OUT and volunteer.real_name in result.message
+    attendance = Attendance.objects.get()
+    assert (attendance.status, attendance.credited_minutes) == (Attendance.Status.PRESENT, 150)
+
+
+def test_a_second_read_within_seconds_is_the_same_scan(shift):
+    volunteer = on_roster(shift)
+    scan(shift, volunteer, shift.starts_at)
+    assert scan(shift, volunteer, shift.starts_at + datetime.timedelta(seconds=4)).outcome == Outcome.REPEAT
+    assert ScanEvent.objects.count() == 1
+
+
+def test_a_replayed_event_id_repeats_the_first_answer_and_writes_nothing(shift):
+    volunteer = on_roster(shift)
+    first = scan(shift, volunteer, shift.starts_at, event_id="phone-1-0001")
+    again = scan(shift, volunteer, shift.starts_at + datetime.timedelta(minutes=30), event_id="phone-1-0001")
+    assert again.outcome == first.outcome == Outcome.CHECKED_IN
+    assert again.at == first.at
+    assert ScanEvent.objects.count() == 1
+
+
+def test_a_batch_sent_twice_and_shuffled_gives_the_same_result(shift):
+    people = [on_roster(shift) for _ in range(3)]
+    batch = []
+    for number, person in enumerate(people):
+        batch.append((person, shift.starts_at + datetime.timedelta(minutes=number), f"b-{number}-in"))
+        batch.append((person, shift.ends_at, f"b-{number}-out"))
+    for person, at, event_id in batch:
+        scan(shift, person, at, event_id, kind="in" if event_id.endswith("in") else "out")
+    before = sorted(Attendance.objects.values_list("volunteer_id", "credited_minutes", "status"))
+    shuffled = batch[:]
+    random.Random(5).shuffle(shuffled)
+    for person, at, event_id in shuffled:
+        scan(shift, person, at, event_id, kind="in" if event_id.endswith("in") else "out")
+    assert sorted(Attendance.objects.values_list("volunteer_id", "credited_minutes", "status")) == before
+    assert ScanEvent.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_event_sent_concurrently_is_recorded_once(shift):
+    volunteer = on_roster(shift)
+    barrier = threading.Barrier(8)
+
+    def send(_):
+        try:
+            barrier.wait()
+            return scan(shift, volunteer, shift.starts_at, event_id="same-event").outcome
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(send, range(8)))
+    assert set(outcomes) == {Outcome.CHECKED_IN}
+    assert ScanEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("token", "outcome"),
+    [("not a card", Outcome.BAD_CARD), ("V1-1-AAAAAAAA", Outcome.BAD_CARD)],
+)
+def test_bad_cards_are_refused(shift, token, outcome):
+    result = record_scan(shift=shift, token=token, client_event_id="x", at=shift.starts_at, by=None)
+    assert result.outcome == outcome and result.message
+    assert not ScanEvent.objects.exists()
+
+
+def test_an_old_card_and_strangers_and_far_future_scans_are_refused(shift):
+    volunteer = on_roster(shift)
+    old = card_token(volunteer)
+    reissue_card(volunteer=volunteer)
+    result = record_scan(shift=shift, token=old, client_event_id="old", at=shift.starts_at, by=None)
+    assert result.outcome == Outcome.REVOKED_CARD
+    assert scan(shift, VolunteerFactory(), shift.starts_at).outcome == Outcome.NOT_ON_ROSTER
+    future = timezone.now() + datetime.timedelta(hours=1)
+    assert scan(shift, volunteer, future).outcome == Outcome.FUTURE
+    assert scan(shift, volunteer, shift.starts_at - datetime.timedelta(hours=2)).outcome == Outcome.OUTSIDE_WINDOW
+    assert not ScanEvent.objects.exists()
+
+
+def test_a_walk_in_member_is_added_at_the_venue(shift):
+    member = volunteer_in(shift.team)
+    assert scan(shift, member, shift.starts_at).outcome == Outcome.NOT_ON_ROSTER
+    assert scan(shift, member, shift.starts_at, walk_in=True).outcome == Outcome.CHECKED_IN
+    assert Attendance.objects.get().is_walk_in
+
+
+def test_posting_writes_one_record_per_person_once(shift):
+    on_time, short, never_out = on_roster(shift), on_roster(shift), on_roster(shift)
+    no_show = on_roster(shift)
+    scan(shift, on_time, shift.starts_at, kind="in")
+    scan(shift, on_time, shift.ends_at, kind="out")
+    scan(shift, short, shift.starts_at, kind="in")
+    scan(shift, short, shift.starts_at + datetime.timedelta(minutes=40), kind="out")
+    scan(shift, never_out, shift.starts_at, kind="in")
+    after_window = shift.ends_at + datetime.timedelta(minutes=61)
+
+    posted = post_attendance(shift=shift, by=None, now=after_window)
+    assert [record.volunteer for record in posted] == [on_time]
+    assert posted[0].minutes == 150 and posted[0].activity == shift.title
+    assert post_attendance(shift=shift, by=None, now=after_window) == []
+    assert ServiceRecord.objects.count() == 1
+
+    statuses = dict(Attendance.objects.values_list("volunteer_id", "status"))
+    assert statuses[never_out.pk] == Attendance.Status.NOT_SIGNED_OUT
+    assert statuses[no_show.pk] == Attendance.Status.ABSENT
+
+    confirmed = post_attendance(shift=shift, by=None, include_reviewed=True, now=after_window)
+    assert [record.volunteer for record in confirmed] == [short]
+    assert confirmed[0].minutes == 30
+    assert ledger.totals(on_time)["all_time"] == 150
+
+
+def test_nothing_is_closed_before_the_check_out_window_ends(shift):
+    volunteer = on_roster(shift)
+    scan(shift, volunteer, shift.starts_at, kind="in")
+    assert close_unfinished(shift, now=shift.ends_at + datetime.timedelta(minutes=59)) == 0
+    assert Attendance.objects.get().status == Attendance.Status.CHECKED_IN
