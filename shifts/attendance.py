@@ -7,10 +7,12 @@ transaction that locks the attendance row it changes.
 
 import datetime
 import enum
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -313,3 +315,298 @@ def post_attendance(
         attendance.save(update_fields=["posted_record", "review_state", "updated_at"])
         posted.append(record)
     return posted
+
+
+# ---------------------------------------------------------------- marks by the leader
+#
+# The leader's marks go through the same events and the same _evaluate as scans, so
+# one rule decides late, left early and credited time (rule 1). Posted attendance is
+# never re-marked: a posted record is corrected in the ledger (rule 9).
+
+POSTING_WORKING_DAYS = 10
+
+
+def _manual_event_id() -> str:
+    return f"manual-{uuid.uuid4().hex}"
+
+
+def _clock(at: datetime.datetime) -> str:
+    return f"{timezone.localtime(at):%H:%M}"
+
+
+def _locked_attendance(shift: Shift, volunteer: Volunteer, *, walk_in: bool = False) -> Attendance:
+    """The person's attendance row, locked; made when the person is on the roster
+    (or, for a walk-in, may be added at the venue)."""
+    attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
+    if attendance is not None:
+        if attendance.review_state == Attendance.Review.POSTED:
+            raise ValidationError(
+                _("%(name)s's time is already in the ledger: ask the office for a correction instead.")
+                % {"name": volunteer.real_name}
+            )
+        return attendance
+    if _on_roster(shift, volunteer):
+        walk_in = False
+    elif not walk_in:
+        raise ValidationError(_("%(name)s is not on the roster of this shift") % {"name": volunteer.real_name})
+    elif not _may_walk_in(shift, volunteer):
+        raise ValidationError(
+            _("%(name)s is not an active member of this team and cannot be added at the venue.")
+            % {"name": volunteer.real_name}
+        )
+    try:
+        with transaction.atomic():
+            return Attendance.objects.create(shift=shift, volunteer=volunteer, is_walk_in=walk_in)
+    except IntegrityError:
+        # A scan made the row meanwhile: use it.
+        return Attendance.objects.select_for_update().get(shift=shift, volunteer=volunteer)
+
+
+def _lock_shift(shift: Shift) -> Shift:
+    # Shift first, then attendance: the order post_attendance locks in, so a mark and a
+    # confirmation of the same sheet wait for each other instead of deadlocking.
+    return Shift.objects.select_related("team").select_for_update().get(pk=shift.pk)
+
+
+def _check_times(
+    shift: Shift,
+    checked_in: datetime.datetime | None,
+    checked_out: datetime.datetime | None,
+    now: datetime.datetime,
+) -> None:
+    schedule = schedule_of(shift)
+    window = {
+        "from": _clock(schedule.checkin_from),
+        "until": _clock(schedule.ends_at),
+        "out_until": _clock(schedule.checkout_until),
+    }
+    if checked_in is not None and not schedule.accepts_checkin(checked_in):
+        raise ValidationError(_("Check-in must be between %(from)s and %(until)s.") % window)
+    if checked_out is not None and not schedule.accepts_checkout(checked_out):
+        raise ValidationError(_("Check-out must be between %(from)s and %(out_until)s.") % window)
+    if checked_in is not None and checked_out is not None and checked_out <= checked_in:
+        raise ValidationError(_("Check-out must be after check-in."))
+    for at in (checked_in, checked_out):
+        if at is not None and at > now + CLOCK_SKEW:
+            raise ValidationError(_("%(time)s is still to come: mark it when it has happened.") % {"time": _clock(at)})
+
+
+def _add_event(attendance: Attendance, kind: str, at: datetime.datetime, by: User | None) -> None:
+    outcome = Outcome.CHECKED_IN if kind == ScanEvent.Kind.IN else Outcome.CHECKED_OUT
+    ScanEvent.objects.create(
+        client_event_id=_manual_event_id(),
+        attendance=attendance,
+        kind=kind,
+        at=at,
+        method=ScanEvent.Method.MANUAL,
+        by=by,
+        outcome=outcome,
+    )
+
+
+@transaction.atomic
+def mark_present(
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    checked_in: datetime.datetime,
+    checked_out: datetime.datetime | None,
+    by: User | None,
+    walk_in: bool = False,
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """The leader marks someone present from `checked_in` to `checked_out`; late and
+    left early follow from the times. `walk_in` adds a team member who did not sign up."""
+    now = now or timezone.now()
+    shift = _lock_shift(shift)
+    if shift.is_cancelled:
+        raise ValidationError(_("This shift has been cancelled"))
+    if checked_out is None and now > shift.ends_at:
+        raise ValidationError(_("The shift has ended: give the check-out time too."))
+    _check_times(shift, checked_in, checked_out, now)
+    attendance = _locked_attendance(shift, volunteer, walk_in=walk_in)
+    if attendance.events.exists():
+        raise ValidationError(
+            _(
+                "%(name)s already has check-in records for this shift; "
+                "if they did not sign out, give the check-out time."
+            )
+            % {"name": volunteer.real_name}
+        )
+    _add_event(attendance, ScanEvent.Kind.IN, checked_in, by)
+    if checked_out is not None:
+        _add_event(attendance, ScanEvent.Kind.OUT, checked_out, by)
+    _evaluate(attendance, shift)
+    return attendance
+
+
+@transaction.atomic
+def mark_checked_out(
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    checked_out: datetime.datetime,
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """The leader gives the check-out time of someone who checked in but never out
+    (rule 3: their time is credited only once the leader says when they left)."""
+    now = now or timezone.now()
+    shift = _lock_shift(shift)
+    attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
+    last = attendance.events.order_by("-at", "-pk").first() if attendance is not None else None
+    if last is None or last.kind != ScanEvent.Kind.IN:
+        raise ValidationError(_("%(name)s is not checked in.") % {"name": volunteer.real_name})
+    if attendance.review_state == Attendance.Review.POSTED:
+        raise ValidationError(
+            _("%(name)s's time is already in the ledger: ask the office for a correction instead.")
+            % {"name": volunteer.real_name}
+        )
+    _check_times(shift, None, checked_out, now)
+    if checked_out <= last.at:
+        raise ValidationError(_("Check-out must be after the check-in at %(time)s.") % {"time": _clock(last.at)})
+    _add_event(attendance, ScanEvent.Kind.OUT, checked_out, by)
+    _evaluate(attendance, shift)
+    return attendance
+
+
+@transaction.atomic
+def mark_absence(
+    *, shift: Shift, volunteer: Volunteer, status: str, by: User | None, now: datetime.datetime | None = None
+) -> Attendance:
+    """On leave (请假) or absent (no-show): credited 0. Nothing posted is touched."""
+    if status not in (Attendance.Status.ON_LEAVE, Attendance.Status.ABSENT):
+        raise ValueError(status)
+    now = now or timezone.now()
+    shift = _lock_shift(shift)
+    if status == Attendance.Status.ABSENT and now < shift.starts_at:
+        raise ValidationError(_("Nobody is absent before the shift starts; mark them on leave instead."))
+    attendance = _locked_attendance(shift, volunteer)
+    attendance.status = status
+    attendance.credited_minutes = 0
+    attendance.review_reasons = []
+    attendance.review_state = Attendance.Review.OPEN
+    attendance.save(update_fields=["status", "credited_minutes", "review_reasons", "review_state", "updated_at"])
+    return attendance
+
+
+# ---------------------------------------------------------------- confirming the sheet
+
+
+def working_days_after(day: datetime.date, today: datetime.date) -> int:
+    """Monday to Friday after `day` up to and including `today`. Public holidays and
+    swapped weekends (调休) are not known here: the count errs on the generous side
+    only when a holiday falls on a weekday."""
+    if today <= day:
+        return 0
+    days = (today - day).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (day + datetime.timedelta(days=offset)).weekday() < 5:
+            count += 1
+    return count
+
+
+def posting_open(shift: Shift, today: datetime.date | None = None) -> bool:
+    """Rule 7: a record is made within 10 working days of the shift's end; later is a backfill."""
+    today = today or timezone.localdate()
+    return working_days_after(timezone.localdate(shift.ends_at), today) <= POSTING_WORKING_DAYS
+
+
+@dataclass(frozen=True)
+class Waiting:
+    volunteer: Volunteer
+    reason: str
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    posted: list[ServiceRecord]
+    waiting: list[Waiting]
+
+
+def waiting_on(shift: Shift) -> list[Waiting]:
+    """People of a sheet whose time is not in the ledger yet and needs the leader."""
+    rows = (
+        Attendance.objects.filter(shift=shift)
+        .exclude(review_state=Attendance.Review.POSTED)
+        .filter(
+            Q(status__in=[Attendance.Status.CHECKED_IN, Attendance.Status.NOT_SIGNED_OUT]) | Q(credited_minutes__gt=0)
+        )
+        .select_related("volunteer")
+        .order_by("volunteer__real_name", "pk")
+    )
+    waiting = []
+    for attendance in rows:
+        if attendance.status == Attendance.Status.CHECKED_IN:
+            reason = _("still checked in")
+        elif attendance.status == Attendance.Status.NOT_SIGNED_OUT:
+            reason = _("not signed out")
+        else:
+            reason = _("overlaps another credited record")
+        waiting.append(Waiting(attendance.volunteer, reason))
+    return waiting
+
+
+def confirm_sheet(*, shift: Shift, by: User, now: datetime.datetime | None = None) -> Confirmation:
+    """The leader confirms the attendance sheet of a finished shift: everything credited
+    is posted, reviewed items included; what still waits is named."""
+    now = now or timezone.now()
+    if shift.is_cancelled:
+        raise ValidationError(_("This shift has been cancelled"))
+    if now < shift.ends_at:
+        raise ValidationError(_("The shift has not ended yet: confirm the sheet afterwards."))
+    if not posting_open(shift, timezone.localdate(now)):
+        raise ValidationError(
+            _(
+                "More than %(days)d working days have passed since this shift: "
+                "the time can only be added as a backfill, approved by the office."
+            )
+            % {"days": POSTING_WORKING_DAYS}
+        )
+    posted = post_attendance(shift=shift, by=by, include_reviewed=True, now=now)
+    return Confirmation(posted, waiting_on(shift))
+
+
+@dataclass
+class PostingRun:
+    shifts: int = 0
+    records: int = 0
+    not_signed_out: int = 0
+    waiting: int = 0
+    too_old: int = 0
+
+
+def post_finished_shifts(*, now: datetime.datetime | None = None) -> PostingRun:
+    """The cron run: every finished shift whose check-out window has closed and that
+    has something to post or to close. Safe to repeat: posting is idempotent, and what
+    needs review waits for the leader. Shifts that ended more than 10 working days ago
+    are counted, not posted (rule 7: their time can only come in as a backfill)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    # The longest check-out window a team may set is far below a day; working days
+    # never span more than twice the calendar days, plus a weekend.
+    oldest = now - datetime.timedelta(days=POSTING_WORKING_DAYS * 2 + 4)
+    pending = Attendance.objects.filter(shift=OuterRef("pk")).filter(
+        Q(status=Attendance.Status.CHECKED_IN) | Q(review_state=Attendance.Review.OPEN, credited_minutes__gt=0)
+    )
+    shifts = (
+        Shift.objects.live()
+        .filter(ends_at__lt=now)
+        .filter(Exists(pending))
+        .select_related("team__office")
+        .order_by("ends_at", "pk")
+    )
+    run = PostingRun()
+    for shift in shifts:
+        if now <= schedule_of(shift).checkout_until:
+            continue
+        if shift.ends_at < oldest or not posting_open(shift, today):
+            run.too_old += 1
+            continue
+        run.shifts += 1
+        run.not_signed_out += close_unfinished(shift, now)
+        run.records += len(post_attendance(shift=shift, by=None, now=now))
+        run.waiting += Attendance.objects.filter(shift=shift, review_state=Attendance.Review.NEEDS_REVIEW).count()
+    return run

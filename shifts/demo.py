@@ -20,10 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from shifts import services
-from shifts.models import Shift, ShiftSeries, Signup
+from shifts.attendance import post_attendance, schedule_of
+from shifts.crediting import credit
+from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
 from shifts.series import create_series
 from teams.models import Membership, Team
-from volunteers.demo import VOLUNTEER_PHONE
+from volunteers.demo import LEADER_PHONE, VOLUNTEER_PHONE
 from volunteers.models import Volunteer
 
 PAST_DAYS = 60
@@ -41,6 +43,9 @@ WEEKLY = [
     ("learn-from-lei-feng", "文明劝导", "5", "15:00", "17:00", 6, "和平里公交站", "劝导乱穿马路、乱扔垃圾。"),
     ("ceremony-council", "移风易俗宣传", "4", "14:30", "16:30", 4, "和平里社区文化站", "宣传婚事新办、丧事简办。"),
     ("party-pioneers", "党员先锋岗·秩序维护", "6", "16:00", "18:00", 6, "和平里小区北门", "车辆停放引导和安全巡查。"),
+    # Everyday work that fills most of the ledger.
+    ("silver-age", "长者食堂助餐", "0123456", "11:30", "13:00", 8, "阳光社区长者食堂", "分餐、送餐上门，陪老人用餐。"),
+    ("party-pioneers", "平安巡逻", "0246", "19:00", "21:00", 10, "和平里社区各楼院", "巡查消防通道和电动车充电。"),
 ]
 # The 学雷锋 team's big day is the 5th of every month.
 MONTHLY = [("learn-from-lei-feng", "学雷锋集中服务日", 5, "08:30", "11:30", 15, "和平里社区广场", "义诊、法律咨询。")]
@@ -259,4 +264,136 @@ def seed_demo_shifts(rng: random.Random) -> dict[str, int]:
     signups = _past_signups(rng, [shift for shift in created if shift.starts_at <= now], members)
     upcoming = [shift for shift in created if now < shift.starts_at < horizon]
     signups += _future_signups(rng, upcoming, members, demo_volunteer, fresh_teams)
-    return {"shifts": len(created), "signups": signups}
+    # A separate stream: attendance does not shift the sign-ups above.
+    attended = [shift for shift in created if shift.ends_at <= now]
+    counts = _attendance(random.Random(rng.getrandbits(32)), attended, now)  # noqa: S311 - demo data
+    return {"shifts": len(created), "signups": signups, **counts}
+
+
+# What happens to a confirmed person at a past shift: (outcome, share).
+OUTCOMES = [
+    ("on_time", 0.82),
+    ("late", 0.05),
+    ("left_early", 0.04),
+    ("short", 0.01),
+    ("no_show", 0.04),
+    ("on_leave", 0.02),
+    ("not_signed_out", 0.02),
+]
+# The demo leader's most recent finished shifts stay unconfirmed, with items to check.
+UNCONFIRMED = 3
+
+
+def _outcome(rng: random.Random) -> str:
+    roll = rng.random()
+    for outcome, share in OUTCOMES:
+        roll -= share
+        if roll < 0:
+            return outcome
+    return OUTCOMES[0][0]
+
+
+def _events(rng: random.Random, outcome: str, shift: Shift) -> list[tuple[str, datetime.datetime]]:
+    minutes = datetime.timedelta(minutes=1)
+    start, end = shift.starts_at, shift.ends_at
+    checked_in = start - rng.randint(0, 25) * minutes
+    checked_out = end + rng.randint(0, 20) * minutes
+    if outcome == "late":
+        checked_in = start + rng.randint(15, 40) * minutes
+    elif outcome == "left_early":
+        checked_out = end - rng.randint(15, 30) * minutes
+    elif outcome == "short":
+        checked_out = start + rng.randint(20, 40) * minutes
+    if outcome == "not_signed_out":
+        return [("in", checked_in)]
+    return [("in", checked_in), ("out", checked_out)]
+
+
+def _leaders(teams: set[int]) -> dict[int, object]:
+    leaders = {}
+    for membership in Membership.objects.leaders().filter(team__in=teams).select_related("user").order_by("pk"):
+        leaders.setdefault(membership.team_id, membership.user)
+    return leaders
+
+
+def _attendance(rng: random.Random, shifts: list[Shift], now: datetime.datetime) -> dict[str, int]:
+    """Scans for finished shifts, written in bulk, then posted through post_attendance:
+    most sheets confirmed by the team's leader, the latest few of the demo leader's
+    teams left waiting with items to check, the rest posted as the cron run would."""
+    shifts = [shift for shift in Shift.objects.filter(pk__in=[s.pk for s in shifts]).select_related("team")]
+    confirmed = Signup.objects.confirmed().filter(shift__in=shifts).order_by("shift_id", "volunteer_id")
+    people: dict[int, list[int]] = {}
+    for shift_id, volunteer_id in confirmed.values_list("shift_id", "volunteer_id"):
+        people.setdefault(shift_id, []).append(volunteer_id)
+    leaders = _leaders({shift.team_id for shift in shifts})
+    demo_leader = next((user for user in leaders.values() if user.phone == LEADER_PHONE), None)
+    closed = [shift for shift in shifts if schedule_of(shift).checkout_until < now]
+    led = [shift for shift in closed if demo_leader is not None and leaders.get(shift.team_id) == demo_leader]
+    waiting = {shift.pk for shift in sorted(led, key=lambda shift: shift.ends_at)[-UNCONFIRMED:]}
+
+    plans: list[tuple[Attendance, list, bool]] = []
+    for shift in shifts:
+        for volunteer_id in people.get(shift.pk, []):
+            outcome = _outcome(rng)
+            if shift.pk in waiting and outcome == "on_time" and rng.random() < 0.3:
+                outcome = rng.choice(["not_signed_out", "short"])  # something for the leader to check
+            if outcome in ("no_show", "on_leave"):
+                status = Attendance.Status.ABSENT if outcome == "no_show" else Attendance.Status.ON_LEAVE
+                plans.append((Attendance(shift=shift, volunteer_id=volunteer_id, status=status), [], False))
+                continue
+            events = _events(rng, outcome, shift)
+            # On a confirmed sheet the leader gave the missing check-out time.
+            fixed = outcome == "not_signed_out" and shift.pk not in waiting
+            if fixed:
+                events.append(("out", shift.ends_at - datetime.timedelta(minutes=rng.choice([0, 0, 30]))))
+            result = credit(events, schedule_of(shift))
+            status = _status_of(result)
+            if result.not_signed_out and schedule_of(shift).checkout_until < now:
+                status = Attendance.Status.NOT_SIGNED_OUT
+            attendance = Attendance(
+                shift=shift,
+                volunteer_id=volunteer_id,
+                status=status,
+                credited_minutes=result.minutes,
+                review_reasons=[str(reason) for reason in result.review],
+                review_state=Attendance.Review.NEEDS_REVIEW if result.needs_review else Attendance.Review.OPEN,
+            )
+            plans.append((attendance, events, fixed))
+    Attendance.objects.bulk_create([attendance for attendance, _events_, _fixed in plans])
+    scans = []
+    for attendance, events, fixed in plans:
+        leader = leaders.get(attendance.shift.team_id)
+        for number, (kind, at) in enumerate(events):
+            manual = fixed and number == len(events) - 1
+            scans.append(
+                ScanEvent(
+                    client_event_id=f"demo-{attendance.pk}-{number}",
+                    attendance=attendance,
+                    kind=kind,
+                    at=at,
+                    method=ScanEvent.Method.MANUAL if manual else ScanEvent.Method.SCAN,
+                    by=leader,
+                    outcome="checked_in" if kind == "in" else "checked_out",
+                )
+            )
+    ScanEvent.objects.bulk_create(scans)
+
+    records = 0
+    for shift in closed:
+        if shift.pk in waiting:
+            # The cron run posted what needed no review; the rest waits for the leader.
+            records += len(post_attendance(shift=shift, by=None, now=now))
+        else:
+            leader = leaders.get(shift.team_id)
+            records += len(post_attendance(shift=shift, by=leader, include_reviewed=leader is not None, now=now))
+    return {"attendances": len(plans), "scans": len(scans), "records": records}
+
+
+def _status_of(result) -> str:
+    if result.not_signed_out:
+        return Attendance.Status.CHECKED_IN
+    if result.late:
+        return Attendance.Status.LATE
+    if result.left_early:
+        return Attendance.Status.LEFT_EARLY
+    return Attendance.Status.PRESENT

@@ -145,3 +145,57 @@ class SeriesForm(forms.ModelForm):
                     _("%(value)s is not a date; write it as 2027-05-01."), params={"value": part}
                 ) from None
         return sorted(set(dates))
+
+
+class TimeOfDayInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _time_field(label, required=False):
+    return forms.TimeField(label=label, required=required, widget=TimeOfDayInput(), input_formats=["%H:%M"])
+
+
+class MarkForm(forms.Form):
+    """One person's line on the attendance sheet, as the leader marks it."""
+
+    PRESENT = "present"
+    CHECK_OUT = "check_out"
+    ON_LEAVE = "on_leave"
+    ABSENT = "absent"
+
+    volunteer = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        label=_("Mark as"),
+        choices=[
+            (PRESENT, _("Present")),
+            (CHECK_OUT, _("Signed out at")),
+            (ON_LEAVE, _("On leave")),
+            (ABSENT, _("Absent")),
+        ],
+    )
+    checked_in = _time_field(_("Check-in"))
+    checked_out = _time_field(_("Check-out"))
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == self.PRESENT and data.get("checked_in") is None:
+            self.add_error("checked_in", _("Give the check-in time."))
+        if action == self.CHECK_OUT and data.get("checked_out") is None:
+            self.add_error("checked_out", _("Give the check-out time."))
+        return data
+
+
+class WalkInForm(forms.Form):
+    """A member of the team who came without signing up."""
+
+    volunteer = forms.ModelChoiceField(label=_("Member"), queryset=None)
+    checked_in = _time_field(_("Check-in"), required=True)
+    checked_out = _time_field(_("Check-out"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = members

@@ -71,9 +71,14 @@ def sign_up(*, shift: Shift, volunteer: Volunteer, now: datetime.datetime | None
         raise ValidationError(
             _("This shift overlaps %(shift)s, which you already hold.") % {"shift": _shift_label(clash.shift)}
         )
+    return _take_place(shift, volunteer, created_at=now)
+
+
+def _take_place(shift: Shift, volunteer: Volunteer, **fields) -> Signup:
+    """A confirmed place while places are left, else the waitlist. The caller holds the shift's lock."""
     confirmed = Signup.objects.confirmed().filter(shift=shift).count()
     status = Signup.Status.CONFIRMED if confirmed < shift.capacity else Signup.Status.WAITLISTED
-    return Signup.objects.create(shift=shift, volunteer=volunteer, status=status, created_at=now)
+    return Signup.objects.create(shift=shift, volunteer=volunteer, status=status, **fields)
 
 
 def _promote_waitlist(shift: Shift) -> list[Signup]:
@@ -147,6 +152,16 @@ def update_shift(*, shift: Shift, changed: list[str]) -> Shift:
     series, edited alone, stops following the series."""
     _default_deadlines(shift)
     shift.full_clean()
+    Shift.objects.select_for_update().filter(pk=shift.pk).first()
+    confirmed = Signup.objects.confirmed().filter(shift=shift).count()
+    if shift.capacity < confirmed:
+        # Nobody loses a confirmed place by an edit; the leader removes people with a reason.
+        raise ValidationError(
+            {
+                "capacity": _("%(count)d people are already confirmed; the capacity cannot be lower.")
+                % {"count": confirmed}
+            }
+        )
     if shift.series_id:
         shift.detached = True
     shift.save()
@@ -199,9 +214,7 @@ def add_by_hand(*, shift: Shift, volunteer: Volunteer, by) -> Signup:
         raise ValidationError(
             _("This person already holds %(shift)s at that time.") % {"shift": _shift_label(clash.shift)}
         )
-    confirmed = Signup.objects.confirmed().filter(shift=shift).count()
-    status = Signup.Status.CONFIRMED if confirmed < shift.capacity else Signup.Status.WAITLISTED
-    return Signup.objects.create(shift=shift, volunteer=volunteer, status=status, added_by=by)
+    return _take_place(shift, volunteer, added_by=by)
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from shifts.models import Signup
+from shifts.crediting import Review
+from shifts.models import Attendance, Signup
 
 
 class RosterTable(tables.Table):
@@ -35,3 +37,54 @@ class MySignupTable(tables.Table):
         model = Signup
         fields = ("starts_at", "shift", "team", "place", "status")
         empty_text = _("No shifts.")
+
+
+REVIEW_LABELS = {
+    Review.NOT_SIGNED_OUT: _("Not signed out"),
+    Review.SHORT: _("Under 60% of the time"),
+    Review.LONG_DAY: _("Over 8 hours that day"),
+    Review.OVERLAP: _("Overlaps another record"),
+}
+
+
+def format_hours(minutes: int) -> str:
+    hours = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+    return _("%(hours)s h") % {"hours": hours}
+
+
+class AttendanceSheetTable(tables.Table):
+    """A shift's attendance sheet for the leader; rows are selectors.SheetRow."""
+
+    name = tables.Column(verbose_name=_("Name"), accessor="volunteer__real_name")
+    phone = tables.Column(verbose_name=_("Mobile"), accessor="volunteer__user__phone")
+    checked_in = tables.DateTimeColumn(verbose_name=_("Check-in"), format="H:i")
+    checked_out = tables.DateTimeColumn(verbose_name=_("Check-out"), format="H:i")
+    credited_minutes = tables.Column(verbose_name=_("Credited"))
+    status = tables.Column(verbose_name=_("Status"), default=_("Not marked"))
+    review_reasons = tables.Column(verbose_name=_("To check"), default="")
+    posted = tables.Column(verbose_name=_("In the ledger"))
+    actions = tables.TemplateColumn(template_name="shifts/_attendance_mark.html", verbose_name=_("Mark"))
+
+    class Meta:
+        orderable = False
+        empty_text = _("Nobody is on the roster of this shift.")
+        attrs = {"data-testid": "attendance-sheet"}
+
+    def render_name(self, value, record):
+        return format_html("{} <span class='badge'>{}</span>", value, _("walk-in")) if record.is_walk_in else value
+
+    def render_phone(self, value, record):
+        return record.volunteer.user.masked_phone
+
+    def render_credited_minutes(self, value):
+        return format_hours(value)
+
+    def render_status(self, value):
+        return Attendance.Status(value).label
+
+    def render_review_reasons(self, value):
+        labels = [str(REVIEW_LABELS.get(reason, reason)) for reason in value]
+        return format_html_join(" ", "<span class='badge warn'>{}</span>", ((label,) for label in labels))
+
+    def render_posted(self, value):
+        return format_html("<span class='badge ok'>{}</span>", _("Posted")) if value else _("Not yet")

@@ -1,3 +1,4 @@
+import itertools
 import secrets
 
 from django.conf import settings
@@ -26,6 +27,15 @@ class Office(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    star_thresholds = models.JSONField(
+        _("star thresholds (hours)"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Cumulative hours for 1★, 2★, … in increasing order, e.g. [100, 300, 600, 1000, 1500]. "
+            "Empty: the parent office's, or the national default."
+        ),
+    )
 
     class Meta:
         verbose_name = _("office")
@@ -43,6 +53,13 @@ class Office(models.Model):
             raise ValidationError({"parent": _("A street office has no parent office.")})
         if self.kind != self.Kind.STREET and self.parent and self.parent.kind != self.Kind.STREET:
             raise ValidationError({"parent": _("A community or village belongs to a street office.")})
+        thresholds = self.star_thresholds
+        if thresholds and not (
+            isinstance(thresholds, list)
+            and all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in thresholds)
+            and all(a < b for a, b in itertools.pairwise(thresholds))
+        ):
+            raise ValidationError({"star_thresholds": _("Give whole hours, each larger than the one before.")})
 
 
 class OfficeStaff(models.Model):

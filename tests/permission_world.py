@@ -18,6 +18,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.phones import mask_phone, national_phone
@@ -34,8 +35,9 @@ from tests.factories import (
     VolunteerFactory,
     resident_id,
 )
+from volunteers import ledger, requests
 from volunteers.identity import mask_id_number
-from volunteers.models import Volunteer
+from volunteers.models import BackfillRequest, CorrectionRequest, ServiceRecord, Volunteer
 
 ANONYMOUS = "anonymous"
 NEWCOMER = "newcomer"
@@ -109,6 +111,9 @@ class World:
     shift_a: Shift  # not public: team A's members and those who run team A
     member_a_signup: Signup
     series_a: ShiftSeries  # a recurring series of team A, not yet materialised
+    record_a: ServiceRecord  # member A's service for team A, recorded by community A
+    correction_a: CorrectionRequest  # member A asks for record A to be corrected, waiting
+    backfill_a: BackfillRequest  # leader A asks for a backfill for member A, waiting
 
     @property
     def team_a_people(self) -> list[Person]:
@@ -170,6 +175,36 @@ def build_world() -> World:
         capacity=6,
     )
 
+    served = timezone.localtime(timezone.now() - datetime.timedelta(days=40)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    record_a = ledger.post_record(
+        volunteer=member_a,
+        service=ledger.Service(
+            office=community_a,
+            team=team_a,
+            service_date=served.date(),
+            starts_at=served,
+            ends_at=served + datetime.timedelta(hours=3),
+            activity="甲队敬老院探访",
+        ),
+        minutes=120,
+        kind=ServiceRecord.Kind.ATTENDANCE,
+        source_key="world:record-a",
+        recorded_by=leader_a.user,
+    )
+    correction_a = requests.ask_correction(record=record_a, by=member_a.user, minutes=180, reason="签退漏扫")
+    backfill_a = requests.ask_backfill(
+        team=team_a,
+        volunteer=member_a,
+        by=leader_a.user,
+        starts_at=served - datetime.timedelta(days=1),
+        ends_at=served - datetime.timedelta(days=1) + datetime.timedelta(hours=2),
+        activity="甲队垃圾分类宣传",
+        minutes=120,
+        reason="扫码器没电",
+    )
+
     users = {
         ANONYMOUS: None,
         NEWCOMER: UserFactory(),
@@ -198,4 +233,7 @@ def build_world() -> World:
         shift_a=shift_a,
         member_a_signup=member_a_signup,
         series_a=series_a,
+        record_a=record_a,
+        correction_a=correction_a,
+        backfill_a=backfill_a,
     )

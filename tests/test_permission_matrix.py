@@ -12,6 +12,7 @@ communities (PII flag), superuser (no profile). URLs are filled with team A's id
 member A's volunteer id and a membership of team A.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -21,8 +22,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
+from django.utils import timezone
 
-from shifts.models import Shift, Signup
+from shifts.models import Attendance, Shift, Signup
+from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
 from teams.models import Membership, Team
 from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
@@ -37,7 +40,7 @@ from tests.permission_world import (
     World,
     build_world,
 )
-from volunteers.models import Volunteer
+from volunteers.models import BackfillRequest, CorrectionRequest, MonthClose, Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +74,9 @@ def login_page(world: World, url: str) -> str:
 
 OK = Outcome(200, label="OK")
 NOT_FOUND = Outcome(404, label="404")
+# The scan endpoint takes JSON; the matrix posts a form, which it refuses with a JSON error
+# (tests/shifts/test_scan_api.py posts real scans).
+NOT_JSON = Outcome(400, label="400 not JSON")
 LOGIN = redirect("login", login_page)
 PROFILE = redirect("profile", lambda w, url: reverse("volunteers:profile"))
 HOME = redirect("home", lambda w, url: reverse("volunteers:home"))
@@ -78,6 +84,7 @@ TEAM_A_PAGE = redirect("team A", lambda w, url: w.team_a.get_absolute_url())
 TEAM_LIST = redirect("teams", lambda w, url: reverse("teams:list"))
 MY_CARD = redirect("card", lambda w, url: reverse("volunteers:card"))
 SHIFT_A_PAGE = redirect("shift A", lambda w, url: w.shift_a.get_absolute_url())
+SHIFT_A_SHEET = redirect("sheet A", lambda w, url: reverse("shifts:attendance", args=[w.shift_a.pk]))
 ROSTER_IMPORT = redirect("import", lambda w, url: reverse("volunteers:roster_import", args=[w.team_a.pk]))
 ADMIN_LOGIN = redirect("admin login", lambda w, url: f"{reverse('admin:login')}?{urlencode({'next': url}, safe='/')}")
 LOGIN_BY_CODE = redirect(
@@ -189,6 +196,27 @@ def member_a_feed_url(world: World) -> str:
     return reverse("shifts:ical", args=[calendar_feed_for(user=world.member_a.volunteer.user).token])
 
 
+def shows_own_record_only(world: World, html: str, role: str) -> None:
+    """My hours: member A sees record A; nobody else does, whatever they run."""
+    assert (world.record_a.activity in html) is (role == MEMBER_A)
+
+
+def shows_waiting_requests(world: World, html: str, role: str) -> None:
+    assert world.member_a.name in html
+    assert world.member_a.full_phone not in html
+
+
+MY_HOURS = Outcome(200, content=shows_own_record_only, label="my hours")
+QUEUE = Outcome(200, content=shows_waiting_requests, label="queue")
+CORRECTION_QUEUE = redirect("corrections", lambda w, url: reverse("volunteers:correction_queue"))
+BACKFILL_QUEUE = redirect("backfills", lambda w, url: reverse("volunteers:backfill_queue"))
+MONTHS = redirect("months", lambda w, url: reverse("volunteers:months"))
+
+
+def last_month() -> str:
+    return f"{timezone.localdate().replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
+
+
 def card_was_reissued(world: World, user) -> bool:
     return user is not None and Volunteer.objects.filter(user=user, card_version__gt=1).exists()
 
@@ -272,6 +300,39 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ROSTER_IMPORT, ROSTER_IMPORT,
                     ROSTER_IMPORT)),
 
+    # The ledger: my own hours; corrections of my own records; office staff decide and close months.
+    Case("volunteers:hours", lambda w: reverse("volunteers:hours"),
+         row(LOGIN, PROFILE, MY_HOURS, MY_HOURS, MY_HOURS, MY_HOURS, MY_HOURS, MY_HOURS, PROFILE)),
+    Case("volunteers:correction_request",
+         lambda w: reverse("volunteers:correction_request", args=[w.record_a.pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    Case("volunteers:correction_queue", lambda w: reverse("volunteers:correction_queue"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, QUEUE, QUEUE, QUEUE)),
+    # Leaders do not decide corrections: staff of the record's office do.
+    Case("volunteers:correction_decide",
+         lambda w: reverse("volunteers:correction_decide", args=[w.correction_a.pk]),
+         method=POST, data=lambda w: {"decision": "approve"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CORRECTION_QUEUE, CORRECTION_QUEUE,
+                    CORRECTION_QUEUE),
+         effect=lambda w, user: CorrectionRequest.objects.get(pk=w.correction_a.pk).state == "approved"),
+    Case("volunteers:backfill_request", team_a_url("volunteers:backfill_request"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("volunteers:backfill_queue", lambda w: reverse("volunteers:backfill_queue"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, QUEUE, QUEUE, QUEUE)),
+    # Leader A asked for backfill A: a leader never approves, staff of community A or above do.
+    Case("volunteers:backfill_decide",
+         lambda w: reverse("volunteers:backfill_decide", args=[w.backfill_a.pk]),
+         method=POST, data=lambda w: {"decision": "approve"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, BACKFILL_QUEUE, BACKFILL_QUEUE,
+                    BACKFILL_QUEUE),
+         effect=lambda w, user: BackfillRequest.objects.get(pk=w.backfill_a.pk).state == "approved"),
+    Case("volunteers:months", lambda w: reverse("volunteers:months"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("volunteers:month_close", lambda w: reverse("volunteers:month_close"), method=POST,
+         data=lambda w: {"office": w.community_a.pk, "month": last_month()},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MONTHS, MONTHS, MONTHS),
+         effect=lambda w, user: MonthClose.objects.filter(office=w.community_a).exists()),
+
     Case("notifications", lambda w: reverse("notifications"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
 
@@ -299,6 +360,14 @@ CASES = [
     # The sign-in sheet (.xlsx) names the people: only for those who run team A.
     Case("shifts:sign_in_sheet", shift_a_url("shifts:sign_in_sheet"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    # The scanner and its endpoint: those who run team A, like the sign-in sheet.
+    Case("shifts:scanner", shift_a_url("shifts:scanner"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("shifts:scan", shift_a_url("shifts:scan"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_JSON, NOT_FOUND, NOT_JSON, NOT_JSON, NOT_JSON)),
+    # The scanner's service worker is a static script served from /shifts/ for its scope.
+    Case("shifts:scanner_sw", lambda w: reverse("shifts:scanner_sw"),
+         row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
     # Team A's calendar: its active members and those who run it.
     Case("shifts:team_calendar", team_a_url("shifts:team_calendar"),
          row(LOGIN, PROFILE, NOT_FOUND, WITH_SHIFT_A, WITH_SHIFT_A, NOT_FOUND, WITH_SHIFT_A, WITH_SHIFT_A,
@@ -325,6 +394,33 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
                     SHIFT_A_PAGE),
          effect=lambda w, user: Signup.objects.get(pk=w.member_a_signup.pk).status == Signup.Status.REMOVED),
+
+    # The attendance sheet names the people: only for those who run team A.
+    Case("shifts:attendance", shift_a_url("shifts:attendance"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_ROSTER, NOT_FOUND, SHIFT_ROSTER, SHIFT_ROSTER, SHIFT_ROSTER)),
+    Case("shifts:attendance_mark", shift_a_url("shifts:attendance_mark"), method=POST,
+         data=lambda w: {"volunteer": w.member_a.volunteer.pk, "action": "on_leave"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_SHEET, NOT_FOUND, SHIFT_A_SHEET, SHIFT_A_SHEET,
+                    SHIFT_A_SHEET),
+         effect=lambda w, user: Attendance.objects.filter(
+             shift=w.shift_a, volunteer=w.member_a.volunteer, status=Attendance.Status.ON_LEAVE).exists()),
+    # Shift A is still to come: the allowed ones are told the times are not yet possible.
+    Case("shifts:attendance_walk_in", shift_a_url("shifts:attendance_walk_in"), method=POST,
+         data=lambda w: {"volunteer": w.leader_a.volunteer.pk, "checked_in": "09:00"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_SHEET, NOT_FOUND, SHIFT_A_SHEET, SHIFT_A_SHEET,
+                    SHIFT_A_SHEET)),
+    Case("shifts:attendance_confirm", shift_a_url("shifts:attendance_confirm"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_SHEET, NOT_FOUND, SHIFT_A_SHEET, SHIFT_A_SHEET,
+                    SHIFT_A_SHEET)),
+    Case("shifts:self_code", shift_a_url("shifts:self_code"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, WITH_SHIFT_A, NOT_FOUND, WITH_SHIFT_A, WITH_SHIFT_A, WITH_SHIFT_A)),
+    # Whoever sees shift A may open its code; only someone on its roster is checked in (not yet: it is to come).
+    Case("shifts:self_check", lambda w: reverse("shifts:self_check", args=[w.shift_a.pk, current_code(w.shift_a.pk)]),
+         row(LOGIN, PROFILE, NOT_FOUND, WITH_SHIFT_A, WITH_SHIFT_A, NOT_FOUND, WITH_SHIFT_A, WITH_SHIFT_A, PROFILE)),
+    Case("shifts:self_check-post",
+         lambda w: reverse("shifts:self_check", args=[w.shift_a.pk, current_code(w.shift_a.pk)]), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
+                    PROFILE)),
 
     # The admin is for is_staff users only; office staff work in the site itself.
     Case("admin:index", lambda w: reverse("admin:index"),
@@ -442,7 +538,11 @@ def test_a_post_with_the_csrf_token_passes(world):
 
 
 # Django's set_language answers a GET with a redirect; the project's own POST views refuse it.
-@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in POST_CASES if case.id != "set-language"])
+# The self check-in address is a page (GET) that posts to itself.
+GET_TOO = {"set-language", "shifts:self_check-post"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in POST_CASES if case.id not in GET_TOO])
 def test_post_only_urls_refuse_get(world, case):
     response = world.client_for(SUPERUSER).get(case.url(world))
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from volunteers.models import ServiceRecord, Volunteer
+from volunteers.models import BackfillRequest, CorrectionRequest, MonthClose, ServiceRecord, Volunteer
 
 
 @admin.register(Volunteer)
@@ -28,4 +28,44 @@ class ServiceRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(admin.ModelAdmin):
+    """Decisions go through the site (they write the ledger); the admin only looks."""
+
+    list_display = ("requested_at", "record", "requested_minutes", "state", "decided_by", "decided_at")
+    list_filter = ("state",)
+    raw_id_fields = ("record",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BackfillRequest)
+class BackfillRequestAdmin(admin.ModelAdmin):
+    list_display = ("requested_at", "volunteer", "service_date", "activity", "minutes", "state", "decided_by")
+    list_filter = ("state", "office")
+    search_fields = ("volunteer__real_name", "activity")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthClose)
+class MonthCloseAdmin(admin.ModelAdmin):
+    list_display = ("month", "office", "closed_by", "closed_at")
+    list_filter = ("office",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -1,7 +1,12 @@
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from teams.models import Office
 from volunteers.models import Volunteer
 
 
@@ -51,3 +56,94 @@ class RosterUploadForm(forms.Form):
                 params={"size": settings.ROSTER_IMPORT_MAX_BYTES // (1024 * 1024)},
             )
         return upload
+
+
+# ---------------------------------------------------------------- the ledger
+
+
+def _minutes(hours: Decimal) -> int:
+    return int((hours * 60).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+class HoursField(forms.DecimalField):
+    """Time in hours as people say it (1.5), kept as whole minutes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"step": "0.5", "inputmode": "decimal"})
+
+
+class CorrectionRequestForm(forms.Form):
+    hours = HoursField(label=_("Right time (hours)"), help_text=_("For example 2.5 for two and a half hours."))
+    reason = forms.CharField(
+        label=_("Why is the record wrong?"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.cleaned_data["hours"])
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == "approve"
+
+
+class BackfillRequestForm(forms.Form):
+    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
+    service_date = forms.DateField(label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    activity = forms.CharField(label=_("Activity"), max_length=100)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    content = forms.CharField(label=_("Service content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    hours = HoursField(
+        label=_("Time to credit (hours)"),
+        min_value=Decimal("0.01"),
+        help_text=_("Never more than the time from start to end."),
+    )
+    reason = forms.CharField(
+        label=_("Why is it backfilled?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the phone had no signal, or the card was forgotten."),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = members
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("service_date"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day and start and end:
+            zone = timezone.get_current_timezone()
+            cleaned["starts_at"] = datetime.datetime.combine(day, start, tzinfo=zone)
+            cleaned["ends_at"] = datetime.datetime.combine(day, end, tzinfo=zone)
+            if cleaned["ends_at"] <= cleaned["starts_at"]:
+                self.add_error("end_time", _("The end must be after the start."))
+        return cleaned
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.cleaned_data["hours"])
+
+
+class MonthCloseForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none())
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices

@@ -1,7 +1,9 @@
-"""The service-hours ledger: the only way records are written (DESIGN rules 5, 7–9).
+"""The service-hours ledger: the only way records are written (DESIGN rules 5, 7–10).
 
 Records are never changed. Posting is idempotent by `source_key`; a correction
-reverses a record and posts the right value, saying who, when and why.
+reverses a record and posts the right value, saying who, when and why. Each record
+is reported in the month of its service date, or in the next open month when that
+month is already closed for the office (rule 10); the month is fixed at insert.
 """
 
 import datetime
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from teams.models import Office, Team
-from volunteers.models import ServiceRecord, Volunteer
+from volunteers.models import MonthClose, ServiceRecord, Volunteer, first_of_month
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,25 @@ def _overlaps_credited(volunteer: Volunteer, starts_at, ends_at) -> bool:
     return credited(volunteer).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists()
 
 
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def reported_month_for(office: Office, service_date: datetime.date) -> datetime.date:
+    """The month of `service_date`, or the first month after it not closed for `office`."""
+    month = first_of_month(service_date)
+    closed = set(MonthClose.objects.filter(office=office, month__gte=month).values_list("month", flat=True))
+    while month in closed:
+        month = next_month(month)
+    return month
+
+
+def _lock_office(office: Office) -> None:
+    # Closing a month locks the office too: a record is either in the frozen snapshot or
+    # reported in a later month, never lost between the two (rule 10).
+    list(Office.objects.select_for_update().filter(pk=office.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def post_record(
     *,
@@ -83,6 +104,7 @@ def post_record(
         raise ValidationError(_("Only time actually served is recorded."))
     if _overlaps_credited(volunteer, service.starts_at, service.ends_at):
         raise ValidationError(_("This overlaps another credited record of the same volunteer."))
+    _lock_office(service.office)
     return ServiceRecord.objects.create(
         volunteer=volunteer,
         office=service.office,
@@ -100,6 +122,7 @@ def post_record(
         recorded_by=recorded_by,
         approved_by=approved_by,
         reason=reason,
+        reported_month=reported_month_for(service.office, service.service_date),
     )
 
 
@@ -127,6 +150,8 @@ def correct_record(
         "content": record.content,
         "responsible_person": record.responsible_person,
     }
+    _lock_office(record.office)
+    reported_month = reported_month_for(record.office, record.service_date)
     reversal = ServiceRecord.objects.create(
         **copied,
         minutes=-record.minutes,
@@ -136,6 +161,7 @@ def correct_record(
         source_key=f"reversal:{record.pk}",
         recorded_by=by,
         approved_by=approved_by,
+        reported_month=reported_month,
     )
     replacement = None
     if minutes:
@@ -147,8 +173,21 @@ def correct_record(
             source_key=f"correction:{record.pk}",
             recorded_by=by,
             approved_by=approved_by,
+            reported_month=reported_month,
         )
     return reversal, replacement
+
+
+def scheduled_length(record: ServiceRecord) -> int | None:
+    """Minutes between the record's start and end, when it has them."""
+    if record.starts_at is None or record.ends_at is None:
+        return None
+    return _length(record)
+
+
+def is_correctable(record: ServiceRecord) -> bool:
+    """Positive and not yet reversed: what a correction may still act on."""
+    return record.minutes > 0 and not ServiceRecord.objects.filter(reverses=record).exists()
 
 
 def _length(record: ServiceRecord) -> int:

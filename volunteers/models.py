@@ -1,7 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,6 +176,10 @@ class ServiceRecord(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # The first day of the month whose totals and export show this record: the month of the
+    # service date, or, when that month was already closed for the office, the next open one
+    # (DESIGN rule 10). Set once, at insert, by the ledger.
+    reported_month = models.DateField(_("reported in month"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -184,6 +190,7 @@ class ServiceRecord(models.Model):
         indexes = [
             models.Index(fields=["volunteer", "service_date"]),
             models.Index(fields=["office", "service_date"]),
+            models.Index(fields=["office", "reported_month"]),
         ]
 
     def __str__(self) -> str:
@@ -200,3 +207,160 @@ class ServiceRecord(models.Model):
     @property
     def hours(self) -> float:
         return round(self.minutes / 60, 2)
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+class CorrectionRequest(models.Model):
+    """A volunteer asks for a record of their own to be corrected (DESIGN rule 9).
+
+    Office staff of the record's office decide; an approval reverses the record and
+    posts the asked value through the ledger.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    record = models.ForeignKey(
+        ServiceRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="correction_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_minutes = models.PositiveIntegerField(_("right time (minutes)"))
+    reason = models.CharField(_("reason"), max_length=300)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(state="pending"), name="one_pending_correction_request_per_record"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.record} → {self.requested_minutes} min · {self.get_state_display()}"
+
+    @property
+    def requested_hours(self) -> float:
+        return round(self.requested_minutes / 60, 2)
+
+
+class BackfillRequest(models.Model):
+    """A record asked for after the fact (补录, DESIGN rule 8): a reason, and approval by
+    someone other than the person who asked. Approval posts a backfill record."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="backfill_requests"
+    )
+    office = models.ForeignKey("teams.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("teams.Team", verbose_name=_("team"), on_delete=models.PROTECT, related_name="+")
+    service_date = models.DateField(_("service date"))
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    activity = models.CharField(_("activity"), max_length=100)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    content = models.TextField(_("service content"), blank=True)
+    minutes = models.PositiveIntegerField(_("minutes to credit"))
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("backfill request")
+        verbose_name_plural = _("backfill requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="backfill_ends_after_it_starts"),
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="backfill_credits_some_time"),
+        ]
+        indexes = [models.Index(fields=["office", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_date} {self.activity} {self.minutes} min · {self.get_state_display()}"
+
+    @property
+    def scheduled_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at:
+            if self.ends_at <= self.starts_at:
+                raise ValidationError({"ends_at": _("The end must be after the start.")})
+            if self.minutes and self.minutes > self.scheduled_minutes:
+                raise ValidationError({"minutes": _("A backfill never exceeds the scheduled length.")})
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("Say why the record is backfilled.")})
+
+
+class MonthClose(models.Model):
+    """A month closed for an office (DESIGN rule 10): its totals and ranking frozen in `snapshot`.
+
+    Records of a closed month that arrive later are reported in the next open month.
+    """
+
+    office = models.ForeignKey("teams.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    snapshot = models.JSONField(_("frozen totals and ranking"), default=dict)
+
+    class Meta:
+        verbose_name = _("closed month")
+        verbose_name_plural = _("closed months")
+        ordering = ["-month", "office__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "month"], name="one_close_per_office_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="month_close_on_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.month:%Y-%m}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers import views
+from volunteers import views, views_ledger
 
 app_name = "volunteers"
 
@@ -9,6 +9,15 @@ urlpatterns = [
     path("me/profile/", views.ProfileView.as_view(), name="profile"),
     path("me/card/", views.CardView.as_view(), name="card"),
     path("me/card/reissue/", views.CardReissueView.as_view(), name="card_reissue"),
+    path("me/hours/", views_ledger.MyHoursView.as_view(), name="hours"),
+    path("me/hours/<int:pk>/correction/", views_ledger.CorrectionRequestView.as_view(), name="correction_request"),
+    path("office/corrections/", views_ledger.CorrectionQueueView.as_view(), name="correction_queue"),
+    path("office/corrections/<int:pk>/decide/", views_ledger.CorrectionDecideView.as_view(), name="correction_decide"),
+    path("office/backfills/", views_ledger.BackfillQueueView.as_view(), name="backfill_queue"),
+    path("office/backfills/<int:pk>/decide/", views_ledger.BackfillDecideView.as_view(), name="backfill_decide"),
+    path("office/months/", views_ledger.MonthListView.as_view(), name="months"),
+    path("office/months/close/", views_ledger.MonthCloseView.as_view(), name="month_close"),
+    path("teams/<int:team_pk>/backfills/", views_ledger.BackfillRequestView.as_view(), name="backfill_request"),
     path("volunteers/<int:pk>/", views.VolunteerDetailView.as_view(), name="detail"),
     path("teams/<int:team_pk>/cards/", views.TeamCardSheetView.as_view(), name="card_sheet"),
     path("teams/<int:team_pk>/roster/template.xlsx", views.RosterTemplateView.as_view(), name="roster_template"),

@@ -10,7 +10,14 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from teams.mixins import TeamAccessMixin
-from teams.permissions import ACCESS_TEAM_MANAGE, ACCESS_TEAM_RUN, may_see_person, may_see_pii, teams_run_by
+from teams.permissions import (
+    ACCESS_TEAM_MANAGE,
+    ACCESS_TEAM_RUN,
+    grants_for,
+    may_see_person,
+    may_see_pii,
+    teams_run_by,
+)
 from teams.selectors import teams_of
 from volunteers import services
 from volunteers.cards import card_token, qr_svg
@@ -34,6 +41,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             volunteer=profile_for(user),
             memberships=teams_of(user),
             run_teams=teams_run_by(user).select_related("office")[:20],
+            manages_offices=user.is_superuser or grants_for(user).is_staff_somewhere,
             **kwargs,
         )
 

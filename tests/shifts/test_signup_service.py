@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from shifts.models import Shift, Signup
-from shifts.services import cancel_signup, sign_up, waitlist_position
+from shifts.services import cancel_signup, sign_up, update_shift, waitlist_position
 from tests.factories import ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,16 @@ def test_shift_state_follows_time():
     assert shift.state(0, now=shift.ends_at) == Shift.State.FINISHED
     shift.is_cancelled = True
     assert shift.state(0) == Shift.State.CANCELLED
+
+
+def test_an_edit_cannot_take_confirmed_places_away_but_more_places_promote_the_waitlist():
+    shift = ShiftFactory(capacity=2)
+    people = members(shift.team, 3)
+    for person in people:
+        sign_up(shift=shift, volunteer=person)
+    shift.capacity = 1
+    with pytest.raises(ValidationError, match="already confirmed"):
+        update_shift(shift=shift, changed=["capacity"])
+    shift.capacity = 3
+    update_shift(shift=shift, changed=["capacity"])
+    assert Signup.objects.confirmed().filter(shift=shift).count() == 3

@@ -102,3 +102,31 @@ def test_if_empty_leaves_a_database_with_volunteers_alone():
     Volunteer.objects.filter(user__phone=VOLUNTEER_PHONE).update(real_name="改过的名字")
     call_command("seed_demo", "--if-empty")
     assert (Volunteer.objects.count(), Shift.objects.count(), Signup.objects.count()) == before
+
+
+def test_past_shifts_have_attendance_and_the_ledger_holds_their_records():
+    from shifts.models import Attendance, ScanEvent
+    from volunteers.models import ServiceRecord
+
+    call_command("seed_demo")
+    counts = (Attendance.objects.count(), ScanEvent.objects.count(), ServiceRecord.objects.count())
+    call_command("seed_demo")
+    assert (Attendance.objects.count(), ScanEvent.objects.count(), ServiceRecord.objects.count()) == counts
+
+    statuses = set(Attendance.objects.values_list("status", flat=True))
+    assert {"present", "late", "left_early", "absent", "on_leave"} <= statuses
+    assert counts[2] > 1000
+    posted = Attendance.objects.filter(review_state=Attendance.Review.POSTED)
+    assert posted.count() == counts[2]
+    assert not posted.filter(posted_record__isnull=True).exists()
+    assert not Attendance.objects.filter(shift__starts_at__gt=timezone.now()).exists()
+    # The demo leader has sheets still to confirm, with items to check.
+    waiting = Attendance.objects.filter(
+        shift__team__memberships__user__phone=LEADER_PHONE,
+        shift__team__memberships__role=Membership.Role.LEADER,
+        review_state=Attendance.Review.NEEDS_REVIEW,
+    )
+    assert waiting.exists()
+    assert ScanEvent.objects.filter(method=ScanEvent.Method.MANUAL).exists()
+    first = ServiceRecord.objects.order_by("service_date").first().service_date
+    assert (timezone.localdate() - first).days >= 50

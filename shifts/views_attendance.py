@@ -1,0 +1,211 @@
+"""The leader's attendance sheet (marks, walk-ins, confirming), and self check-in
+with the shift's rotating code."""
+
+import datetime
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+
+from shifts import attendance as service
+from shifts import self_checkin
+from shifts.forms import MarkForm, WalkInForm
+from shifts.models import Attendance, ScanEvent, Shift
+from shifts.selectors import attendance_sheet
+from shifts.tables import AttendanceSheetTable
+from shifts.views import ShiftAccessMixin, _members_of
+from volunteers.cards import qr_svg
+from volunteers.models import Volunteer
+from volunteers.selectors import profile_for
+
+
+def on_shift_day(shift: Shift, time: datetime.time) -> datetime.datetime:
+    """A clock time on the sheet → the moment during this shift. A shift past midnight
+    takes times before its check-in opens as the next day's."""
+    start = timezone.localtime(shift.starts_at)
+    at = datetime.datetime.combine(start.date(), time, tzinfo=start.tzinfo)
+    if at < service.schedule_of(shift).checkin_from:
+        at += datetime.timedelta(days=1)
+    return at
+
+
+class AttendanceSheetView(ShiftAccessMixin, TemplateView):
+    run_only = True
+    template_name = "shifts/attendance_sheet.html"
+
+    def get_context_data(self, **kwargs):
+        shift = self.shift
+        rows = attendance_sheet(shift)
+        table = AttendanceSheetTable(rows)
+        RequestConfig(self.request, paginate=False).configure(table)
+        start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+        return super().get_context_data(
+            shift=shift,
+            table=table,
+            schedule=service.schedule_of(shift),
+            walk_in_form=WalkInForm(members=_members_of(shift), initial={"checked_in": start.time()}),
+            counts={
+                "people": len(rows),
+                "posted": sum(row.posted for row in rows),
+                "review": sum(bool(row.review_reasons) and not row.posted for row in rows),
+            },
+            default_in=f"{start:%H:%M}",
+            default_out=f"{end:%H:%M}",
+            posting_open=service.posting_open(shift),
+            posting_days=service.POSTING_WORKING_DAYS,
+            **kwargs,
+        )
+
+
+def _sheet(shift: Shift):
+    return redirect("shifts:attendance", pk=shift.pk)
+
+
+class AttendanceMarkView(ShiftAccessMixin, View):
+    run_only = True
+
+    def post(self, request, pk):
+        form = MarkForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, next(iter(form.errors.values()))[0])
+            return _sheet(self.shift)
+        volunteer = Volunteer.objects.filter(pk=form.cleaned_data["volunteer"]).first()
+        if volunteer is None:
+            messages.error(request, _("This person is not on the roster of this shift."))
+            return _sheet(self.shift)
+        data, shift = form.cleaned_data, self.shift
+        try:
+            if data["action"] == MarkForm.PRESENT:
+                service.mark_present(
+                    shift=shift,
+                    volunteer=volunteer,
+                    checked_in=on_shift_day(shift, data["checked_in"]),
+                    checked_out=on_shift_day(shift, data["checked_out"]) if data["checked_out"] else None,
+                    by=request.user,
+                )
+            elif data["action"] == MarkForm.CHECK_OUT:
+                service.mark_checked_out(
+                    shift=shift,
+                    volunteer=volunteer,
+                    checked_out=on_shift_day(shift, data["checked_out"]),
+                    by=request.user,
+                )
+            else:
+                status = Attendance.Status.ON_LEAVE if data["action"] == MarkForm.ON_LEAVE else Attendance.Status.ABSENT
+                service.mark_absence(shift=shift, volunteer=volunteer, status=status, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(name)s: saved.") % {"name": volunteer.real_name})
+        return _sheet(shift)
+
+
+class AttendanceWalkInView(ShiftAccessMixin, View):
+    run_only = True
+
+    def post(self, request, pk):
+        shift = self.shift
+        form = WalkInForm(request.POST, members=_members_of(shift))
+        if not form.is_valid():
+            messages.error(request, next(iter(form.errors.values()))[0])
+            return _sheet(shift)
+        data = form.cleaned_data
+        try:
+            service.mark_present(
+                shift=shift,
+                volunteer=data["volunteer"],
+                checked_in=on_shift_day(shift, data["checked_in"]),
+                checked_out=on_shift_day(shift, data["checked_out"]) if data["checked_out"] else None,
+                by=request.user,
+                walk_in=True,
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(name)s added as a walk-in.") % {"name": data["volunteer"].real_name})
+        return _sheet(shift)
+
+
+class AttendanceConfirmView(ShiftAccessMixin, View):
+    run_only = True
+
+    def post(self, request, pk):
+        try:
+            result = service.confirm_sheet(shift=self.shift, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return _sheet(self.shift)
+        posted = len(result.posted)
+        messages.success(
+            request,
+            ngettext("%(count)d record posted to the ledger.", "%(count)d records posted to the ledger.", posted)
+            % {"count": posted},
+        )
+        if result.waiting:
+            people = _(", ").join(f"{item.volunteer.real_name} ({item.reason})" for item in result.waiting)
+            messages.warning(request, _("Still waiting: %(people)s") % {"people": people})
+        return _sheet(self.shift)
+
+
+class SelfCodeView(ShiftAccessMixin, TemplateView):
+    """The leader's phone shows the shift's code, large; the page reloads itself
+    when the minute turns, so the code on screen is always the current one."""
+
+    run_only = True
+    template_name = "shifts/self_code.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        code = self_checkin.current_code(self.shift.pk, now)
+        url = self.request.build_absolute_uri(reverse("shifts:self_check", args=[self.shift.pk, code]))
+        return super().get_context_data(
+            shift=self.shift, code=code, url=url, qr=qr_svg(url), refresh=self_checkin.seconds_left(now), **kwargs
+        )
+
+
+class SelfCheckView(ShiftAccessMixin, TemplateView):
+    """A volunteer scanned the shift's code: confirm, and the scan is theirs."""
+
+    template_name = "shifts/self_check.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and profile_for(request.user) is None:
+            return redirect("volunteers:profile")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        # `code` comes in with the URL's arguments.
+        valid = self_checkin.code_is_valid(self.shift.pk, kwargs["code"])
+        return super().get_context_data(shift=self.shift, valid=valid, **kwargs)
+
+    def post(self, request, pk, code):
+        volunteer = profile_for(request.user)
+        if not self_checkin.code_is_valid(self.shift.pk, code):
+            messages.error(
+                request, _("This code has expired or is not for this shift: scan the code on the screen again.")
+            )
+            return redirect(self.shift)
+        result = service.record_event(
+            shift=self.shift,
+            volunteer=volunteer,
+            client_event_id=f"self-{uuid.uuid4().hex}",
+            at=timezone.now(),
+            by=request.user,
+            method=ScanEvent.Method.SELF,
+            device="self",
+        )
+        messages.add_message(request, messages.SUCCESS if result.outcome.ok else messages.ERROR, result.message)
+        return redirect(self.shift)

@@ -1,0 +1,104 @@
+"""The leader's scanner: the page, its service worker, and the JSON endpoint it posts scans to."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.generic import TemplateView
+
+from shifts.attendance import record_scan
+from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, result_json
+from shifts.views import ShiftAccessMixin
+
+SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
+
+
+class ScanView(ShiftAccessMixin, View):
+    """POST a batch of scans (JSON), get one answer per scan in the same order."""
+
+    run_only = True
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+                raise BadScanRequest(_("The request is too large."))
+            scans = parse_scan_batch(request.body)
+        except BadScanRequest as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        device = request.headers.get("User-Agent", "")
+        results = []
+        for scan in scans:
+            # One short transaction per scan (inside record_scan): a long batch never
+            # holds the write lock, and each answer stands on its own.
+            result = record_scan(
+                shift=self.shift,
+                token=scan.token,
+                client_event_id=scan.id,
+                at=scan.at,
+                by=request.user,
+                kind=scan.kind,
+                walk_in=scan.walk_in,
+                device=device,
+            )
+            results.append(result_json(scan, result))
+        return JsonResponse({"results": results})
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class ScannerPageView(ShiftAccessMixin, TemplateView):
+    template_name = "shifts/scanner.html"
+    run_only = True
+
+    def get_context_data(self, **kwargs):
+        shift = self.shift
+        config = {
+            "scanUrl": reverse("shifts:scan", args=[shift.pk]),
+            "serviceWorkerUrl": reverse("shifts:scanner_sw"),
+            "serviceWorkerScope": reverse("shifts:list"),
+            "decoderUrl": static("vendor/barcode-detector/ponyfill.js"),
+            "wasmUrl": static("vendor/barcode-detector/zxing_reader.wasm"),
+            "styleUrl": static("css/app.css"),
+            "strings": _scanner_strings(),
+        }
+        return super().get_context_data(shift=shift, scanner_config=config, **kwargs)
+
+
+def _scanner_strings() -> dict[str, str]:
+    return {
+        "cameraStarting": _("Starting the camera…"),
+        "cameraOn": _("Hold the QR code of the card in the frame."),
+        "cameraOff": _("The camera is off."),
+        "cameraStart": _("Start the camera"),
+        "cameraStop": _("Stop the camera"),
+        "cameraRefused": _("The camera is not allowed. Type the code printed under the QR code instead."),
+        "cameraMissing": _(
+            "No camera can be used here (it needs a camera and an https address). "
+            "Type the code printed under the QR code instead."
+        ),
+        "decoderFailed": _("The QR code reader could not start. Type the code printed under the QR code instead."),
+        "sending": _("Sending…"),
+        "queued": _("Saved on this phone: it is sent as soon as the network is back."),
+        "typeCode": _("Type the code printed under the QR code first."),
+        "notACard": _("This is not a volunteer card"),
+        "readJustNow": _("This card was read just now."),
+        "walkIn": _("Add as walk-in"),
+        "refused": _("The server refused this scan: %(error)s"),
+        "signedOut": _("You are signed out. Sign in again, then come back to this page: the scans stay on this phone."),
+        "unavailable": _("This shift's scanner is not available to you any more. The scans stay on this phone."),
+    }
+
+
+def service_worker(request):
+    """The scanner's service worker, served from /shifts/ so that its scope covers
+    /shifts/<pk>/scanner/ (a worker only controls pages below its own address)."""
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
+    # Browsers check a worker for updates on each visit; never let a cache hide a new one.
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,265 @@
+"""The leader's scanner on a phone: a real card QR code in front of a (fake) camera, then
+two codes typed in while the network is off, sent once it is back.
+
+Chromium's fake camera plays a .y4m file made here from the volunteer's real card
+code; the decoder is the vendored zxing-wasm BarcodeDetector polyfill.
+"""
+
+import datetime
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import qrcode
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+
+from shifts.models import Attendance, ScanEvent, Signup
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT
+from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
+from volunteers.cards import card_token
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+FRAME = (640, 480)
+PRECACHED = "async (count) => (await (await caches.open('scanner-v1')).keys()).length >= count"
+
+
+def write_y4m(path: Path, text: str, frames: int = 5) -> None:
+    """A still picture of the QR code as a y4m video: a header line, then per frame
+    'FRAME\\n' and the raw I420 planes (full-size luma, quarter-size chroma)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=10)
+    code.add_data(text, optimize=0)
+    code.make(fit=True)
+    qr = code.make_image(fill_color="black", back_color="white").get_image().convert("L")
+    side = min(FRAME) * 3 // 4
+    qr = qr.resize((side, side), Image.Resampling.NEAREST)
+    picture = Image.new("L", FRAME, 200)  # a light grey table around a white card
+    picture.paste(qr, ((FRAME[0] - side) // 2, (FRAME[1] - side) // 2))
+    luma = picture.tobytes()
+    chroma = bytes([128]) * (FRAME[0] // 2 * FRAME[1] // 2)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{FRAME[0]} H{FRAME[1]} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+
+
+@pytest.fixture
+def camera_browser(browser: Browser, tmp_path):
+    """A Chromium of its own whose camera shows the card given to launch(card).
+
+    Launched through the session browser's Playwright: one sync Playwright per process.
+    """
+    video = tmp_path / "card.y4m"
+    launched = []
+
+    def launch(card: str) -> Browser:
+        write_y4m(video, card)
+        launched.append(
+            browser.browser_type.launch(
+                executable_path=shutil.which("chromium") or shutil.which("chromium-browser"),
+                headless=True,
+                args=[
+                    *CHROMIUM_ARGS,
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    f"--use-file-for-fake-video-capture={video}",
+                    "--autoplay-policy=no-user-gesture-required",
+                ],
+            )
+        )
+        return launched[-1]
+
+    yield launch
+    for camera in launched:
+        camera.close()
+
+
+def logged_in_page(browser, live_server, user) -> Page:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        viewport=VIEWPORT,
+        locale="zh-CN",
+        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(15_000)
+    context.grant_permissions(["camera"], origin=live_server.url)
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+    return context.new_page()
+
+
+def test_the_leader_scans_a_card_then_two_codes_offline(
+    camera_browser, live_server, request, assert_no_sideways_scroll
+):
+    team = TeamFactory(name="银龄互助志愿服务队")
+    leader = VolunteerFactory(real_name="张队长")
+    LeaderFactory(team=team, user=leader.user)
+    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=10)
+    shift = ShiftFactory(
+        team=team, title="六点半课堂", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2)
+    )
+    rostered = []
+    for name in ("王秀英", "李桂兰", "赵建国"):
+        volunteer = volunteer_in(team)
+        volunteer.real_name = name
+        volunteer.save(update_fields=["real_name"])
+        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+        rostered.append(volunteer)
+    camera_card, *typed = rostered
+
+    camera = camera_browser(card_token(camera_card))
+    page = logged_in_page(camera, live_server, leader.user)
+    try:
+        # From the shift page's leader section to the scanner.
+        page.goto(shift.get_absolute_url())
+        page.get_by_test_id("open-scanner").click()
+        expect(page).to_have_url(re.compile(rf"/shifts/{shift.pk}/scanner/$"))
+
+        # The camera sees the card: the volunteer is checked in, at once and large.
+        expect(page.get_by_test_id("scan-name")).to_have_text("王秀英")
+        expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_in")
+        expect(page.get_by_test_id("scan-message")).to_contain_text("王秀英")
+        expect(page.get_by_test_id("walk-in")).to_be_hidden()
+        expect(page.get_by_test_id("pending-count")).to_have_text("0")
+        assert_no_sideways_scroll(page)
+        attendance = Attendance.objects.get(shift=shift, volunteer=camera_card)
+        assert attendance.status == Attendance.Status.CHECKED_IN
+        # The card stays in front of the camera: still one scan.
+        assert ScanEvent.objects.filter(attendance__shift=shift).count() == 1
+        # The service worker has kept the page, its script, the stylesheet and the decoder.
+        page.wait_for_function(PRECACHED, arg=6)
+
+        # The network drops; two more volunteers type the code under their QR code.
+        page.context.set_offline(True)
+        for volunteer in typed:
+            page.get_by_test_id("manual-code").fill(card_token(volunteer).lower())
+            page.get_by_test_id("manual-submit").click()
+        expect(page.get_by_test_id("pending-count")).to_have_text("2")
+        expect(page.get_by_test_id("scan-result")).to_have_class(re.compile(r"\bscan-pending\b"))
+        queued = page.evaluate("JSON.parse(localStorage.getItem('scanner-queue-v1'))")
+        assert [item["token"] for item in queued] == [card_token(v) for v in typed]
+        assert ScanEvent.objects.filter(attendance__shift=shift).count() == 1
+
+        # Back online: both arrive, exactly once, with the time they were typed in.
+        page.context.set_offline(False)
+        expect(page.get_by_test_id("pending-count")).to_have_text("0")
+        expect(page.get_by_test_id("scan-name")).to_have_text("赵建国")
+        expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_in")
+        log = page.get_by_test_id("scan-log")
+        expect(log.locator("li[data-outcome=checked_in]")).to_have_count(3)
+        events = ScanEvent.objects.filter(attendance__shift=shift)
+        assert events.count() == 3
+        for volunteer, item in zip(typed, queued, strict=True):
+            event = events.get(attendance__volunteer=volunteer)
+            assert event.client_event_id == item["id"]
+            assert event.at == datetime.datetime.fromisoformat(item["at"])
+        assert set(Attendance.objects.filter(shift=shift).values_list("status", flat=True)) == {
+            Attendance.Status.CHECKED_IN
+        }
+
+        # With the network still off, the page reloads from the worker's cache.
+        page.context.set_offline(True)
+        page.reload()
+        expect(page.get_by_test_id("manual-code")).to_be_visible()
+        # ... and the decoder (script and .wasm from the cache) reads the card again, into the queue.
+        expect(page.get_by_test_id("pending-count")).to_have_text("1")
+        expect(page.get_by_test_id("scan-result")).to_have_class(re.compile(r"\bscan-pending\b"))
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        raise
+    finally:
+        page.context.close()
+
+
+def test_without_a_camera_a_typed_code_of_a_member_not_on_the_roster_can_be_added_as_walk_in(
+    page: Page, live_server, assert_no_sideways_scroll
+):
+    """Elder mode on a 360 px phone whose camera cannot be used: the code under the QR code is typed in."""
+    team = TeamFactory(name="银龄互助志愿服务队")
+    leader = VolunteerFactory(real_name="张队长")
+    LeaderFactory(team=team, user=leader.user)
+    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
+    shift = ShiftFactory(team=team, title="独居老人探访", starts_at=starts_at)
+    member = volunteer_in(team)  # in the team, not signed up
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
+    client = Client()
+    client.force_login(leader.user)
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+
+    page.goto(f"/shifts/{shift.pk}/scanner/")
+    expect(page.locator("html")).to_have_class(re.compile(r"\belder\b"))
+    # No camera here: the page says so and offers the typed code.
+    expect(page.get_by_test_id("camera-status")).to_contain_text("编码")
+    expect(page.locator("#scan-camera")).to_be_hidden()
+    assert_no_sideways_scroll(page)
+
+    page.get_by_test_id("manual-code").fill(card_token(member))
+    page.get_by_test_id("manual-code").press("Enter")
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "not_on_roster")
+    expect(page.get_by_test_id("scan-name")).to_have_text(member.real_name)
+    assert not Attendance.objects.filter(shift=shift).exists()
+
+    walk_in = page.get_by_test_id("walk-in")
+    box = walk_in.bounding_box()
+    assert box["height"] >= 60  # elder mode: large touch targets
+    walk_in.click()
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_in")
+    expect(walk_in).to_be_hidden()
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    assert_no_sideways_scroll(page)
+    attendance = Attendance.objects.get(shift=shift, volunteer=member)
+    assert attendance.is_walk_in
+    assert attendance.events.count() == 1
+
+
+def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive(page: Page, live_server):
+    """A malformed scan left in the queue (say, by an older page) must not block the ones behind it."""
+    team = TeamFactory()
+    leader = VolunteerFactory()
+    LeaderFactory(team=team, user=leader.user)
+    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
+    shift = ShiftFactory(team=team, starts_at=starts_at)
+    first, second = volunteer_in(team), volunteer_in(team)
+    for volunteer in (first, second):
+        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    client = Client()
+    client.force_login(leader.user)
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+    url = f"/shifts/{shift.pk}/scan/"
+    now = timezone.now().isoformat()
+    queue = [
+        {"id": "q-1", "url": url, "token": card_token(first), "at": now, "kind": None, "walk_in": False},
+        {"id": "q-2", "url": url, "token": card_token(first), "at": "not a time", "kind": None, "walk_in": False},
+        {"id": "q-3", "url": url, "token": card_token(second), "at": now, "kind": None, "walk_in": False},
+    ]
+    # In the queue before the page's own script runs, as if left there by an earlier visit.
+    page.context.add_init_script(
+        f"if (!sessionStorage.getItem('seeded')) {{ sessionStorage.setItem('seeded', '1');"
+        f" localStorage.setItem('scanner-queue-v1', {json.dumps(json.dumps(queue))}); }}"
+    )
+
+    page.goto(f"/shifts/{shift.pk}/scanner/")
+
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    log = page.get_by_test_id("scan-log")
+    expect(log.locator("li[data-event-id=q-2].scan-problem")).to_be_visible()
+    expect(log.locator("li[data-outcome=checked_in]")).to_have_count(2)
+    assert sorted(ScanEvent.objects.values_list("client_event_id", flat=True)) == ["q-1", "q-3"]

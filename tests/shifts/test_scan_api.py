@@ -1,0 +1,356 @@
+"""POST /shifts/<pk>/scan/: the scanner's batches, as the phone sends them."""
+
+import datetime
+import json
+import random
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from shifts.models import Attendance, ScanEvent, Signup
+from shifts.scan_api import MAX_EVENTS
+from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
+from volunteers.cards import card_token
+from volunteers.services import reissue_card
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shift():
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=20)
+    return ShiftFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2), capacity=50)
+
+
+@pytest.fixture
+def past_shift(shift):
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=3)
+    return ShiftFactory(team=shift.team, starts_at=start, ends_at=start + datetime.timedelta(hours=2), capacity=50)
+
+
+@pytest.fixture
+def leader(shift):
+    return LeaderFactory(team=shift.team, user=VolunteerFactory().user).user
+
+
+@pytest.fixture
+def leader_client(leader, client_for):
+    return client_for(leader)
+
+
+def on_roster(shift):
+    volunteer = volunteer_in(shift.team)
+    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    return volunteer
+
+
+def event(volunteer=None, at=None, event_id=None, token=None, **fields):
+    at = at or timezone.now() - datetime.timedelta(minutes=1)
+    return {
+        "id": event_id or f"ev-{random.random()}",
+        "token": token if token is not None else card_token(volunteer),
+        "at": at.isoformat(),
+        **fields,
+    }
+
+
+def post(client, shift, body, **extra):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(reverse("shifts:scan", args=[shift.pk]), data, content_type="application/json", **extra)
+
+
+def test_a_batch_is_answered_in_order_one_result_per_event(leader, leader_client, shift):
+    anna, ben = on_roster(shift), on_roster(shift)
+    stranger = VolunteerFactory()
+    now = timezone.now()
+    batch = [
+        event(anna, now - datetime.timedelta(minutes=10), "a-in"),
+        event(ben, now - datetime.timedelta(minutes=9), "b-in"),
+        event(anna, now - datetime.timedelta(minutes=8), "a-again", kind="in"),
+        event(stranger, now - datetime.timedelta(minutes=7), "s-in"),
+        event(token="V1-1-AAAAAAAA", event_id="junk"),
+    ]
+
+    response = post(leader_client, shift, {"events": batch})
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == ["a-in", "b-in", "a-again", "s-in", "junk"]
+    assert [r["outcome"] for r in results] == [
+        "checked_in",
+        "checked_in",
+        "already_in",
+        "not_on_roster",
+        "bad_card",
+    ]
+    assert [r["ok"] for r in results] == [True, True, True, False, False]
+    assert results[0]["name"] == anna.real_name and anna.real_name in results[0]["message"]
+    assert datetime.datetime.fromisoformat(results[0]["at"]) == datetime.datetime.fromisoformat(batch[0]["at"])
+    assert results[4]["name"] == "" and results[4]["at"] is None
+    assert ScanEvent.objects.count() == 3
+    assert set(ScanEvent.objects.values_list("by", flat=True)) == {leader.pk}
+
+
+def test_the_scan_time_is_the_phones_not_the_arrival(leader_client, shift):
+    anna = on_roster(shift)
+    scanned = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=15)
+    at_plus_8 = scanned.astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+
+    post(leader_client, shift, {"events": [event(anna, at_plus_8, "late-arrival")]})
+
+    assert ScanEvent.objects.get().at == scanned
+
+
+def test_a_replayed_batch_gives_the_same_answers_and_writes_nothing_more(leader_client, shift):
+    people = [on_roster(shift) for _ in range(3)]
+    now = timezone.now()
+    batch = [event(p, now - datetime.timedelta(minutes=5 - n), f"r-{n}") for n, p in enumerate(people)]
+    first = post(leader_client, shift, {"events": batch}).json()
+    written = list(ScanEvent.objects.order_by("pk").values_list("client_event_id", "at", "kind", "outcome"))
+
+    again = post(leader_client, shift, {"events": batch}).json()
+
+    assert again == first
+    assert list(ScanEvent.objects.order_by("pk").values_list("client_event_id", "at", "kind", "outcome")) == written
+
+
+def _ins_and_outs(shift, people, prefix):
+    batch = []
+    for number, person in enumerate(people):
+        batch.append(event(person, shift.starts_at + datetime.timedelta(minutes=number * 20), f"{prefix}-{number}-in"))
+        batch.append(event(person, shift.ends_at, f"{prefix}-{number}-out"))
+    return batch
+
+
+def _attendance_of(shift):
+    return sorted(Attendance.objects.filter(shift=shift).values_list("volunteer_id", "status", "credited_minutes"))
+
+
+def test_a_shuffled_batch_with_kinds_gives_the_same_attendance_as_in_order(leader_client, past_shift):
+    shift = past_shift
+    people = [on_roster(shift) for _ in range(4)]
+    twin = ShiftFactory(team=shift.team, starts_at=shift.starts_at, ends_at=shift.ends_at, capacity=50)
+    for person in people:
+        Signup.objects.create(shift=twin, volunteer=person, status=Signup.Status.CONFIRMED)
+    in_order = [{**e, "kind": e["id"].rsplit("-", 1)[1]} for e in _ins_and_outs(shift, people, "o")]
+    shuffled = [{**e, "kind": e["id"].rsplit("-", 1)[1]} for e in _ins_and_outs(twin, people, "s")]
+    random.Random(7).shuffle(shuffled)
+
+    post(leader_client, shift, {"events": in_order})
+    answers = post(leader_client, twin, {"events": shuffled}).json()["results"]
+
+    assert [a["id"] for a in answers] == [e["id"] for e in shuffled]
+    assert [row[1:] for row in _attendance_of(twin)] == [row[1:] for row in _attendance_of(shift)]
+    assert {m for _, _, m in _attendance_of(twin)} == {120, 90, 60}  # joined at 0, 20, 40, 60 minutes
+
+
+def test_a_replay_in_shuffled_order_repeats_each_answer(leader_client, past_shift):
+    shift = past_shift
+    people = [on_roster(shift) for _ in range(3)]
+    batch = _ins_and_outs(shift, people, "r")
+    first = {r["id"]: r for r in post(leader_client, shift, {"events": batch}).json()["results"]}
+    before = _attendance_of(shift)
+    shuffled = batch[:]
+    random.Random(11).shuffle(shuffled)
+
+    again = post(leader_client, shift, {"events": shuffled}).json()["results"]
+
+    assert again == [first[e["id"]] for e in shuffled]
+    assert _attendance_of(shift) == before
+    assert ScanEvent.objects.count() == 6
+
+
+def test_walk_in_adds_a_team_member_who_is_not_on_the_roster(leader_client, shift):
+    member = volunteer_in(shift.team)
+    scan = event(member, event_id="w-1")
+
+    refused = post(leader_client, shift, {"events": [scan]}).json()["results"][0]
+    added = post(leader_client, shift, {"events": [{**scan, "id": "w-2", "walk_in": True}]}).json()["results"][0]
+
+    assert refused["outcome"] == "not_on_roster"
+    assert added["outcome"] == "checked_in"
+    assert Attendance.objects.get(volunteer=member).is_walk_in
+
+
+def test_a_replaced_card_is_refused(leader_client, shift):
+    anna = on_roster(shift)
+    old = card_token(anna)
+    reissue_card(volunteer=anna)
+
+    result = post(leader_client, shift, {"events": [event(token=old)]}).json()["results"][0]
+
+    assert result["outcome"] == "revoked_card" and result["name"] == anna.real_name
+    assert not ScanEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("{not json", id="bad-json"),
+        pytest.param(b"\xff\xfe", id="not-utf8"),
+        pytest.param("[]", id="a-list"),
+        pytest.param('"events"', id="a-string"),
+        pytest.param({}, id="no-events"),
+        pytest.param({"events": {}}, id="events-not-a-list"),
+        pytest.param({"events": []}, id="no-event"),
+        pytest.param({"events": ["V1-1-AAAAAAAA"]}, id="event-not-an-object"),
+        pytest.param({"events": [{"token": "V1-1-AAAAAAAA", "at": "2026-05-01T09:00:00+08:00"}]}, id="no-id"),
+        pytest.param({"events": [{"id": "", "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="empty-id"),
+        pytest.param({"events": [{"id": "x" * 65, "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="long-id"),
+        pytest.param({"events": [{"id": 5, "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="number-id"),
+        pytest.param({"events": [{"id": "a", "at": "2026-05-01T09:00:00+08:00"}]}, id="no-token"),
+        pytest.param({"events": [{"id": "a", "token": "x" * 101, "at": "2026-05-01T09:00:00+08:00"}]}, id="long"),
+        pytest.param({"events": [{"id": "a", "token": "x"}]}, id="no-time"),
+        pytest.param({"events": [{"id": "a", "token": "x", "at": "2026-05-01T09:00:00"}]}, id="no-offset"),
+        pytest.param({"events": [{"id": "a", "token": "x", "at": "yesterday"}]}, id="not-a-time"),
+        pytest.param({"events": [{"id": "a", "token": "x", "at": 1777000000}]}, id="epoch-number"),
+        pytest.param({"events": [{"id": "a", "token": "x", "at": "0001-01-01T00:00:00+14:00"}]}, id="year-1"),
+        pytest.param({"events": [{"id": "a", "token": "x", "at": "2026-02-30T09:00:00+08:00"}]}, id="feb-30"),
+        pytest.param(
+            {"events": [{"id": "a", "token": "x", "at": "2026-05-01T09:00:00+08:00", "kind": "sideways"}]}, id="kind"
+        ),
+        pytest.param(
+            {"events": [{"id": "a", "token": "x", "at": "2026-05-01T09:00:00+08:00", "walk_in": "yes"}]}, id="walk"
+        ),
+    ],
+)
+def test_a_malformed_request_is_refused_whole_with_a_json_error(leader_client, shift, body):
+    anna = on_roster(shift)
+    good = event(anna, event_id="good-first")
+    if isinstance(body, dict) and isinstance(body.get("events"), list) and body["events"]:
+        body = {"events": [good, *body["events"]]}  # a good event before the bad one is not written either
+
+    response = post(leader_client, shift, body)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]
+    assert not ScanEvent.objects.exists()
+    assert not Attendance.objects.exists()
+
+
+def test_the_error_names_the_event_at_fault(leader_client, shift):
+    anna = on_roster(shift)
+    response = post(leader_client, shift, {"events": [event(anna), {"id": "x", "token": "x", "at": "soon"}]})
+
+    assert response.status_code == 400
+    assert "2" in response.json()["error"]
+
+
+def test_more_than_the_limit_is_refused(leader_client, shift):
+    anna = on_roster(shift)
+    batch = [event(anna) for _ in range(MAX_EVENTS + 1)]
+
+    response = post(leader_client, shift, {"events": batch})
+
+    assert response.status_code == 400
+    assert str(MAX_EVENTS) in response.json()["error"]
+    assert not ScanEvent.objects.exists()
+    assert post(leader_client, shift, {"events": batch[:MAX_EVENTS]}).status_code == 200
+
+
+def test_a_body_too_large_is_refused_before_it_is_read(leader_client, shift):
+    response = post(leader_client, shift, json.dumps({"events": [], "padding": "x" * 70_000}))
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+def test_csrf_is_enforced(leader, shift):
+    anna = on_roster(shift)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+    body = {"events": [event(anna, event_id="csrf-1")]}
+
+    assert post(client, shift, body).status_code == 403
+    assert not ScanEvent.objects.exists()
+
+    page = client.get(reverse("shifts:scanner", args=[shift.pk]))  # the page sets the CSRF cookie
+    assert page.status_code == 200
+    token = client.cookies["csrftoken"].value
+    response = post(client, shift, body, HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+    assert response.json()["results"][0]["outcome"] == "checked_in"
+
+
+@pytest.mark.parametrize("who", ["member", "other_leader", "volunteer"])
+def test_only_those_who_run_the_team_may_scan(shift, client_for, who):
+    anna = on_roster(shift)
+    if who == "member":
+        user = anna.user
+    elif who == "other_leader":
+        user = LeaderFactory(team=TeamFactory(office=shift.team.office), user=VolunteerFactory().user).user
+    else:
+        user = VolunteerFactory().user
+    client = client_for(user)
+
+    assert post(client, shift, {"events": [event(anna)]}).status_code == 404
+    assert client.get(reverse("shifts:scanner", args=[shift.pk])).status_code == 404
+    assert not ScanEvent.objects.exists()
+
+
+def test_anonymous_is_sent_to_log_in(shift, client):
+    response = post(client, shift, {"events": []})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_get_is_not_allowed(leader_client, shift):
+    assert leader_client.get(reverse("shifts:scan", args=[shift.pk])).status_code == 405
+
+
+def _queries_for(client, shift, batch) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, shift, {"events": batch})
+    assert response.status_code == 200
+    assert all(r["outcome"] == "checked_in" for r in response.json()["results"])
+    return len(queries)
+
+
+def test_each_scan_costs_the_same_fixed_number_of_queries(leader_client, shift):
+    people = [on_roster(shift) for _ in range(11)]
+    now = timezone.now() - datetime.timedelta(minutes=5)
+    post(leader_client, shift, {"events": [event(people[0], now)]})  # warm the per-process caches
+
+    one = _queries_for(leader_client, shift, [event(people[1], now)])
+    three = _queries_for(leader_client, shift, [event(p, now) for p in people[2:5]])
+    six = _queries_for(leader_client, shift, [event(p, now) for p in people[5:11]])
+
+    per_scan = (three - one) // 2
+    assert three - one == 2 * per_scan
+    assert six - three == 3 * per_scan
+    assert per_scan <= 16, f"{per_scan} queries per scan"
+    print(f"{per_scan} queries per scan, {one - per_scan} per request")
+
+
+def test_the_scanner_page_carries_its_strings_and_urls(leader_client, shift):
+    response = leader_client.get(reverse("shifts:scanner", args=[shift.pk]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="scanner-config"' in html
+    assert reverse("shifts:scan", args=[shift.pk]) in html
+    assert "vendor/barcode-detector/zxing_reader.wasm" in html
+    assert "js/scanner.js" in html
+    assert "cdn" not in html.lower() and "jsdelivr" not in html
+
+
+def test_the_shift_page_links_the_scanner_for_those_who_run_it(leader_client, shift, client_for):
+    url = reverse("shifts:scanner", args=[shift.pk])
+    assert url in leader_client.get(shift.get_absolute_url()).content.decode()
+    member = on_roster(shift).user
+    assert url not in client_for(member).get(shift.get_absolute_url()).content.decode()
+
+
+def test_the_service_worker_is_served_from_shifts_so_its_scope_covers_the_scanner(client):
+    response = client.get(reverse("shifts:scanner_sw"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert reverse("shifts:scanner_sw").startswith("/shifts/")
+    assert b"precache" in response.content

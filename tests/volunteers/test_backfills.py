@@ -1,0 +1,169 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.models import Notification
+from teams.models import Membership
+from tests.factories import CommunityFactory, LeaderFactory, OfficeStaffFactory, TeamFactory, volunteer_in
+from tests.volunteers.ledger_helpers import at, post
+from volunteers import ledger, requests
+from volunteers.models import BackfillRequest, ServiceRecord
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 3, 6)
+
+
+@pytest.fixture
+def team():
+    return TeamFactory()
+
+
+@pytest.fixture
+def volunteer(team):
+    return volunteer_in(team)
+
+
+@pytest.fixture
+def leader(team):
+    return volunteer_in(team, role=Membership.Role.LEADER)
+
+
+@pytest.fixture
+def staff(team):
+    return OfficeStaffFactory(office=team.office).user
+
+
+def ask(team, volunteer, by, *, start=9, end=12, minutes=180, reason="扫码器没电，纸质签到"):
+    return requests.ask_backfill(
+        team=team,
+        volunteer=volunteer,
+        by=by,
+        starts_at=at(DAY, start),
+        ends_at=at(DAY, end),
+        activity="敬老院探访",
+        place="夕阳红敬老院",
+        minutes=minutes,
+        reason=reason,
+    )
+
+
+def test_a_leader_asks_and_staff_approve_a_labelled_backfill(client_for, team, volunteer, leader, staff):
+    url = reverse("volunteers:backfill_request", args=[team.pk])
+    response = client_for(leader.user).post(
+        url,
+        {
+            "volunteer": volunteer.pk,
+            "service_date": "2026-03-06",
+            "start_time": "09:00",
+            "end_time": "11:30",
+            "activity": "敬老院探访",
+            "hours": "2.5",
+            "reason": "扫码器没电，纸质签到",
+        },
+    )
+    assert response.status_code == 302
+    backfill = BackfillRequest.objects.get()
+    assert (backfill.minutes, backfill.requested_by, backfill.office) == (150, leader.user, team.office)
+    assert "敬老院探访" in client_for(staff).get(reverse("volunteers:backfill_queue")).content.decode()
+
+    client_for(staff).post(reverse("volunteers:backfill_decide", args=[backfill.pk]), {"decision": "approve"})
+
+    backfill.refresh_from_db()
+    assert (backfill.state, backfill.decided_by) == ("approved", staff)
+    record = ServiceRecord.objects.get()
+    assert (record.kind, record.minutes, record.source_key) == ("backfill", 150, f"backfill:{backfill.pk}")
+    assert (record.recorded_by, record.approved_by, record.reason) == (leader.user, staff, "扫码器没电，纸质签到")
+    assert record.reported_month == datetime.date(2026, 3, 1)
+    assert Notification.objects.filter(user=volunteer.user).count() == 1
+    assert Notification.objects.filter(user=leader.user).count() == 1
+    page = client_for(volunteer.user).get(reverse("volunteers:hours")).content.decode()
+    assert 'data-kind="backfill"' in page
+
+
+def test_approval_by_the_requester_is_refused(team, volunteer):
+    # Staff may ask for a backfill too, but then another person approves it (rule 8).
+    staff = OfficeStaffFactory(office=team.office).user
+    backfill = ask(team, volunteer, staff)
+
+    with pytest.raises(ValidationError):
+        requests.decide_backfill(backfill=backfill, by=staff, approve=True)
+
+    backfill.refresh_from_db()
+    assert backfill.state == "pending"
+    assert not ServiceRecord.objects.exists()
+    requests.decide_backfill(backfill=backfill, by=OfficeStaffFactory(office=team.office).user, approve=True)
+    assert ServiceRecord.objects.get().kind == "backfill"
+
+
+def test_the_volunteer_does_not_approve_their_own_backfill(team, leader):
+    staff_volunteer = volunteer_in(team)
+    OfficeStaffFactory(office=team.office, user=staff_volunteer.user)
+    backfill = ask(team, staff_volunteer, leader.user)
+    with pytest.raises(ValidationError):
+        requests.decide_backfill(backfill=backfill, by=staff_volunteer.user, approve=True)
+
+
+def test_a_leader_cannot_approve_and_staff_of_another_office_cannot_either(client_for, team, volunteer, leader):
+    backfill = ask(team, volunteer, leader.user)
+    other_leader = volunteer_in(team, role=Membership.Role.LEADER).user
+    stranger = OfficeStaffFactory(office=CommunityFactory()).user
+    for user in (other_leader, stranger):
+        response = client_for(user).post(
+            reverse("volunteers:backfill_decide", args=[backfill.pk]), {"decision": "approve"}
+        )
+        assert response.status_code == 404
+    assert not ServiceRecord.objects.exists()
+
+
+def test_a_backfill_longer_than_the_scheduled_length_is_refused(team, volunteer, leader):
+    with pytest.raises(ValidationError):
+        ask(team, volunteer, leader.user, start=9, end=11, minutes=150)
+    assert not BackfillRequest.objects.exists()
+
+
+def test_a_backfill_overlapping_a_credited_record_is_refused(team, volunteer, leader, staff):
+    backfill = ask(team, volunteer, leader.user, start=9, end=12)
+    post(volunteer, team, key="attendance:9", starts_at=at(DAY, 11), minutes=60)  # posted after the request
+
+    with pytest.raises(ValidationError):
+        requests.decide_backfill(backfill=backfill, by=staff, approve=True)
+    assert ServiceRecord.objects.count() == 1
+    with pytest.raises(ValidationError):
+        ask(team, volunteer, leader.user, start=10, end=12, minutes=60)
+
+
+def test_a_backfill_needs_a_reason_a_member_and_a_past_date(team, volunteer, leader):
+    with pytest.raises(ValidationError):
+        ask(team, volunteer, leader.user, reason="  ")
+    with pytest.raises(ValidationError):
+        ask(team, volunteer_in(TeamFactory()), leader.user)
+    with pytest.raises(ValidationError):
+        requests.ask_backfill(
+            team=team,
+            volunteer=volunteer,
+            by=leader.user,
+            starts_at=at(datetime.date.today() + datetime.timedelta(days=2)),
+            ends_at=at(datetime.date.today() + datetime.timedelta(days=2), 10),
+            activity="x",
+            minutes=60,
+            reason="x",
+        )
+
+
+def test_a_leader_of_another_team_cannot_ask(team, volunteer):
+    other_leader = LeaderFactory(team=TeamFactory()).user
+    with pytest.raises(ValidationError):
+        ask(team, volunteer, other_leader)
+
+
+def test_a_refusal_needs_a_note_and_posts_nothing(team, volunteer, leader, staff):
+    backfill = ask(team, volunteer, leader.user)
+    with pytest.raises(ValidationError):
+        requests.decide_backfill(backfill=backfill, by=staff, approve=False)
+    requests.decide_backfill(backfill=backfill, by=staff, approve=False, note="没有纸质签到表")
+    backfill.refresh_from_db()
+    assert (backfill.state, backfill.decision_note) == ("refused", "没有纸质签到表")
+    assert ledger.totals(volunteer)["all_time"] == 0

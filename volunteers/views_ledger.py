@@ -1,0 +1,246 @@
+"""Pages of the service-hours ledger: my hours, corrections, backfills, closing months."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_tables2 import RequestConfig, SingleTableView
+
+from teams.mixins import TeamAccessMixin
+from teams.models import Membership
+from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_TEAM_RUN, has_access, offices_managed_by
+from volunteers import ledger, months, requests
+from volunteers.forms import BackfillRequestForm, CorrectionRequestForm, DecisionForm, MonthCloseForm
+from volunteers.models import BackfillRequest, CorrectionRequest, ServiceRecord, Volunteer
+from volunteers.selectors import (
+    backfills_of_team,
+    correction_requests_of,
+    home_office_of,
+    hours_records_for,
+    month_closes_for,
+    pending_backfills_for,
+    pending_corrections_for,
+    profile_for,
+)
+from volunteers.stars import star_level, thresholds_for
+from volunteers.tables import (
+    BackfillQueueTable,
+    CorrectionQueueTable,
+    MonthCloseTable,
+    MyCorrectionRequestTable,
+    ServiceRecordTable,
+    TeamBackfillTable,
+)
+
+
+class ProfileRequiredMixin(LoginRequiredMixin):
+    """Pages about my own service: office staff and superusers may have no profile."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.volunteer = profile_for(request.user)
+        if self.volunteer is None:
+            return redirect("volunteers:profile")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OfficeStaffMixin(LoginRequiredMixin):
+    """Queues and months are for office staff; anyone else gets a 404, as elsewhere."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not offices_managed_by(request.user).exists():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MyHoursView(ProfileRequiredMixin, TemplateView):
+    """Totals, star level and every record; a fixed number of queries however long the ledger."""
+
+    template_name = "volunteers/hours.html"
+
+    def get_context_data(self, **kwargs):
+        volunteer = self.volunteer
+        totals = ledger.totals(volunteer)
+        table = ServiceRecordTable(hours_records_for(volunteer))
+        RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
+        requests_table = MyCorrectionRequestTable(correction_requests_of(volunteer)[:10])
+        return super().get_context_data(
+            volunteer=volunteer,
+            totals={key: round(value / 60, 1) for key, value in totals.items()},
+            level=star_level(totals["all_time"], thresholds_for(home_office_of(volunteer))),
+            table=table,
+            requests_table=requests_table,
+            **kwargs,
+        )
+
+
+class CorrectionRequestView(ProfileRequiredMixin, FormView):
+    """Ask for a correction of one of my records (rule 9)."""
+
+    form_class = CorrectionRequestForm
+    template_name = "volunteers/correction_request.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        # Someone else's record is simply not found.
+        self.record = get_object_or_404(
+            ServiceRecord.objects.select_related("team"), pk=kwargs["pk"], volunteer__user=request.user
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"hours": round(self.record.minutes / 60, 2)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            record=self.record,
+            correctable=ledger.is_correctable(self.record),
+            scheduled_hours=(
+                None if ledger.scheduled_length(self.record) is None else ledger.scheduled_length(self.record) / 60
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            requests.ask_correction(
+                record=self.record, by=self.request.user, minutes=form.minutes, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your request has been sent. You will be told the decision."))
+        return redirect("volunteers:hours")
+
+
+class CorrectionQueueView(OfficeStaffMixin, SingleTableView):
+    table_class = CorrectionQueueTable
+    template_name = "volunteers/correction_queue.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return pending_corrections_for(self.request.user)
+
+
+class CorrectionDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        correction = get_object_or_404(CorrectionRequest.objects.select_related("record__office"), pk=pk)
+        if not has_access(request.user, correction.record.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        _decide(request, DecisionForm(request.POST), requests.decide_correction, correction=correction)
+        return redirect("volunteers:correction_queue")
+
+
+class BackfillRequestView(TeamAccessMixin, FormView):
+    """A leader or staff asks for a backfill for a member of the team (rule 8)."""
+
+    access = ACCESS_TEAM_RUN
+    form_class = BackfillRequestForm
+    template_name = "volunteers/backfill_request.html"
+
+    def get_form_kwargs(self):
+        members = Volunteer.objects.filter(
+            user__memberships__team=self.team, user__memberships__status=Membership.Status.ACTIVE
+        ).order_by("real_name", "pk")
+        return {**super().get_form_kwargs(), "members": members}
+
+    def get_context_data(self, **kwargs):
+        table = TeamBackfillTable(backfills_of_team(self.team))
+        RequestConfig(self.request, paginate={"per_page": 20}).configure(table)
+        return super().get_context_data(backfill_table=table, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            requests.ask_backfill(
+                team=self.team,
+                volunteer=data["volunteer"],
+                by=self.request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                activity=data["activity"],
+                place=data["place"],
+                content=data["content"],
+                minutes=form.minutes,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, _("The backfill has been sent to the office for approval."))
+        return redirect("volunteers:backfill_request", team_pk=self.team.pk)
+
+
+class BackfillQueueView(OfficeStaffMixin, SingleTableView):
+    table_class = BackfillQueueTable
+    template_name = "volunteers/backfill_queue.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return pending_backfills_for(self.request.user)
+
+
+class BackfillDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        backfill = get_object_or_404(BackfillRequest.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, backfill.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        _decide(request, DecisionForm(request.POST), requests.decide_backfill, backfill=backfill)
+        return redirect("volunteers:backfill_queue")
+
+
+def _decide(request, form: DecisionForm, service, **target) -> None:
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or refuse."))
+        return
+    try:
+        service(**target, by=request.user, approve=form.approve, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return
+    messages.success(request, _("Approved.") if form.approve else _("Refused."))
+
+
+class MonthListView(OfficeStaffMixin, SingleTableView):
+    """Closed months of my offices, and the form that closes one (rule 10)."""
+
+    table_class = MonthCloseTable
+    template_name = "volunteers/months.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return month_closes_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or MonthCloseForm(offices=offices_managed_by(self.request.user))
+        return super().get_context_data(form=form, **kwargs)
+
+
+class MonthCloseView(OfficeStaffMixin, View):
+    def post(self, request):
+        form = MonthCloseForm(request.POST, offices=offices_managed_by(request.user))
+        if not form.is_valid():
+            messages.error(request, _("Choose one of your offices and a month."))
+            return redirect("volunteers:months")
+        office = form.cleaned_data["office"]
+        if not has_access(request.user, office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        try:
+            closed = months.close_month(office=office, month=form.cleaned_data["month"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("volunteers:months")
+        messages.success(
+            request,
+            _("%(month)s is closed for %(office)s: its totals and ranking are frozen.")
+            % {"month": f"{closed.month:%Y-%m}", "office": office.name},
+        )
+        return redirect("volunteers:months")
