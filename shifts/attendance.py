@@ -110,7 +110,7 @@ def record_scan(
 ) -> ScanResult:
     """One card read at the venue. The first scan checks in, the next checks out,
     unless `kind` says which. A replayed event id repeats the first answer."""
-    first = _replay(client_event_id)
+    first = _replay(client_event_id, shift)
     if first is not None:
         return first
     check = verify_card_token(token)
@@ -131,10 +131,13 @@ def record_scan(
     )
 
 
-def _replay(client_event_id: str) -> ScanResult | None:
+def _replay(client_event_id: str, shift: Shift) -> ScanResult | None:
     event = ScanEvent.objects.select_related("attendance__volunteer").filter(client_event_id=client_event_id).first()
     if event is None:
         return None
+    if event.attendance.shift_id != shift.pk:
+        # An id already used at another shift: answer nothing about that shift's people.
+        return _result(Outcome.BAD_CARD)
     return _result(Outcome(event.outcome), event.attendance.volunteer, event.at)
 
 
@@ -159,7 +162,7 @@ def record_event(
             return _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, method, device)
     except IntegrityError:
         # The same event id arrived twice at once: the other request recorded it.
-        replay = _replay(client_event_id)
+        replay = _replay(client_event_id, shift)
         if replay is None:
             raise
         return replay
@@ -170,11 +173,13 @@ def _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, meth
     if shift.is_cancelled:
         return _result(Outcome.CANCELLED_SHIFT, volunteer, at)
     attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
-    # Asked again under the lock: a copy of this event may have been recorded meanwhile.
-    first = _replay(client_event_id)
-    if first is not None:
-        return first
-    if attendance is None:
+    if attendance is not None:
+        # Asked again under the row lock: a copy of this event may have been recorded meanwhile.
+        # (A new attendance needs no second look: its unique constraint stops the copy.)
+        first = _replay(client_event_id, shift)
+        if first is not None:
+            return first
+    else:
         allowed = _may_walk_in(shift, volunteer) if walk_in else _on_roster(shift, volunteer)
         if not allowed:
             return _result(Outcome.NOT_ON_ROSTER, volunteer, at)
@@ -212,13 +217,20 @@ def _evaluate(attendance: Attendance, shift: Shift) -> Credit:
         return credit([], schedule_of(shift))
     events = list(attendance.events.values_list("kind", "at"))
     key = source_key(attendance)
+    # The ledger is asked only once a check-out closes a pair: a check-in alone credits
+    # nothing, and check-ins are most of a busy scanner's work.
+    has_closed_pair = any(kind == ScanEvent.Kind.OUT for kind, _at in events)
     result = credit(
         events,
         schedule_of(shift),
-        other_credited=ledger.credited_intervals(attendance.volunteer, shift.starts_at, exclude_key=key),
+        other_credited=ledger.credited_intervals(attendance.volunteer, shift.starts_at, exclude_key=key)
+        if has_closed_pair
+        else (),
         day_minutes_elsewhere=ledger.minutes_on(
             attendance.volunteer, timezone.localdate(shift.starts_at), exclude_key=key
-        ),
+        )
+        if has_closed_pair
+        else 0,
     )
     if result.not_signed_out:
         status = Attendance.Status.CHECKED_IN

@@ -162,3 +162,13 @@ def test_nothing_is_closed_before_the_check_out_window_ends(shift):
     scan(shift, volunteer, shift.starts_at, kind="in")
     assert close_unfinished(shift, now=shift.ends_at + datetime.timedelta(minutes=59)) == 0
     assert Attendance.objects.get().status == Attendance.Status.CHECKED_IN
+
+
+def test_an_event_id_used_at_another_shift_reveals_nothing_of_it(shift):
+    volunteer = on_roster(shift)
+    scan(shift, volunteer, shift.starts_at, event_id="shared-id")
+    other = ShiftFactory(starts_at=shift.starts_at, ends_at=shift.ends_at)
+    stranger = on_roster(other)
+    result = scan(other, stranger, other.starts_at, event_id="shared-id")
+    assert result.outcome == Outcome.BAD_CARD and result.volunteer is None
+    assert ScanEvent.objects.count() == 1
