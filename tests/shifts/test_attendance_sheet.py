@@ -107,7 +107,9 @@ def test_marking_through_the_sheet(client, shift):
     start = timezone.localtime(shift.starts_at)
     data = {"volunteer": volunteer.pk, "action": "present", "checked_in": f"{start:%H:%M}", "checked_out": ""}
 
-    response = post(client, "shifts:attendance_mark", shift, {**data, "checked_out": "03:00"})
+    # Three hours after the end is past the check-out window whatever the time of day.
+    too_late = timezone.localtime(shift.ends_at + datetime.timedelta(hours=3))
+    response = post(client, "shifts:attendance_mark", shift, {**data, "checked_out": f"{too_late:%H:%M}"})
     assert "Check-out must be between" in response.content.decode()
     response = post(
         client, "shifts:attendance_mark", shift, {**data, "checked_out": f"{timezone.localtime(shift.ends_at):%H:%M}"}
