@@ -156,3 +156,18 @@ def may_see_pii(user: User | AnonymousUser, person: User) -> bool:
         team__office_id__in=grants.pii_office_ids,
         status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
     ).exists()
+
+
+def office_tree_ids(office: Office) -> set[int]:
+    """The office and every office below it."""
+    return _with_descendants({office.pk})
+
+
+def may_see_recognition(user: User | AnonymousUser, office: Office, tree_ids: set[int] | None = None) -> bool:
+    """An office's ranking lists: its staff (and staff above it), and active members of a team in its tree."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or office.pk in grants_for(user).managed_office_ids:
+        return True
+    tree_ids = office_tree_ids(office) if tree_ids is None else tree_ids
+    return Membership.objects.active().filter(user=user, team__office_id__in=tree_ids).exists()

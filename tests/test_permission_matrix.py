@@ -40,7 +40,8 @@ from tests.permission_world import (
     World,
     build_world,
 )
-from volunteers.models import BackfillRequest, CorrectionRequest, MonthClose, Volunteer
+from volunteers.certificates import issue_certificate
+from volunteers.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose, Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -217,8 +218,76 @@ def last_month() -> str:
     return f"{timezone.localdate().replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
 
 
+def export_url(name: str, unmasked: bool = False) -> Callable[[World], str]:
+    """Community A's workbook for the month of record A."""
+
+    def url(w: World) -> str:
+        path = reverse(name, args=[w.community_a.pk, f"{w.record_a.reported_month:%Y-%m}"])
+        return f"{path}?unmasked=1" if unmasked else path
+
+    return url
+
+
+def csv_masked(world: World, text: str, role: str) -> None:
+    person = world.member_a
+    assert person.masked_phone in text
+    assert person.masked_id_number in text
+    assert person.full_phone not in text
+    assert person.full_id_number not in text
+
+
+def csv_unmasked(world: World, text: str, role: str) -> None:
+    assert world.member_a.full_phone in text
+    assert world.member_a.full_id_number in text
+
+
+CSV_MASKED = Outcome(200, content=csv_masked, label="masked CSV")
+CSV_UNMASKED = Outcome(200, content=csv_unmasked, label="unmasked CSV")
+
+
 def card_was_reissued(world: World, user) -> bool:
     return user is not None and Volunteer.objects.filter(user=user, card_version__gt=1).exists()
+
+
+def certificate_of_member_a(world: World) -> Certificate:
+    today = timezone.localdate()
+    return issue_certificate(
+        volunteer=world.member_a.volunteer,
+        office=world.community_a,
+        period_from=today.replace(year=today.year - 1),
+        period_to=today,
+        by=None,
+    )
+
+
+def shows_ranking_masked(world: World, html: str, role: str) -> None:
+    """A ranking or a verification page: 王*, never a name, phone or ID number of anyone."""
+    assert world.member_a.volunteer.public_name in html
+    for person in [*world.team_a_people, world.member_b]:
+        if world.users[role] == person.volunteer.user:
+            continue
+        assert person.name not in html
+        assert person.full_phone not in html
+        assert person.full_id_number not in html
+
+
+def shows_certificate_masked(world: World, html: str, role: str) -> None:
+    person = world.member_a
+    assert person.name in html
+    assert person.masked_id_number in html
+    assert person.full_id_number not in html
+    assert person.full_phone not in html
+
+
+def latest_certificate_url(world: World, url: str) -> str:
+    return Certificate.objects.filter(volunteer=world.member_a.volunteer).latest("pk").get_absolute_url()
+
+
+RANKING = Outcome(200, content=shows_ranking_masked, label="ranking")
+CERTIFICATE = Outcome(200, content=shows_certificate_masked, label="certificate")
+RANKING_PAGE = redirect("ranking", lambda w, url: reverse("volunteers:recognition", args=[w.community_a.pk]))
+CERTIFICATE_PAGE = redirect("certificate", latest_certificate_url)
+MY_HOURS_PAGE = redirect("my hours", lambda w, url: reverse("volunteers:hours"))
 
 
 # fmt: off
@@ -299,6 +368,31 @@ CASES = [
     Case("volunteers:roster_confirm", team_a_url("volunteers:roster_confirm"), method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ROSTER_IMPORT, ROSTER_IMPORT,
                     ROSTER_IMPORT)),
+    # Ranking lists: members of a team of the office tree and its staff; public names only (rule 12).
+    Case("volunteers:recognition",
+         lambda w: reverse("volunteers:recognition", args=[w.community_a.pk]) + "?period=all",
+         row(LOGIN, PROFILE, NOT_FOUND, RANKING, RANKING, NOT_FOUND, RANKING, RANKING, RANKING)),
+    Case("volunteers:honour_award", lambda w: reverse("volunteers:honour_award", args=[w.community_a.pk]),
+         method=POST, data=lambda w: {"volunteer": w.member_a.volunteer.pk, "title": "outstanding", "period": "2026"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RANKING_PAGE, RANKING_PAGE,
+                    RANKING_PAGE),
+         effect=lambda w, user: Honour.objects.filter(volunteer=w.member_a.volunteer).exists()),
+    # Certificates (rule 13): my own, from my hours (those without records are sent back there);
+    # staff of the office issue one for anyone in their teams; the verification page is public.
+    Case("volunteers:certificate", lambda w: reverse("volunteers:certificate"),
+         row(LOGIN, PROFILE, MY_HOURS_PAGE, CERTIFICATE_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE,
+             MY_HOURS_PAGE, PROFILE)),
+    Case("volunteers:certificate_detail", lambda w: certificate_of_member_a(w).get_absolute_url(),
+         row(LOGIN, PROFILE, NOT_FOUND, CERTIFICATE, NOT_FOUND, NOT_FOUND, CERTIFICATE, CERTIFICATE, CERTIFICATE)),
+    Case("volunteers:certificate_issue",
+         lambda w: reverse("volunteers:certificate_issue", args=[w.member_a.volunteer.pk]), method=POST,
+         data=lambda w: {"from": "2000-01-01", "to": f"{timezone.localdate():%Y-%m-%d}"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_PAGE, CERTIFICATE_PAGE,
+                    CERTIFICATE_PAGE),
+         effect=lambda w, user: Certificate.objects.filter(issued_by=user).exists()),
+    Case("volunteers:verify",
+         lambda w: reverse("volunteers:verify", args=[certificate_of_member_a(w).verify_code]),
+         row(*[RANKING] * 9)),
 
     # The ledger: my own hours; corrections of my own records; office staff decide and close months.
     Case("volunteers:hours", lambda w: reverse("volunteers:hours"),
@@ -332,6 +426,17 @@ CASES = [
          data=lambda w: {"office": w.community_a.pk, "month": last_month()},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MONTHS, MONTHS, MONTHS),
          effect=lambda w, user: MonthClose.objects.filter(office=w.community_a).exists()),
+    # The monthly workbook: staff of the office or above; full numbers need the PII flag and ?unmasked=1.
+    Case("volunteers:exports", lambda w: reverse("volunteers:exports"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("volunteers:export_xlsx", export_url("volunteers:export_xlsx"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("volunteers:export_xlsx-unmasked", export_url("volunteers:export_xlsx", unmasked=True),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
+    Case("volunteers:export_csv", export_url("volunteers:export_csv"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_MASKED, CSV_MASKED, CSV_MASKED)),
+    Case("volunteers:export_csv-unmasked", export_url("volunteers:export_csv", unmasked=True),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_UNMASKED, CSV_UNMASKED)),
 
     Case("notifications", lambda w: reverse("notifications"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
@@ -457,7 +562,8 @@ def test_access(world, case, role):
     if expected.location is not None:
         assert response["Location"] == expected.location(world, url)
     if expected.content is not None:
-        expected.content(world, response.content.decode(), role)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        expected.content(world, body.decode(), role)
     if case.effect is not None:
         assert case.effect(world, world.users[role]) is not expected.refused, "refused requests change nothing"
 
@@ -494,7 +600,7 @@ def project_urls(resolver: URLResolver | None = None, route: str = "", namespace
 
 
 def test_every_url_is_in_the_matrix(world):
-    covered = {resolve(case.url(world)).route for case in CASES}
+    covered = {resolve(case.url(world).split("?")[0]).route for case in CASES}
     routes = {url.route for url in project_urls()}
 
     assert routes - covered == set(), "add a row for each new URL to CASES (or a route is shadowed, see below)"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from teams.models import Office, Team
 from volunteers.models import MonthClose, ServiceRecord, Volunteer, first_of_month
+from volunteers.recognition import notify_new_star
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ def post_record(
     if _overlaps_credited(volunteer, service.starts_at, service.ends_at):
         raise ValidationError(_("This overlaps another credited record of the same volunteer."))
     _lock_office(service.office)
-    return ServiceRecord.objects.create(
+    before = ServiceRecord.objects.filter(volunteer=volunteer).aggregate(total=Sum("minutes", default=0))["total"]
+    record = ServiceRecord.objects.create(
         volunteer=volunteer,
         office=service.office,
         team=service.team,
@@ -124,6 +126,9 @@ def post_record(
         reason=reason,
         reported_month=reported_month_for(service.office, service.service_date),
     )
+    # Rule 11: crossing a star threshold is told once, by the posting that crosses it.
+    notify_new_star(volunteer, before, before + minutes)
+    return record
 
 
 @transaction.atomic

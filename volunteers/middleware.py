@@ -14,6 +14,7 @@ EXEMPT_PREFIXES = (
     "/me/profile/",
     "/favicon",
     "/calendar/",
+    "/verify/",  # a certificate's public verification page
 )
 
 

@@ -364,3 +364,123 @@ class MonthClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.month:%Y-%m}"
+
+
+class ExportLog(models.Model):
+    """One monthly export of an office's hours (DESIGN rules 14-15): who, what, whether unmasked."""
+
+    class Kind(models.TextChoices):
+        XLSX = "xlsx", _("Excel workbook")
+        CSV = "csv", _("CSV file")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    office = models.ForeignKey("teams.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    unmasked = models.BooleanField(_("unmasked"), default=False)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.XLSX)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_at = models.DateTimeField(_("exported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.month:%Y-%m} {self.kind}"
+
+
+class Certificate(models.Model):
+    """A service certificate (志愿服务记录证明, DESIGN rule 13): totals frozen at issue, verifiable by its code."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    office = models.ForeignKey(
+        "teams.Office", verbose_name=_("recording office"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("certificate number"), max_length=24, unique=True)
+    verify_code = models.CharField(_("verification code"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    period_from = models.DateField(_("from"))
+    period_to = models.DateField(_("to"))
+    total_minutes_period = models.IntegerField(_("minutes in the period"))
+    total_minutes_all = models.IntegerField(_("minutes all time"))
+    by_team = models.JSONField(_("minutes by team"), default=list, blank=True)
+    by_activity = models.JSONField(_("minutes by activity"), default=list, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_to__gte=F("period_from")), name="certificate_period_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:certificate_detail", args=[self.pk])
+
+    @property
+    def hours_period(self) -> float:
+        return round(self.total_minutes_period / 60, 1)
+
+    @property
+    def hours_all(self) -> float:
+        return round(self.total_minutes_all / 60, 1)
+
+
+class Honour(models.Model):
+    """An honour an office awards a volunteer for a year or a month (优秀志愿者, 最美志愿者)."""
+
+    class Title(models.TextChoices):
+        OUTSTANDING = "outstanding", _("Outstanding volunteer")
+        MOST_ADMIRED = "most_admired", _("Most admired volunteer")
+        STAR = "star", _("Star volunteer of the month")
+
+    volunteer = models.ForeignKey(
+        Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="honours"
+    )
+    office = models.ForeignKey("teams.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=20, choices=Title.choices)
+    period = models.CharField(_("period"), max_length=7, help_text=_("YYYY or YYYY-MM."))
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("awarded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["-period", "-awarded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "office", "title", "period"], name="one_honour_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_title_display()} {self.period}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers import views, views_ledger
+from volunteers import views, views_exports, views_ledger, views_recognition
 
 app_name = "volunteers"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("me/card/", views.CardView.as_view(), name="card"),
     path("me/card/reissue/", views.CardReissueView.as_view(), name="card_reissue"),
     path("me/hours/", views_ledger.MyHoursView.as_view(), name="hours"),
+    path("me/certificate/", views_recognition.MyCertificateView.as_view(), name="certificate"),
+    path("certificates/<int:pk>/", views_recognition.CertificateDetailView.as_view(), name="certificate_detail"),
+    path("verify/<str:code>/", views_recognition.VerifyView.as_view(), name="verify"),
+    path("recognition/<int:office_pk>/", views_recognition.RecognitionView.as_view(), name="recognition"),
+    path("recognition/<int:office_pk>/honours/", views_recognition.HonourAwardView.as_view(), name="honour_award"),
+    path(
+        "volunteers/<int:pk>/certificate/", views_recognition.CertificateIssueView.as_view(), name="certificate_issue"
+    ),
     path("me/hours/<int:pk>/correction/", views_ledger.CorrectionRequestView.as_view(), name="correction_request"),
     path("office/corrections/", views_ledger.CorrectionQueueView.as_view(), name="correction_queue"),
     path("office/corrections/<int:pk>/decide/", views_ledger.CorrectionDecideView.as_view(), name="correction_decide"),
@@ -17,6 +25,17 @@ urlpatterns = [
     path("office/backfills/<int:pk>/decide/", views_ledger.BackfillDecideView.as_view(), name="backfill_decide"),
     path("office/months/", views_ledger.MonthListView.as_view(), name="months"),
     path("office/months/close/", views_ledger.MonthCloseView.as_view(), name="month_close"),
+    path("office/exports/", views_exports.ExportPageView.as_view(), name="exports"),
+    path(
+        "office/<int:office_pk>/export/<str:month>.xlsx",
+        views_exports.ExportDownloadView.as_view(kind="xlsx"),
+        name="export_xlsx",
+    ),
+    path(
+        "office/<int:office_pk>/export/<str:month>.csv",
+        views_exports.ExportDownloadView.as_view(kind="csv"),
+        name="export_csv",
+    ),
     path("teams/<int:team_pk>/backfills/", views_ledger.BackfillRequestView.as_view(), name="backfill_request"),
     path("volunteers/<int:pk>/", views.VolunteerDetailView.as_view(), name="detail"),
     path("teams/<int:team_pk>/cards/", views.TeamCardSheetView.as_view(), name="card_sheet"),

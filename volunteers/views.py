@@ -21,6 +21,7 @@ from teams.permissions import (
 from teams.selectors import teams_of
 from volunteers import services
 from volunteers.cards import card_token, qr_svg
+from volunteers.certificates import staff_certificate_office
 from volunteers.forms import ProfileForm, RosterUploadForm
 from volunteers.models import Volunteer
 from volunteers.roster import RosterFileError, read_roster, template_workbook
@@ -103,6 +104,8 @@ class VolunteerDetailView(LoginRequiredMixin, TemplateView):
             volunteer=volunteer,
             show_pii=may_see_pii(viewer, volunteer.user),
             memberships=teams_of(volunteer.user),
+            honours=volunteer.honours.select_related("office"),
+            can_issue_certificate=staff_certificate_office(viewer, volunteer) is not None,
             **kwargs,
         )
 

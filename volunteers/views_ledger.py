@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -71,12 +72,16 @@ class MyHoursView(ProfileRequiredMixin, TemplateView):
         table = ServiceRecordTable(hours_records_for(volunteer))
         RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
         requests_table = MyCorrectionRequestTable(correction_requests_of(volunteer)[:10])
+        home_office = home_office_of(volunteer)
         return super().get_context_data(
             volunteer=volunteer,
+            home_office=home_office,
             totals={key: round(value / 60, 1) for key, value in totals.items()},
-            level=star_level(totals["all_time"], thresholds_for(home_office_of(volunteer))),
+            level=star_level(totals["all_time"], thresholds_for(home_office)),
             table=table,
             requests_table=requests_table,
+            certificate_from=timezone.localdate().replace(month=1, day=1),
+            certificate_to=timezone.localdate(),
             **kwargs,
         )
 

@@ -1,0 +1,276 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Notification
+from accounts.phones import national_phone
+from teams.permissions import may_see_recognition, office_tree_ids
+from tests.factories import (
+    CommunityFactory,
+    OfficeStaffFactory,
+    TeamFactory,
+    VolunteerFactory,
+    volunteer_in,
+)
+from tests.volunteers.ledger_helpers import at, post
+from volunteers import months, recognition
+from volunteers.models import Honour
+
+pytestmark = pytest.mark.django_db
+
+MARCH = datetime.date(2026, 3, 1)
+
+
+@pytest.fixture
+def team():
+    return TeamFactory()
+
+
+@pytest.fixture
+def office(team):
+    return team.office
+
+
+def stars_told(volunteer) -> int:
+    return Notification.objects.filter(user=volunteer.user, message__contains="★").count()
+
+
+# ---------------------------------------------------------------- star notifications
+
+
+def test_99_h_59_min_earns_no_star_and_100_h_one_star_told_once(team):
+    volunteer = volunteer_in(team)
+
+    post(volunteer, team, key="a", starts_at=at(datetime.date(2026, 3, 1)), minutes=100 * 60 - 1)
+    assert stars_told(volunteer) == 0
+
+    post(volunteer, team, key="b", starts_at=at(datetime.date(2026, 3, 10)), minutes=1)
+    assert stars_told(volunteer) == 1
+    assert "★" in Notification.objects.get(user=volunteer.user).message
+    assert Notification.objects.get(user=volunteer.user).link == reverse("volunteers:hours")
+
+    post(volunteer, team, key="c", starts_at=at(datetime.date(2026, 3, 11)), minutes=60)
+    post(volunteer, team, key="b", starts_at=at(datetime.date(2026, 3, 10)), minutes=1)  # posted twice: same record
+    assert stars_told(volunteer) == 1
+
+
+def test_the_offices_own_thresholds_apply(team):
+    team.office.star_thresholds = [2, 4]
+    team.office.save()
+    volunteer = volunteer_in(team)
+
+    post(volunteer, team, key="a", starts_at=at(datetime.date(2026, 3, 1)), minutes=120)
+
+    assert stars_told(volunteer) == 1
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "stars"),
+    [
+        (0, 5999, 0),
+        (5999, 6000, 1),
+        (6000, 6060, 0),  # already 1★
+        (5999, 18000, 2),  # over two thresholds at once: one notification, the new level
+        (6000, 5999, 0),  # going down is never told
+    ],
+)
+def test_notify_new_star_at_the_edges(before, after, stars):
+    volunteer = VolunteerFactory()
+
+    assert recognition.notify_new_star(volunteer, before, after, thresholds=(100, 300)) == stars
+    assert stars_told(volunteer) == (1 if stars else 0)
+
+
+# ---------------------------------------------------------------- periods and lists
+
+
+def test_period_for():
+    today = datetime.date(2026, 11, 23)
+    assert recognition.period_for("month", "", today) == recognition.Period(
+        "month", datetime.date(2026, 11, 1), datetime.date(2026, 12, 1), "2026-11"
+    )
+    assert recognition.period_for("month", "2026-12", today).end == datetime.date(2027, 1, 1)
+    assert recognition.period_for("year", "2026-03", today).key == "2026"
+    assert recognition.period_for("all", "", today).start is None
+    assert recognition.period_for("nonsense", "bad", today).key == "2026-11"
+
+
+def test_lists_rank_by_hours_over_the_office_tree_by_period_and_team():
+    street_team = TeamFactory()
+    street = street_team.office.parent
+    other_team = TeamFactory(office=CommunityFactory(parent=street))
+    first, second, third = volunteer_in(street_team), volunteer_in(other_team), volunteer_in(street_team)
+    post(first, street_team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    post(second, other_team, key="b", starts_at=at(datetime.date(2026, 3, 3)), minutes=180)
+    post(third, street_team, key="c", starts_at=at(datetime.date(2026, 2, 3)), minutes=600)
+    post(first, street_team, key="d", starts_at=at(datetime.date(2025, 2, 3)), minutes=900)
+    tree = office_tree_ids(street)
+
+    def ranking(kind, team=None):
+        period = recognition.period_for(kind, "2026-03")
+        listing = recognition.top_list(office=street, tree_ids=tree, period=period, team=team)
+        return [(row.public_name, row.minutes, row.team) for row in listing.rows]
+
+    assert ranking("month") == [(second.public_name, 180, other_team.name), (first.public_name, 120, street_team.name)]
+    assert ranking("year") == [
+        (third.public_name, 600, street_team.name),
+        (second.public_name, 180, other_team.name),
+        (first.public_name, 120, street_team.name),
+    ]
+    assert ranking("all")[0] == (first.public_name, 1020, street_team.name)
+    assert ranking("month", team=street_team) == [(first.public_name, 120, street_team.name)]
+    # A community's list leaves the other community out.
+    community_list = recognition.top_list(
+        office=street_team.office,
+        tree_ids=office_tree_ids(street_team.office),
+        period=recognition.period_for("month", "2026-03"),
+    )
+    assert [row.volunteer_id for row in community_list.rows] == [first.pk]
+
+
+def test_a_closed_month_shows_its_frozen_list_and_an_open_one_is_provisional(team, office):
+    first, second = volunteer_in(team), volunteer_in(team)
+    post(first, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    post(second, team, key="b", starts_at=at(datetime.date(2026, 3, 3)), minutes=60)
+    months.close_month(office=office, month=MARCH, by=None, today=datetime.date(2026, 4, 5))
+    # A late record for March: reported in April, the frozen list stays as it was.
+    post(second, team, key="late", starts_at=at(datetime.date(2026, 3, 20)), minutes=300)
+    tree = office_tree_ids(office)
+
+    frozen = recognition.top_list(office=office, tree_ids=tree, period=recognition.period_for("month", "2026-03"))
+    live = recognition.top_list(office=office, tree_ids=tree, period=recognition.period_for("month", "2026-04"))
+
+    assert frozen.frozen is not None and not frozen.provisional
+    assert [(row.volunteer_id, row.minutes) for row in frozen.rows] == [(first.pk, 120), (second.pk, 60)]
+    assert frozen.rows[0].team == team.name
+    assert live.frozen is None and live.provisional
+
+
+def test_the_page_says_frozen_or_provisional(team, office, client_for):
+    member = volunteer_in(team)
+    post(member, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    months.close_month(office=office, month=MARCH, by=None, today=datetime.date(2026, 4, 5))
+    client = client_for(member.user)
+    url = reverse("volunteers:recognition", args=[office.pk])
+
+    closed = client.get(url, {"period": "month", "month": "2026-03"}).content.decode()
+    open_ = client.get(url, {"period": "month", "month": "2026-04"}).content.decode()
+
+    assert 'data-testid="frozen"' in closed and 'data-testid="provisional"' not in closed
+    assert 'data-testid="provisional"' in open_
+
+
+# ---------------------------------------------------------------- the page: access and masking
+
+
+def test_the_public_list_shows_the_surname_and_a_star_never_a_phone_or_id(team, office, client_for):
+    people = [volunteer_in(team) for _ in range(3)]
+    people[0].real_name = "欧阳明"
+    people[0].save()
+    for number, person in enumerate(people):
+        post(person, team, key=f"r{number}", starts_at=at(datetime.date(2026, 3, 2 + number)), minutes=6000 + number)
+    viewer = volunteer_in(team)
+    staff = OfficeStaffFactory(office=office, can_view_pii=True).user
+
+    for user in (viewer.user, staff):
+        html = client_for(user).get(
+            reverse("volunteers:recognition", args=[office.pk]), {"period": "year", "month": "2026-03"}
+        )
+        html = html.content.decode()
+        assert "欧*" in html
+        assert "★" in html
+        for person in people:
+            assert person.real_name not in html
+            assert national_phone(person.user.phone) not in html
+            assert person.user.phone not in html
+            assert person.id_number not in html
+
+
+def test_who_may_see_the_list(team, office, client_for):
+    member = volunteer_in(team)
+    outsider = volunteer_in(TeamFactory())
+    street_staff = OfficeStaffFactory(office=office.parent).user
+    url = reverse("volunteers:recognition", args=[office.pk])
+
+    assert client_for(member.user).get(url).status_code == 200
+    assert client_for(street_staff).get(url).status_code == 200
+    assert client_for(outsider.user).get(url).status_code == 404
+    assert client_for(member.user).get(reverse("volunteers:recognition", args=[office.parent.pk])).status_code == 200
+    assert not may_see_recognition(outsider.user, office)
+
+
+def _queries(client, url, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def _serve(team, how_many: int, start: int) -> None:
+    for number in range(start, start + how_many):
+        other = TeamFactory(office=team.office) if number % 2 else team
+        person = volunteer_in(other)
+        post(person, other, key=f"q{number}", starts_at=at(datetime.date(2026, 3, 1 + number % 28)), minutes=60)
+
+
+@pytest.mark.parametrize("params", [{"period": "month", "month": "2026-03"}, {"period": "year"}, {"period": "all"}])
+def test_the_list_asks_the_same_number_of_queries_for_3_or_30_volunteers(team, office, client_for, params):
+    staff = OfficeStaffFactory(office=office.parent).user
+    client = client_for(staff)
+    url = reverse("volunteers:recognition", args=[office.parent.pk])
+    _serve(team, 3, 0)
+    Honour.objects.create(
+        volunteer=volunteer_in(team), office=office.parent, title=Honour.Title.OUTSTANDING, period="2026-03"
+    )
+    client.get(url, params)
+
+    few = _queries(client, url, params)
+    _serve(team, 27, 3)
+    many = _queries(client, url, params)
+
+    assert many == few
+
+
+# ---------------------------------------------------------------- honours
+
+
+def test_staff_award_an_honour_shown_on_the_list_and_the_persons_page(team, office, client_for):
+    person = volunteer_in(team)
+    post(person, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    staff = OfficeStaffFactory(office=office).user
+    client = client_for(staff)
+
+    response = client.post(
+        reverse("volunteers:honour_award", args=[office.pk]),
+        {"volunteer": person.pk, "title": Honour.Title.OUTSTANDING, "period": "2026", "query": "period=year"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("volunteers:recognition", args=[office.pk]) + "?period=year"
+    honour = Honour.objects.get(volunteer=person)
+    assert (honour.office, honour.period, honour.awarded_by) == (office, "2026", staff)
+    listing = client.get(reverse("volunteers:recognition", args=[office.pk]), {"period": "year", "month": "2026-03"})
+    assert honour.get_title_display() in listing.content.decode()
+    assert person.real_name not in listing.content.decode()
+    detail = client.get(person.get_absolute_url()).content.decode()
+    assert honour.get_title_display() in detail and "2026" in detail
+
+
+def test_members_cannot_award_and_only_someone_who_served_is_honoured(team, office, client_for):
+    person = volunteer_in(team)
+    idle = volunteer_in(team)
+    post(person, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    url = reverse("volunteers:honour_award", args=[office.pk])
+    data = {"title": Honour.Title.OUTSTANDING, "period": "2026-03"}
+
+    assert client_for(person.user).post(url, {**data, "volunteer": person.pk}).status_code == 404
+    staff_client = client_for(OfficeStaffFactory(office=office).user)
+    staff_client.post(url, {**data, "volunteer": idle.pk})
+    staff_client.post(url, {**data, "volunteer": person.pk, "period": "2026-13"})
+    staff_client.post(url, {**data, "volunteer": person.pk})
+    staff_client.post(url, {**data, "volunteer": person.pk})  # the same honour twice: refused
+
+    assert list(Honour.objects.values_list("volunteer_id", "period")) == [(person.pk, "2026-03")]
