@@ -213,28 +213,20 @@ def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-class CorrectionRequest(models.Model):
-    """A volunteer asks for a record of their own to be corrected (DESIGN rule 9).
-
-    Office staff of the record's office decide; an approval reverses the record and
-    posts the asked value through the ledger.
-    """
+class DecidedRequest(models.Model):
+    """Something asked of office staff: who asked and when, and the decision by
+    someone else (DESIGN rules 8 and 9)."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for a decision")
         APPROVED = "approved", _("Approved")
         REFUSED = "refused", _("Refused")
 
-    record = models.ForeignKey(
-        ServiceRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="correction_requests"
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
     )
-    requested_minutes = models.PositiveIntegerField(_("right time (minutes)"))
-    reason = models.CharField(_("reason"), max_length=300)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -245,6 +237,28 @@ class CorrectionRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def record_decision(self, *, approved: bool, by, note: str) -> None:
+        self.state = self.State.APPROVED if approved else self.State.REFUSED
+        self.decided_by, self.decided_at, self.decision_note = by, timezone.now(), note
+        self.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+
+
+class CorrectionRequest(DecidedRequest):
+    """A volunteer asks for a record of their own to be corrected (DESIGN rule 9).
+
+    Office staff of the record's office decide; an approval reverses the record and
+    posts the asked value through the ledger.
+    """
+
+    record = models.ForeignKey(
+        ServiceRecord, verbose_name=_("record"), on_delete=models.PROTECT, related_name="correction_requests"
+    )
+    requested_minutes = models.PositiveIntegerField(_("right time (minutes)"))
+    reason = models.CharField(_("reason"), max_length=300)
 
     class Meta:
         verbose_name = _("correction request")
@@ -265,14 +279,9 @@ class CorrectionRequest(models.Model):
         return round(self.requested_minutes / 60, 2)
 
 
-class BackfillRequest(models.Model):
+class BackfillRequest(DecidedRequest):
     """A record asked for after the fact (补录, DESIGN rule 8): a reason, and approval by
     someone other than the person who asked. Approval posts a backfill record."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting for a decision")
-        APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
 
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="backfill_requests"
@@ -287,21 +296,6 @@ class BackfillRequest(models.Model):
     content = models.TextField(_("service content"), blank=True)
     minutes = models.PositiveIntegerField(_("minutes to credit"))
     reason = models.CharField(_("reason"), max_length=300)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("backfill request")

@@ -76,7 +76,6 @@ def decide_correction(*, correction: CorrectionRequest, by: User, approve: bool,
         ledger.correct_record(
             record=record, minutes=correction.requested_minutes, reason=correction.reason, by=by, approved_by=by
         )
-        correction.state = CorrectionRequest.State.APPROVED
         message = _("Your correction of %(record)s was approved: now %(hours)s h.") % {
             "record": _record_label(record),
             "hours": _hours(correction.requested_minutes),
@@ -84,13 +83,11 @@ def decide_correction(*, correction: CorrectionRequest, by: User, approve: bool,
     else:
         if not note:
             raise ValidationError(_("Say why the correction is refused."))
-        correction.state = CorrectionRequest.State.REFUSED
         message = _("Your correction of %(record)s was refused: %(note)s") % {
             "record": _record_label(record),
             "note": note,
         }
-    correction.decided_by, correction.decided_at, correction.decision_note = by, timezone.now(), note
-    correction.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    correction.record_decision(approved=approve, by=by, note=note)
     notify([record.volunteer.user], message, reverse("volunteers:hours"))
     return correction
 
@@ -178,7 +175,6 @@ def decide_backfill(*, backfill: BackfillRequest, by: User, approve: bool, note:
             approved_by=by,
             reason=backfill.reason,
         )
-        backfill.state = BackfillRequest.State.APPROVED
         message = _("A backfill of %(record)s (%(hours)s h) was approved.") % {
             "record": _record_label(backfill),
             "hours": _hours(backfill.minutes),
@@ -186,13 +182,11 @@ def decide_backfill(*, backfill: BackfillRequest, by: User, approve: bool, note:
     else:
         if not note:
             raise ValidationError(_("Say why the request is refused."))
-        backfill.state = BackfillRequest.State.REFUSED
         message = _("A backfill of %(record)s was refused: %(note)s") % {
             "record": _record_label(backfill),
             "note": note,
         }
-    backfill.decided_by, backfill.decided_at, backfill.decision_note = by, timezone.now(), note
-    backfill.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    backfill.record_decision(approved=approve, by=by, note=note)
     notify(
         {backfill.volunteer.user, backfill.requested_by},
         message,
