@@ -95,21 +95,10 @@ def _may_walk_in(shift: Shift, volunteer: Volunteer) -> bool:
     return shift.is_public or Membership.objects.active().filter(team=shift.team, user_id=volunteer.user_id).exists()
 
 
-def record_scan(
-    *,
-    shift: Shift,
-    token: str,
-    client_event_id: str,
-    at: datetime.datetime,
-    by: User | None,
-    kind: str | None = None,
-    walk_in: bool = False,
-    method: str = ScanEvent.Method.SCAN,
-    device: str = "",
-    now: datetime.datetime | None = None,
-) -> ScanResult:
-    """One card read at the venue. The first scan checks in, the next checks out,
-    unless `kind` says which. A replayed event id repeats the first answer."""
+def record_scan(*, shift: Shift, token: str, client_event_id: str, **event) -> ScanResult:
+    """One card read at the venue: the card's volunteer, then as `record_event`
+    (the same keyword arguments: at, by, kind, walk_in, method, device, now).
+    A replayed event id repeats the first answer."""
     first = _replay(client_event_id, shift)
     if first is not None:
         return first
@@ -117,18 +106,7 @@ def record_scan(
     if not check.ok:
         revoked = check.volunteer is not None
         return _result(Outcome.REVOKED_CARD if revoked else Outcome.BAD_CARD, check.volunteer)
-    return record_event(
-        shift=shift,
-        volunteer=check.volunteer,
-        client_event_id=client_event_id,
-        at=at,
-        by=by,
-        kind=kind,
-        walk_in=walk_in,
-        method=method,
-        device=device,
-        now=now,
-    )
+    return record_event(shift=shift, volunteer=check.volunteer, client_event_id=client_event_id, **event)
 
 
 def _replay(client_event_id: str, shift: Shift) -> ScanResult | None:
