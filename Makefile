@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
 #   make run    set up, migrate, load demo data, serve on 127.0.0.1:$(PORT)
-#   make test   set up, install the test browser if needed, run every test
+#   make test   set up, install the test browser and LibreOffice if needed, run every test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: setup run test lint messages browser clean
+.PHONY: setup run test lint messages test-tools clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -31,15 +31,21 @@ run: setup
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Browser tests drive Debian's chromium; as root on Debian it is installed when missing.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get install -y --no-install-recommends chromium fonts-wqy-microhei \
-	     || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei)); \
-	  else echo "chromium is missing: install Debian's chromium package" >&2; exit 1; fi; }
+# Browser tests drive Debian's chromium and the export test converts a workbook with LibreOffice;
+# as root on Debian both are installed when missing (CI runs as root). Without root a missing
+# chromium is an error, a missing LibreOffice only skips its one test.
+TEST_PACKAGES := chromium fonts-wqy-microhei libreoffice-calc-nogui
 
-test: setup browser
+test-tools:
+	@if command -v chromium >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get install -y --no-install-recommends $(TEST_PACKAGES) \
+	  || (apt-get update && apt-get install -y --no-install-recommends $(TEST_PACKAGES)); \
+	elif ! command -v chromium >/dev/null 2>&1; then \
+	  echo "chromium is missing: install Debian's chromium package" >&2; exit 1; \
+	else echo "LibreOffice (soffice) is missing: its export test will be skipped" >&2; fi
+
+test: setup test-tools
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
