@@ -4,8 +4,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/scan.py
 
 Starts gunicorn (sync workers) on 127.0.0.1 on a free port against a throw-away SQLite
-file; with DATABASE_URL it creates a test database next to the named one (Django's
-`test_<name>`) and drops it afterwards, never touching the named database. Threads
+file; with DATABASE_URL it creates a test database next to the named one
+(`test_<name>_scan_bench_<pid>`) and drops it afterwards, never touching the named
+database (nor a test run's `test_<name>`). Threads
 then post a fixed number of requests (so the run stops by itself):
 
 - POST /shifts/<pk>/scan/ with one scan each, each a different rostered volunteer, so
@@ -15,7 +16,9 @@ then post a fixed number of requests (so the run stops by itself):
   measured in the same run as the baseline.
 
 Prints requests and scans per second and the ratio scans/s ÷ trivial requests/s
-(target ≥ 0.5 for single scans). Takes well under a minute on SQLite.
+(target ≥ 0.5 for single scans), and on Linux the gunicorn workers' CPU time per
+request, which other work on a shared machine disturbs much less than the rates.
+Takes well under a minute on SQLite.
 """
 
 import argparse
@@ -188,9 +191,36 @@ def run(threads: int, jobs: list) -> float:
     return time.perf_counter() - started
 
 
+def workers_cpu_seconds(master: int) -> float | None:
+    """CPU time used so far by gunicorn's workers (Linux /proc). On a machine shared with
+    other work the rates swing with their load; the CPU spent per request does much less."""
+    if not Path("/proc").is_dir():
+        return None
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == master:
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measured(threads: int, jobs: list, master: int) -> tuple[float, float | None]:
+    """Seconds for all jobs, and the workers' CPU milliseconds per job (None without /proc)."""
+    before = workers_cpu_seconds(master)
+    seconds = run(threads, jobs)
+    after = workers_cpu_seconds(master)
+    return seconds, None if before is None or after is None else (after - before) * 1000 / len(jobs)
+
+
 def main(requests: int, threads: int, workers: int, batch: int) -> None:
     started = time.perf_counter()
     if USE_TEST_DATABASE:
+        # A name of its own: Django's test_<name> may belong to a test run on this machine,
+        # and autoclobber would drop it from under that run.
+        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_scan_bench_{os.getpid()}"
         old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     else:
         call_command("migrate", verbosity=0)
@@ -226,9 +256,9 @@ def main(requests: int, threads: int, workers: int, batch: int) -> None:
             return None if status == 200 else f"trivial: HTTP {status}"
 
         run(threads, [trivial_job] * warm + [lambda: scan_job(1)] * warm)
-        trivial_seconds = run(threads, [trivial_job] * requests)
-        single_seconds = run(threads, [lambda: scan_job(1)] * requests)
-        batch_seconds = run(threads, [lambda: scan_job(batch)] * batches)
+        trivial_seconds, trivial_cpu = measured(threads, [trivial_job] * requests, process.pid)
+        single_seconds, single_cpu = measured(threads, [lambda: scan_job(1)] * requests, process.pid)
+        batch_seconds, batch_cpu = measured(threads, [lambda: scan_job(batch)] * batches, process.pid)
 
         written = ScanEvent.objects.count()
         expected = warm + requests + batches * batch
@@ -248,6 +278,11 @@ def main(requests: int, threads: int, workers: int, batch: int) -> None:
             f"scan, {batch} per request {batch_rate:7.0f} scans/s    ({batches / batch_seconds:.0f} requests/s, "
             f"ratio {batch_rate / trivial_rate:.2f})"
         )
+        if None not in (trivial_cpu, single_cpu, batch_cpu):
+            print(
+                f"server CPU per request: trivial {trivial_cpu:.1f} ms, scan {single_cpu:.1f} ms "
+                f"(ratio {trivial_cpu / single_cpu:.2f}), {batch} scans {batch_cpu:.1f} ms"
+            )
         print(f"{written} scans written, each once")
     finally:
         if process is not None:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from shifts.crediting import Credit, Schedule, credit
@@ -66,20 +67,23 @@ def schedule_of(shift: Shift) -> Schedule:
     )
 
 
+MESSAGES = {
+    Outcome.CHECKED_IN: gettext_noop("%(name)s checked in"),
+    Outcome.CHECKED_OUT: gettext_noop("%(name)s checked out"),
+    Outcome.ALREADY_IN: gettext_noop("%(name)s is already checked in"),
+    Outcome.REPEAT: gettext_noop("%(name)s: scanned just now"),
+    Outcome.NOT_ON_ROSTER: gettext_noop("%(name)s is not on the roster of this shift"),
+    Outcome.BAD_CARD: gettext_noop("This is not a valid volunteer card"),
+    Outcome.REVOKED_CARD: gettext_noop("%(name)s's card has been replaced: ask for the new one"),
+    Outcome.OUTSIDE_WINDOW: gettext_noop("Outside the check-in and check-out times of this shift"),
+    Outcome.FUTURE: gettext_noop("The scanning phone's clock is wrong: the scan is in the future"),
+    Outcome.CANCELLED_SHIFT: gettext_noop("This shift has been cancelled"),
+}
+
+
 def _message(outcome: Outcome, volunteer: Volunteer | None) -> str:
-    name = volunteer.real_name if volunteer else ""
-    return {
-        Outcome.CHECKED_IN: _("%(name)s checked in"),
-        Outcome.CHECKED_OUT: _("%(name)s checked out"),
-        Outcome.ALREADY_IN: _("%(name)s is already checked in"),
-        Outcome.REPEAT: _("%(name)s: scanned just now"),
-        Outcome.NOT_ON_ROSTER: _("%(name)s is not on the roster of this shift"),
-        Outcome.BAD_CARD: _("This is not a valid volunteer card"),
-        Outcome.REVOKED_CARD: _("%(name)s's card has been replaced: ask for the new one"),
-        Outcome.OUTSIDE_WINDOW: _("Outside the check-in and check-out times of this shift"),
-        Outcome.FUTURE: _("The scanning phone's clock is wrong: the scan is in the future"),
-        Outcome.CANCELLED_SHIFT: _("This shift has been cancelled"),
-    }[outcome] % {"name": name}
+    # Only the one message is translated: a batch of a hundred answers asks for a hundred.
+    return _(MESSAGES[outcome]) % {"name": volunteer.real_name if volunteer else ""}
 
 
 def _result(outcome: Outcome, volunteer: Volunteer | None = None, at=None) -> ScanResult:
@@ -99,13 +103,14 @@ def record_scan(*, shift: Shift, token: str, client_event_id: str, **event) -> S
     """One card read at the venue: the card's volunteer, then as `record_event`
     (the same keyword arguments: at, by, kind, walk_in, method, device, now).
     A replayed event id repeats the first answer."""
-    first = _replay(client_event_id, shift)
-    if first is not None:
-        return first
     check = verify_card_token(token)
     if not check.ok:
+        # Asked after the card, not before: a card replaced since this event was
+        # recorded still gets the first answer, and a good card costs no extra query.
         revoked = check.volunteer is not None
-        return _result(Outcome.REVOKED_CARD if revoked else Outcome.BAD_CARD, check.volunteer)
+        return _unrecorded(
+            client_event_id, shift, Outcome.REVOKED_CARD if revoked else Outcome.BAD_CARD, check.volunteer
+        )
     return record_event(shift=shift, volunteer=check.volunteer, client_event_id=client_event_id, **event)
 
 
@@ -117,6 +122,15 @@ def _replay(client_event_id: str, shift: Shift) -> ScanResult | None:
         # An id already used at another shift: answer nothing about that shift's people.
         return _result(Outcome.BAD_CARD)
     return _result(Outcome(event.outcome), event.attendance.volunteer, event.at)
+
+
+def _unrecorded(
+    client_event_id: str, shift: Shift, outcome: Outcome, volunteer: Volunteer | None, at=None
+) -> ScanResult:
+    """An answer that records nothing, unless this event id was recorded before: then the
+    first answer again. Accepted scans need no such look-up: the event id's unique
+    constraint stops a second copy, and record_event then answers with the first."""
+    return _replay(client_event_id, shift) or _result(outcome, volunteer, at)
 
 
 def record_event(
@@ -134,47 +148,72 @@ def record_event(
 ) -> ScanResult:
     now = now or timezone.now()
     if at > now + CLOCK_SKEW:
-        return _result(Outcome.FUTURE, volunteer)
-    try:
-        with transaction.atomic():
-            return _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, method, device)
-    except IntegrityError:
-        # The same event id arrived twice at once: the other request recorded it.
-        replay = _replay(client_event_id, shift)
-        if replay is None:
-            raise
-        return replay
+        return _unrecorded(client_event_id, shift, Outcome.FUTURE, volunteer)
+    arguments = (shift, volunteer, client_event_id, at, by, kind, walk_in, method, device[:100])
+    attempts = 2
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return _record_event(*arguments)
+        except IntegrityError:
+            # Another request got in first. Either it recorded this event id (answer as it
+            # did), or another phone made this person's attendance row at the same moment:
+            # go again, and this time the row is there to lock.
+            first = _replay(client_event_id, shift)
+            if first is not None:
+                return first
+            if attempt == attempts:
+                raise
+    raise RuntimeError("not reached: the last attempt returns or raises")
 
 
 def _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, method, device) -> ScanResult:
-    shift = Shift.objects.select_related("team").get(pk=shift.pk)
+    def unrecorded(outcome: Outcome, answer_at=at) -> ScanResult:
+        return _unrecorded(client_event_id, shift, outcome, volunteer, answer_at)
+
+    # The shift as this request loaded it: a cancellation that commits while one scan
+    # is being recorded is no different from one that commits just after it.
     if shift.is_cancelled:
-        return _result(Outcome.CANCELLED_SHIFT, volunteer, at)
-    attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
-    if attendance is not None:
-        # Asked again under the row lock: a copy of this event may have been recorded meanwhile.
-        # (A new attendance needs no second look: its unique constraint stops the copy.)
-        first = _replay(client_event_id, shift)
-        if first is not None:
-            return first
-    else:
+        return unrecorded(Outcome.CANCELLED_SHIFT)
+    try:
+        attendance = Attendance.objects.select_for_update().get(shift=shift, volunteer=volunteer)
+    except Attendance.DoesNotExist:
+        attendance = None
+    if attendance is None:
         allowed = _may_walk_in(shift, volunteer) if walk_in else _on_roster(shift, volunteer)
         if not allowed:
-            return _result(Outcome.NOT_ON_ROSTER, volunteer, at)
-        attendance = Attendance.objects.create(shift=shift, volunteer=volunteer, is_walk_in=walk_in)
-    last = attendance.events.order_by("-at", "-pk").first()
+            return unrecorded(Outcome.NOT_ON_ROSTER)
+        # Saved below with its first event; a copy made meanwhile by another phone trips
+        # the unique constraint, and record_event goes again.
+        attendance = Attendance(shift=shift, volunteer=volunteer, is_walk_in=walk_in)
+        events = []
+    else:
+        attendance.volunteer = volunteer
+        # Read under the row lock: a copy of this event may have been recorded meanwhile.
+        events = list(attendance.events.values_list("client_event_id", "kind", "at", "outcome"))
+        for event_id, _kind, event_at, outcome in events:
+            if event_id == client_event_id:
+                return _result(Outcome(outcome), volunteer, event_at)
+    last = events[-1] if events else None  # ordered by (at, pk)
     if kind is None:
-        if last is not None and abs(at - last.at) < REPEAT_WINDOW:
-            return _result(Outcome.REPEAT, volunteer, last.at)
-        kind = ScanEvent.Kind.OUT if last is not None and last.kind == ScanEvent.Kind.IN else ScanEvent.Kind.IN
+        if last is not None and abs(at - last[2]) < REPEAT_WINDOW:
+            return unrecorded(Outcome.REPEAT, last[2])
+        kind = ScanEvent.Kind.OUT if last is not None and last[1] == ScanEvent.Kind.IN else ScanEvent.Kind.IN
     schedule = schedule_of(shift)
     accepted = schedule.accepts_checkin(at) if kind == ScanEvent.Kind.IN else schedule.accepts_checkout(at)
     if not accepted:
-        return _result(Outcome.OUTSIDE_WINDOW, volunteer, at)
-    if kind == ScanEvent.Kind.IN and last is not None and last.kind == ScanEvent.Kind.IN and last.at <= at:
+        return unrecorded(Outcome.OUTSIDE_WINDOW)
+    if kind == ScanEvent.Kind.IN and last is not None and last[1] == ScanEvent.Kind.IN and last[2] <= at:
         outcome = Outcome.ALREADY_IN
     else:
         outcome = Outcome.CHECKED_IN if kind == ScanEvent.Kind.IN else Outcome.CHECKED_OUT
+    _apply_credit(
+        attendance, schedule, [(event_kind, event_at) for _id, event_kind, event_at, _o in events] + [(kind, at)]
+    )
+    if attendance.pk is None:
+        attendance.save()
+    else:
+        attendance.save(update_fields=CREDIT_FIELDS)
     ScanEvent.objects.create(
         client_event_id=client_event_id,
         attendance=attendance,
@@ -182,30 +221,40 @@ def _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, meth
         at=at,
         method=method,
         by=by,
-        device=device[:100],
+        device=device,
         outcome=outcome,
     )
-    _evaluate(attendance, shift)
     return _result(outcome, volunteer, at)
 
 
+CREDIT_FIELDS = ["status", "credited_minutes", "review_reasons", "review_state", "updated_at"]
+
+
 def _evaluate(attendance: Attendance, shift: Shift) -> Credit:
-    """Recompute credited minutes, status and review flags from the events."""
+    """Recompute credited minutes, status and review flags from the events, and save them."""
+    schedule = schedule_of(shift)
     if attendance.status in (Attendance.Status.ON_LEAVE, Attendance.Status.ABSENT) and not attendance.events.exists():
-        return credit([], schedule_of(shift))
-    events = list(attendance.events.values_list("kind", "at"))
-    key = source_key(attendance)
+        return credit([], schedule)
+    result = _apply_credit(attendance, schedule, list(attendance.events.values_list("kind", "at")))
+    attendance.save(update_fields=CREDIT_FIELDS)
+    return result
+
+
+def _apply_credit(attendance: Attendance, schedule: Schedule, events: list[tuple[str, datetime.datetime]]) -> Credit:
+    """Set credited minutes, status and review flags from all the person's (kind, at) events."""
+    # Not yet saved, the row has no record to leave out of the ledger's answers.
+    key = source_key(attendance) if attendance.pk is not None else ""
     # The ledger is asked only once a check-out closes a pair: a check-in alone credits
     # nothing, and check-ins are most of a busy scanner's work.
     has_closed_pair = any(kind == ScanEvent.Kind.OUT for kind, _at in events)
     result = credit(
         events,
-        schedule_of(shift),
-        other_credited=ledger.credited_intervals(attendance.volunteer, shift.starts_at, exclude_key=key)
+        schedule,
+        other_credited=ledger.credited_intervals(attendance.volunteer, schedule.starts_at, exclude_key=key)
         if has_closed_pair
         else (),
         day_minutes_elsewhere=ledger.minutes_on(
-            attendance.volunteer, timezone.localdate(shift.starts_at), exclude_key=key
+            attendance.volunteer, timezone.localdate(schedule.starts_at), exclude_key=key
         )
         if has_closed_pair
         else 0,
@@ -223,7 +272,6 @@ def _evaluate(attendance: Attendance, shift: Shift) -> Credit:
     attendance.review_reasons = [str(reason) for reason in result.review]
     if attendance.review_state != Attendance.Review.POSTED:
         attendance.review_state = Attendance.Review.NEEDS_REVIEW if result.needs_review else Attendance.Review.OPEN
-    attendance.save(update_fields=["status", "credited_minutes", "review_reasons", "review_state", "updated_at"])
     return result
 
 

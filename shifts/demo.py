@@ -5,10 +5,17 @@ never import shifts). Dates are relative to today, so the demo always has past a
 upcoming shifts. Idempotent: a shift is keyed by (team, starts_at, title) and only
 shifts created in this run get sign-ups, so a second run on the same day adds nothing.
 
-Past shifts get confirmed sign-ups written directly (sign-up has closed for them);
-upcoming ones go through services.sign_up, so capacity and the waitlist behave as in
-the product. Three upcoming shifts are full with one to three people waiting, one of
-them with the demo volunteer on its waitlist.
+Everyday work fills most of the ledger, a few thousand records over two months: the
+elders' canteen and meal deliveries, waste-sorting duty morning and evening, the evening
+patrol, the 六点半课堂 homework class six evenings a week. Past shifts are well filled, keen
+people serve more often than the rest, and nobody holds two places at once. The demo
+volunteer serves at the canteen on weekdays and visits elders three mornings a week:
+enough for her first star over the two months.
+
+Sign-ups are written in bulk, except on the upcoming shifts picked in FULL and for the
+demo volunteer: those go through services.sign_up, so capacity and the waitlist behave as
+in the product. Those shifts end up full with one to three people waiting, one of them
+with the demo volunteer on its waitlist.
 """
 
 import datetime
@@ -16,41 +23,52 @@ import random
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shifts import services
-from shifts.attendance import post_attendance, schedule_of
+from shifts.attendance import _service_of, schedule_of, source_key
 from shifts.crediting import credit
 from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
 from shifts.series import create_series
 from teams.models import Membership, Team
+from volunteers import ledger
 from volunteers.demo import LEADER_PHONE, VOLUNTEER_PHONE
-from volunteers.models import Volunteer
+from volunteers.models import ServiceRecord, Volunteer
 
 PAST_DAYS = 60
 FUTURE_DAYS = 14
 SERIES_TEAM = "half-past-six"
 SERIES_TITLE = "六点半课堂·作业辅导"
+SERIES_CAPACITY = 10
 # (team code, title, weekdays (Monday is 0), start, end, capacity, place, content)
 WEEKLY = [
-    ("silver-age", "独居老人探访", "13", "09:00", "11:30", 6, "阳光社区党群服务中心", "两人一组上门探访独居老人。"),
-    ("silver-age", "陪同就医", "5", "08:30", "11:30", 3, "市第一人民医院门诊楼", "陪同行动不便的老人挂号、取药。"),
-    ("green-home", "垃圾分类桶前值守", "024", "07:00", "09:00", 4, "阳光社区各投放点", "指导居民分类投放。"),
+    ("silver-age", "长者食堂助餐", "0123456", "11:00", "13:00", 8, "阳光社区长者食堂", "分餐、打饭，陪老人用餐。"),
+    ("silver-age", "助餐送餐上门", "0123456", "10:30", "12:30", 6, "阳光社区各楼院", "为行动不便的老人送餐上门。"),
+    ("silver-age", "独居老人探访", "135", "08:30", "10:30", 8, "阳光社区党群服务中心", "两人一组上门探访独居老人。"),
+    ("silver-age", "陪同就医", "024", "08:00", "10:30", 3, "市第一人民医院门诊楼", "陪同行动不便的老人挂号、取药。"),
+    ("green-home", "垃圾分类早间值守", "0123456", "07:00", "09:00", 10, "阳光社区各投放点", "定时定点投放，指导分类。"),
+    ("green-home", "垃圾分类晚间值守", "0123456", "18:00", "20:00", 10, "阳光社区各投放点", "定时定点投放，指导分类。"),
     ("green-home", "河道巡护", "5", "14:00", "16:00", 8, "金水河阳光段", "沿河捡拾垃圾，劝导钓鱼和游泳。"),
+    ("green-home", "周末环境大扫除", "6", "09:30", "11:30", 15, "阳光社区各楼院", "清理楼道杂物、绿化带垃圾和小广告。"),
     ("neighbour-help", "便民服务日", "6", "09:00", "11:30", 8, "阳光社区广场", "义务理发、小家电维修、磨刀配钥匙。"),
+    ("neighbour-help", "上门维修", "2", "14:00", "16:30", 4, "阳光社区各楼院", "为高龄和独居老人上门修理小家电。"),
     ("poverty-relief", "困难家庭走访", "2", "14:00", "16:30", 5, "和平里社区", "走访低保和困难家庭，登记需求。"),
+    ("poverty-relief", "爱心超市值守", "135", "09:00", "11:30", 4, "和平里爱心超市", "登记捐赠物资，发放兑换物品。"),
+    ("learn-from-lei-feng", "文明交通劝导", "01234", "07:00", "08:30", 10, "和平里公交站", "早高峰劝导乱穿马路。"),
     ("learn-from-lei-feng", "文明劝导", "5", "15:00", "17:00", 6, "和平里公交站", "劝导乱穿马路、乱扔垃圾。"),
     ("ceremony-council", "移风易俗宣传", "4", "14:30", "16:30", 4, "和平里社区文化站", "宣传婚事新办、丧事简办。"),
+    ("party-pioneers", "平安巡逻", "0123456", "19:00", "21:00", 12, "和平里社区各楼院", "巡查消防通道和电动车充电。"),
     ("party-pioneers", "党员先锋岗·秩序维护", "6", "16:00", "18:00", 6, "和平里小区北门", "车辆停放引导和安全巡查。"),
-    # Everyday work that fills most of the ledger.
-    ("silver-age", "长者食堂助餐", "0123456", "11:30", "13:00", 8, "阳光社区长者食堂", "分餐、送餐上门，陪老人用餐。"),
-    ("party-pioneers", "平安巡逻", "0246", "19:00", "21:00", 10, "和平里社区各楼院", "巡查消防通道和电动车充电。"),
 ]
 # The 学雷锋 team's big day is the 5th of every month.
-MONTHLY = [("learn-from-lei-feng", "学雷锋集中服务日", 5, "08:30", "11:30", 15, "和平里社区广场", "义诊、法律咨询。")]
+MONTHLY = [("learn-from-lei-feng", "学雷锋集中服务日", 5, "08:30", "11:30", 20, "和平里社区广场", "义诊、法律咨询。")]
 # Upcoming shifts that end up full with a waitlist: (team code, index among the team's new upcoming shifts).
 FULL = [("silver-age", 2), (SERIES_TEAM, 1), ("green-home", 0)]
+# The demo volunteer's regular duties: (team code, title) → weekdays.
+REGULAR = {("silver-age", "长者食堂助餐"): "01234", ("silver-age", "独居老人探访"): "135"}
+# How keen each person is, as a weight: most serve now and then, a few nearly every day.
+KEENNESS = [0.4, 0.7, 1, 1, 1, 1.5, 2, 3]
 
 Key = tuple[int, datetime.datetime, str]
 
@@ -90,7 +108,7 @@ def _series(team: Team, today: datetime.date) -> ShiftSeries:
             end_time=datetime.time(20, 0),
             first_date=today - datetime.timedelta(days=PAST_DAYS),
             last_date=today + datetime.timedelta(days=180),
-            capacity=6,
+            capacity=SERIES_CAPACITY,
         )
         create_series(series=series, today=today)
     return series
@@ -143,20 +161,51 @@ def _overlaps(busy: list[tuple[datetime.datetime, datetime.datetime]], shift: Sh
     return any(start < shift.ends_at and shift.starts_at < end for start, end in busy)
 
 
-def _past_signups(rng: random.Random, shifts: list[Shift], members: dict[int, list[Volunteer]]) -> int:
-    """Confirmed places, most shifts well filled; a few cancellations for realism."""
+def _is_regular(shift: Shift) -> bool:
+    weekdays = REGULAR.get((shift.team.code, shift.title), "")
+    return str(timezone.localtime(shift.starts_at).weekday()) in weekdays
+
+
+def _in_order_of_keenness(rng: random.Random, pool: list[Volunteer], keenness: dict[int, float]) -> list[Volunteer]:
+    """A random order in which keener people tend to come first (weighted sampling without replacement)."""
+    draws = [(rng.random() ** (1 / keenness[volunteer.pk]), volunteer) for volunteer in pool]
+    return [volunteer for _draw, volunteer in sorted(draws, key=lambda draw: -draw[0])]
+
+
+def _bulk_signups(
+    rng: random.Random,
+    shifts: list[Shift],
+    members: dict[int, list[Volunteer]],
+    demo_volunteer: Volunteer | None,
+    now: datetime.datetime,
+) -> int:
+    """Confirmed places, written directly: past shifts well filled (sign-up has closed for
+    them), upcoming ones filling up as their day comes closer but never full; a few
+    cancellations for realism. The demo volunteer takes her regular duties in the past;
+    her upcoming places go through the service."""
+    everyone = sorted({volunteer.pk for pool in members.values() for volunteer in pool})
+    keenness = {pk: rng.choice(KEENNESS) for pk in everyone}
     busy: dict[int, list] = {}
     rows = []
     for shift in shifts:
-        pool = members[shift.team_id]
-        wanted = min(len(pool), round(shift.capacity * rng.uniform(0.5, 1.0)))
-        for volunteer in rng.sample(pool, len(pool)):
-            if wanted == 0:
+        pool = [volunteer for volunteer in members[shift.team_id] if volunteer != demo_volunteer]
+        if shift.starts_at <= now:
+            wanted = round(shift.capacity * rng.uniform(0.85, 1.0))
+            first = [demo_volunteer] if demo_volunteer is not None and _is_regular(shift) else []
+            signed_at = shift.starts_at
+        else:
+            days_ahead = (shift.starts_at - now) / datetime.timedelta(days=1)
+            share = rng.uniform(0.4, 0.9) * max(0.2, 1 - days_ahead / FUTURE_DAYS)
+            wanted = min(shift.capacity - 1, round(shift.capacity * share))
+            first = []
+            signed_at = now
+        for volunteer in first + _in_order_of_keenness(rng, pool, keenness):
+            if wanted <= 0:
                 break
             if _overlaps(busy.setdefault(volunteer.pk, []), shift):
                 continue
-            created_at = shift.starts_at - datetime.timedelta(hours=rng.randint(6, 240))
-            status = Signup.Status.CANCELLED if rng.random() < 0.05 else Signup.Status.CONFIRMED
+            created_at = signed_at - datetime.timedelta(hours=rng.randint(6, 240))
+            status = Signup.Status.CANCELLED if rng.random() < 0.03 else Signup.Status.CONFIRMED
             rows.append(Signup(shift=shift, volunteer=volunteer, status=status, created_at=created_at))
             if status == Signup.Status.CONFIRMED:
                 busy[volunteer.pk].append((shift.starts_at, shift.ends_at))
@@ -173,47 +222,55 @@ def _sign_up(shift: Shift, volunteer: Volunteer, now: datetime.datetime) -> bool
     return True
 
 
-def _demo_volunteer_plan(volunteer: Volunteer | None, by_team: dict[int, list[Shift]], full: set[int]) -> dict:
-    """The demo volunteer: two confirmed places, and a waitlist place on a full shift of her team."""
-    mine: dict[int, str] = {}
-    if volunteer is None:
-        return mine
-    for team_id in volunteer.user.memberships.active().values_list("team_id", flat=True):
-        team_shifts = by_team.get(team_id, [])
-        mine |= {shift.pk: "confirmed" for shift in [s for s in team_shifts if s.pk not in full][:2]}
-        mine |= {shift.pk: "waitlisted" for shift in [s for s in team_shifts if s.pk in full][:1]}
-    return mine
-
-
-def _future_signups(
-    rng: random.Random,
-    shifts: list[Shift],
-    members: dict[int, list[Volunteer]],
-    demo_volunteer: Volunteer | None,
-    fresh_teams: set[int],
-) -> int:
-    """Through the service, so waitlists form. Only the shifts picked in FULL fill up."""
-    now = timezone.now()
+def _full_shifts(upcoming: list[Shift], fresh_teams: set[int]) -> set[int]:
     by_team: dict[int, list[Shift]] = {}
-    for shift in shifts:
+    for shift in upcoming:
         if shift.team_id in fresh_teams:
             by_team.setdefault(shift.team_id, []).append(shift)
     codes = dict(Team.objects.filter(pk__in=fresh_teams).values_list("code", "pk"))
-    full = {
+    return {
         by_team[codes[code]][index].pk
         for code, index in FULL
         if code in codes and len(by_team.get(codes[code], [])) > index
     }
-    mine = _demo_volunteer_plan(demo_volunteer, by_team, full)
+
+
+def _demo_volunteer_plan(volunteer: Volunteer | None, upcoming: list[Shift], full: set[int]) -> dict[int, str]:
+    """The demo volunteer: a waitlist place on the first full shift of her team, and her
+    regular duties that do not clash with it."""
+    mine: dict[int, str] = {}
+    if volunteer is None:
+        return mine
+    teams = set(volunteer.user.memberships.active().values_list("team_id", flat=True))
+    waiting = next((shift for shift in upcoming if shift.pk in full and shift.team_id in teams), None)
+    if waiting is not None:
+        mine[waiting.pk] = "waitlisted"
+    for shift in upcoming:
+        clash = waiting is not None and _overlaps([(waiting.starts_at, waiting.ends_at)], shift)
+        if shift.team_id in teams and shift.pk not in full and _is_regular(shift) and not clash:
+            mine[shift.pk] = "confirmed"
+    return mine
+
+
+def _service_signups(
+    rng: random.Random,
+    upcoming: list[Shift],
+    members: dict[int, list[Volunteer]],
+    demo_volunteer: Volunteer | None,
+    full: set[int],
+    now: datetime.datetime,
+) -> int:
+    """Through the service, so waitlists form: the FULL shifts fill up and overflow, and
+    the demo volunteer takes her places."""
+    mine = _demo_volunteer_plan(demo_volunteer, upcoming, full)
     made = 0
-    for shift in shifts:
-        pool = [volunteer for volunteer in members[shift.team_id] if volunteer != demo_volunteer]
-        if shift.pk in full:
-            wanted = shift.capacity + rng.randint(1, 3) - (1 if mine.get(shift.pk) == "waitlisted" else 0)
-        else:
-            wanted = rng.randint(0, shift.capacity - 1) - (1 if mine.get(shift.pk) == "confirmed" else 0)
+    for shift in upcoming:
         if mine.get(shift.pk) == "confirmed":
             made += _sign_up(shift, demo_volunteer, now - datetime.timedelta(hours=30))
+        if shift.pk not in full:
+            continue
+        pool = [volunteer for volunteer in members[shift.team_id] if volunteer != demo_volunteer]
+        wanted = shift.capacity + rng.randint(1, 3) - (1 if mine.get(shift.pk) == "waitlisted" else 0)
         # Sign-up times go forwards, so the waitlist order is the order people came in.
         moment = now - datetime.timedelta(hours=24)
         for volunteer in rng.sample(pool, len(pool)):
@@ -254,19 +311,26 @@ def seed_demo_shifts(rng: random.Random) -> dict[str, int]:
     series = _series(teams[SERIES_TEAM], today)  # on the first run, also its occurrences from today on
     present = set(demo_shifts.values_list("team_id", "starts_at", "title"))
     _create([plan for plan in _plans(teams, series, today) if plan.key not in present])
-    created = [shift for shift in demo_shifts.order_by("starts_at", "pk") if _key(shift) not in existing]
+    created = [
+        shift
+        for shift in demo_shifts.select_related("team__office").order_by("starts_at", "pk")
+        if _key(shift) not in existing
+    ]
 
     now = timezone.now()
     # Sign-ups for the next two weeks; the series' later occurrences stay empty.
     horizon = _at(today + datetime.timedelta(days=FUTURE_DAYS), "00:00")
     members = _members(list(teams.values()))
     demo_volunteer = Volunteer.objects.select_related("user").filter(user__phone=VOLUNTEER_PHONE).first()
-    signups = _past_signups(rng, [shift for shift in created if shift.starts_at <= now], members)
     upcoming = [shift for shift in created if now < shift.starts_at < horizon]
-    signups += _future_signups(rng, upcoming, members, demo_volunteer, fresh_teams)
+    full = _full_shifts(upcoming, fresh_teams)
+    within = [shift for shift in created if shift.starts_at < horizon and shift.pk not in full]
+    signups = _bulk_signups(rng, within, members, demo_volunteer, now)
+    signups += _service_signups(rng, upcoming, members, demo_volunteer, full, now)
     # A separate stream: attendance does not shift the sign-ups above.
     attended = [shift for shift in created if shift.ends_at <= now]
-    counts = _attendance(random.Random(rng.getrandbits(32)), attended, now)  # noqa: S311 - demo data
+    volunteers = {volunteer.pk: volunteer for pool in members.values() for volunteer in pool}
+    counts = _attendance(random.Random(rng.getrandbits(32)), attended, volunteers, now)  # noqa: S311 - demo data
     return {"shifts": len(created), "signups": signups, **counts}
 
 
@@ -280,7 +344,8 @@ OUTCOMES = [
     ("on_leave", 0.02),
     ("not_signed_out", 0.02),
 ]
-# The demo leader's most recent finished shifts stay unconfirmed, with items to check.
+# The demo leader's most recent finished sheets stay unconfirmed, with items to check;
+# so does the latest sheet of every other team.
 UNCONFIRMED = 3
 
 
@@ -311,25 +376,35 @@ def _events(rng: random.Random, outcome: str, shift: Shift) -> list[tuple[str, d
 
 def _leaders(teams: set[int]) -> dict[int, object]:
     leaders = {}
-    for membership in Membership.objects.leaders().filter(team__in=teams).select_related("user").order_by("pk"):
+    memberships = Membership.objects.leaders().filter(team__in=teams).select_related("user__volunteer").order_by("pk")
+    for membership in memberships:
         leaders.setdefault(membership.team_id, membership.user)
     return leaders
 
 
-def _attendance(rng: random.Random, shifts: list[Shift], now: datetime.datetime) -> dict[str, int]:
-    """Scans for finished shifts, written in bulk, then posted through post_attendance:
-    most sheets confirmed by the team's leader, the latest few of the demo leader's
-    teams left waiting with items to check, the rest posted as the cron run would."""
-    shifts = [shift for shift in Shift.objects.filter(pk__in=[s.pk for s in shifts]).select_related("team")]
+def _waiting(closed: list[Shift], leaders: dict[int, object]) -> set[int]:
+    """The sheets still waiting for their leader: the demo leader's latest few, and the
+    latest of every other team."""
+    latest = sorted(closed, key=lambda shift: shift.ends_at)
+    demo_led = [shift for shift in latest if getattr(leaders.get(shift.team_id), "phone", "") == LEADER_PHONE]
+    led_by_demo_leader = {shift.team_id for shift in demo_led}
+    last_of_team = {shift.team_id: shift.pk for shift in latest if shift.team_id not in led_by_demo_leader}
+    return {shift.pk for shift in demo_led[-UNCONFIRMED:]} | set(last_of_team.values())
+
+
+def _attendance(
+    rng: random.Random, shifts: list[Shift], volunteers: dict[int, Volunteer], now: datetime.datetime
+) -> dict[str, int]:
+    """Scans for finished shifts, written in bulk; then every sheet whose check-out window
+    has closed is posted: most confirmed by the team's leader, a few still waiting with
+    items to check, their other people posted as the cron run would."""
     confirmed = Signup.objects.confirmed().filter(shift__in=shifts).order_by("shift_id", "volunteer_id")
     people: dict[int, list[int]] = {}
     for shift_id, volunteer_id in confirmed.values_list("shift_id", "volunteer_id"):
         people.setdefault(shift_id, []).append(volunteer_id)
     leaders = _leaders({shift.team_id for shift in shifts})
-    demo_leader = next((user for user in leaders.values() if user.phone == LEADER_PHONE), None)
     closed = [shift for shift in shifts if schedule_of(shift).checkout_until < now]
-    led = [shift for shift in closed if demo_leader is not None and leaders.get(shift.team_id) == demo_leader]
-    waiting = {shift.pk for shift in sorted(led, key=lambda shift: shift.ends_at)[-UNCONFIRMED:]}
+    waiting = _waiting(closed, leaders)
 
     plans: list[tuple[Attendance, list, bool]] = []
     for shift in shifts:
@@ -337,9 +412,10 @@ def _attendance(rng: random.Random, shifts: list[Shift], now: datetime.datetime)
             outcome = _outcome(rng)
             if shift.pk in waiting and outcome == "on_time" and rng.random() < 0.3:
                 outcome = rng.choice(["not_signed_out", "short"])  # something for the leader to check
+            volunteer = volunteers[volunteer_id]
             if outcome in ("no_show", "on_leave"):
                 status = Attendance.Status.ABSENT if outcome == "no_show" else Attendance.Status.ON_LEAVE
-                plans.append((Attendance(shift=shift, volunteer_id=volunteer_id, status=status), [], False))
+                plans.append((Attendance(shift=shift, volunteer=volunteer, status=status), [], False))
                 continue
             events = _events(rng, outcome, shift)
             # On a confirmed sheet the leader gave the missing check-out time.
@@ -352,14 +428,15 @@ def _attendance(rng: random.Random, shifts: list[Shift], now: datetime.datetime)
                 status = Attendance.Status.NOT_SIGNED_OUT
             attendance = Attendance(
                 shift=shift,
-                volunteer_id=volunteer_id,
+                volunteer=volunteer,
                 status=status,
                 credited_minutes=result.minutes,
                 review_reasons=[str(reason) for reason in result.review],
                 review_state=Attendance.Review.NEEDS_REVIEW if result.needs_review else Attendance.Review.OPEN,
             )
             plans.append((attendance, events, fixed))
-    Attendance.objects.bulk_create([attendance for attendance, _events_, _fixed in plans])
+    attendances = [attendance for attendance, _events_, _fixed in plans]
+    Attendance.objects.bulk_create(attendances)
     scans = []
     for attendance, events, fixed in plans:
         leader = leaders.get(attendance.shift.team_id)
@@ -377,16 +454,63 @@ def _attendance(rng: random.Random, shifts: list[Shift], now: datetime.datetime)
                 )
             )
     ScanEvent.objects.bulk_create(scans)
-
-    records = 0
-    for shift in closed:
-        if shift.pk in waiting:
-            # The cron run posted what needed no review; the rest waits for the leader.
-            records += len(post_attendance(shift=shift, by=None, now=now))
-        else:
-            leader = leaders.get(shift.team_id)
-            records += len(post_attendance(shift=shift, by=leader, include_reviewed=leader is not None, now=now))
+    closed_ids = {shift.pk for shift in closed}
+    sheets = [attendance for attendance in attendances if attendance.shift_id in closed_ids]
+    records = _post_sheets(sheets, waiting, leaders, now)
     return {"attendances": len(plans), "scans": len(scans), "records": records}
+
+
+def _post_sheets(
+    attendances: list[Attendance], waiting: set[int], leaders: dict[int, object], now: datetime.datetime
+) -> int:
+    """What post_attendance posts for each closed sheet: confirmed by its leader, everything
+    credited but people not signed out; still waiting, only what needs no review (the cron
+    run). All sheets in one batch through the ledger, which judges every record by its rules."""
+    due = []
+    for attendance in attendances:
+        shift = attendance.shift
+        leader = None if shift.pk in waiting else leaders.get(shift.team_id)
+        if attendance.credited_minutes <= 0 or attendance.status == Attendance.Status.NOT_SIGNED_OUT:
+            continue
+        if leader is None and attendance.review_state != Attendance.Review.OPEN:
+            continue
+        responsible = leader.volunteer.real_name if leader is not None and hasattr(leader, "volunteer") else ""
+        posting = ledger.Posting(
+            volunteer=attendance.volunteer,
+            service=_service_of(shift, responsible),
+            minutes=attendance.credited_minutes,
+            kind=ServiceRecord.Kind.ATTENDANCE,
+            source_key=source_key(attendance),
+            recorded_by=leader,
+        )
+        due.append((attendance, posting))
+    results = ledger.post_records([posting for _attendance, posting in due])
+    rows = []
+    for (attendance, _posting), result in zip(due, results, strict=True):
+        if isinstance(result, ValidationError):
+            # An overlap with another credited record (rule 5): the leader decides.
+            rows.append((None, Attendance.Review.NEEDS_REVIEW, now, attendance.pk))
+        else:
+            rows.append((result.pk, Attendance.Review.POSTED, now, attendance.pk))
+    _update_attendances(rows)
+    return sum(not isinstance(result, ValidationError) for result in results)
+
+
+def _update_attendances(rows: list[tuple[int | None, str, datetime.datetime, int]]) -> None:
+    """(posted record, review state, updated at, attendance) for thousands of rows at once.
+    bulk_update builds a CASE branch per row and field, which costs seconds here; one
+    statement run for every row costs milliseconds."""
+    meta, quote = Attendance._meta, connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in ("posted_record", "review_state", "updated_at")]
+    statement = "UPDATE {} SET {} = %s, {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608 - only the model's names
+        quote(meta.db_table), *map(quote, columns), quote(meta.pk.column)
+    )
+    field = meta.get_field("updated_at")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            statement,
+            [(record, state, field.get_db_prep_value(at, connection), pk) for record, state, at, pk in rows],
+        )
 
 
 def _status_of(result) -> str:

@@ -1,5 +1,6 @@
 """The leader's scanner: the page, its service worker, and the JSON endpoint it posts scans to."""
 
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,42 @@ from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, re
 from shifts.views import ShiftAccessMixin
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
+
+# The scanner page loads only its own files. 'wasm-unsafe-eval' lets the QR decoder
+# compile its .wasm (nothing else: no eval, no inline script); connect-src covers the
+# scans and the .wasm download; worker-src the service worker. The camera picture needs
+# no source: a MediaStream given to <video>.srcObject is not fetched.
+SCANNER_PAGE_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "connect-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "worker-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+# The service worker only fetches from this site, to keep the page's files for offline use.
+SERVICE_WORKER_POLICY = "default-src 'none'; connect-src 'self'"
+
+
+def content_security_policy(policy: str):
+    """Sets the Content-Security-Policy header on the view's responses. Django 5.2 has no
+    CSP support of its own (6.0 brings SECURE_CSP and per-view decorators)."""
+
+    def decorator(view):
+        @wraps(view)
+        def with_policy(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response["Content-Security-Policy"] = policy
+            return response
+
+        return with_policy
+
+    return decorator
 
 
 class ScanView(ShiftAccessMixin, View):
@@ -52,6 +89,7 @@ class ScanView(ShiftAccessMixin, View):
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
+@method_decorator(content_security_policy(SCANNER_PAGE_POLICY), name="dispatch")
 class ScannerPageView(ShiftAccessMixin, TemplateView):
     template_name = "shifts/scanner.html"
     run_only = True
@@ -95,6 +133,7 @@ def _scanner_strings() -> dict[str, str]:
     }
 
 
+@content_security_policy(SERVICE_WORKER_POLICY)
 def service_worker(request):
     """The scanner's service worker, served from /shifts/ so that its scope covers
     /shifts/<pk>/scanner/ (a worker only controls pages below its own address)."""

@@ -1,6 +1,8 @@
-"""Demo data for `make run`: a street office, two communities, eight teams, ~200 people.
+"""Demo data for `make run`: a street office, two communities, eight teams, ~360 people.
 
 Deterministic (a fixed random seed) and idempotent: running it twice changes nothing.
+People live in one of the two communities and join one or two of its teams; party
+members of 和平里 report to its party-member team. Every team has a leader.
 """
 
 import datetime
@@ -31,12 +33,25 @@ TEAMS = [
     (1, "红白喜事理事会", "ceremony-council", "红白喜事理事会", "invite", "倡导移风易俗、婚事新办、丧事简办。"),
     (1, "党员先锋志愿服务队", "party-pioneers", "党员志愿服务队", "approval", "在职党员回社区报到，认领服务岗位。"),
 ]
+# How a community's people spread over its teams (relative weights); the party-member
+# team takes the party members of 和平里 instead.
+SHARES = {
+    "silver-age": 36,
+    "green-home": 32,
+    "neighbour-help": 12,
+    "half-past-six": 20,
+    "poverty-relief": 30,
+    "learn-from-lei-feng": 50,
+    "ceremony-council": 20,
+}
+PARTY_TEAM = 7
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "秀英桂英秀兰玉兰桂兰建华建国志强国华春梅红霞海燕丽娟淑珍凤英玉梅明华德明文军永生振华晓东丽萍雪梅"
 GRIDS = ["第一网格", "第二网格", "第三网格", "第四网格", "第五网格"]
 SKILLS = ["理发", "维修家电", "书法", "心理疏导", "医疗护理", "法律咨询", "摄影", "辅导作业", "驾驶", "烹饪"]
 AREA_CODES = ["410102", "410103", "410105", "410122"]
-PEOPLE = 200
+PEOPLE = 360
+JOINED = datetime.date(2026, 1, 5)
 
 
 def _resident_id(rng: random.Random, birth: datetime.date, male: bool) -> str:
@@ -54,9 +69,23 @@ def _person(rng: random.Random) -> dict:
         "real_name": name,
         "id_number": _resident_id(rng, birth, male),
         "grid": rng.choice(GRIDS),
-        "is_party_member": rng.random() < 0.3,
+        "is_party_member": rng.random() < 0.35,
         "skills": "、".join(rng.sample(SKILLS, rng.randint(0, 2))),
     }
+
+
+def _teams_of(rng: random.Random, profile: dict) -> list[int]:
+    """One or two teams of the person's community, by each team's share of its people."""
+    community = 0 if rng.random() < 0.55 else 1
+    indexes = [index for index, row in enumerate(TEAMS) if row[0] == community and row[2] in SHARES]
+    weights = [SHARES[TEAMS[index][2]] for index in indexes]
+    wanted = rng.choice([1, 1, 1, 2])
+    chosen = [PARTY_TEAM] if community == 1 and profile["is_party_member"] else []
+    while len(chosen) < wanted:
+        index = rng.choices(indexes, weights)[0]
+        if index not in chosen:
+            chosen.append(index)
+    return chosen
 
 
 def _user(phone: str, profile: dict, password: str | None = None) -> User:
@@ -73,9 +102,51 @@ def _user(phone: str, profile: dict, password: str | None = None) -> User:
 
 def _join(team: Team, user: User, role: str = Membership.Role.MEMBER) -> None:
     if not Membership.objects.live().filter(team=team, user=user).exists():
-        Membership.objects.create(
-            team=team, user=user, role=role, status=Membership.Status.ACTIVE, joined_on=datetime.date(2026, 1, 5)
-        )
+        Membership.objects.create(team=team, user=user, role=role, status=Membership.Status.ACTIVE, joined_on=JOINED)
+
+
+def _people(rng: random.Random, teams: list[Team]) -> None:
+    """The generated residents, written in bulk: one query per table, not per person.
+    The first to join a team without a leader leads it."""
+    plans = []
+    for number in range(PEOPLE):
+        profile = _person(rng)
+        plans.append((f"+86139{number:08d}", profile, _teams_of(rng, profile)))
+    phones = [phone for phone, _profile, _teams in plans]
+    known = set(User.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    fresh = []
+    for phone in phones:
+        if phone not in known:
+            user = User(phone=phone, phone_verified=True)
+            user.set_unusable_password()
+            fresh.append(user)
+    User.objects.bulk_create(fresh)
+    users = User.objects.in_bulk(phones, field_name="phone")
+    with_profile = set(Volunteer.objects.filter(user__in=users.values()).values_list("user_id", flat=True))
+    volunteers = []
+    for phone, profile, _teams in plans:
+        if users[phone].pk not in with_profile:
+            volunteer = Volunteer(user=users[phone], **profile)
+            # One unique check per row would be two queries a person; the bulk insert
+            # below meets the same unique constraints in the database.
+            volunteer.full_clean(validate_unique=False, validate_constraints=False)
+            volunteers.append(volunteer)
+    Volunteer.objects.bulk_create(volunteers)
+
+    live = set(Membership.objects.live().filter(team__in=teams).values_list("team_id", "user_id"))
+    led = set(Membership.objects.leaders().filter(team__in=teams).values_list("team_id", flat=True))
+    memberships = []
+    for phone, _profile, indexes in plans:
+        for index in indexes:
+            team, user = teams[index], users[phone]
+            if (team.pk, user.pk) in live:
+                continue
+            role = Membership.Role.MEMBER if team.pk in led else Membership.Role.LEADER
+            led.add(team.pk)
+            memberships.append(
+                Membership(team=team, user=user, role=role, status=Membership.Status.ACTIVE, joined_on=JOINED)
+            )
+    Membership.objects.bulk_create(memberships)
 
 
 @transaction.atomic
@@ -117,9 +188,5 @@ def seed_demo() -> dict[str, int]:
     volunteer = _user(VOLUNTEER_PHONE, {"real_name": "王秀英", "id_number": "", "grid": "第二网格"}, DEMO_PASSWORD)
     _join(teams[0], volunteer)
 
-    for number in range(PEOPLE):
-        profile = _person(rng)
-        person = _user(f"+86139{number:08d}", profile)
-        for team in rng.sample(teams, rng.choice([1, 1, 2])):
-            _join(team, person)
+    _people(rng, teams)
     return {"offices": Office.objects.count(), "teams": Team.objects.count(), "volunteers": Volunteer.objects.count()}

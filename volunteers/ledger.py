@@ -4,13 +4,18 @@ Records are never changed. Posting is idempotent by `source_key`; a correction
 reverses a record and posts the right value, saying who, when and why. Each record
 is reported in the month of its service date, or in the next open month when that
 month is already closed for the office (rule 10); the month is fixed at insert.
+
+`post_record` writes one record; `post_records` writes a batch with the same rules
+(it is what `post_record` runs) in a fixed number of queries, plus one per volunteer
+for the star thresholds and one per star told.
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +24,8 @@ from accounts.models import User
 from teams.models import Office, Team
 from volunteers.models import MonthClose, ServiceRecord, Volunteer, first_of_month
 from volunteers.recognition import notify_new_star
+from volunteers.selectors import home_office_of
+from volunteers.stars import thresholds_for
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,28 @@ class Service:
     responsible_person: str = ""
 
 
+@dataclass(frozen=True)
+class Posting:
+    """One record to write, as `post_record` takes it, for a batch to `post_records`."""
+
+    volunteer: Volunteer
+    service: Service
+    minutes: int
+    kind: str
+    source_key: str
+    recorded_by: User | None
+    approved_by: User | None = None
+    reason: str = ""
+
+
+def _credited_records():
+    reversed_ = ServiceRecord.objects.filter(reverses=OuterRef("pk"))
+    return ServiceRecord.objects.filter(minutes__gt=0).exclude(Exists(reversed_))
+
+
 def credited(volunteer: Volunteer):
     """Records that still count: not reversed, positive."""
-    reversed_ = ServiceRecord.objects.filter(reverses=OuterRef("pk"))
-    return ServiceRecord.objects.filter(volunteer=volunteer, minutes__gt=0).exclude(Exists(reversed_))
+    return _credited_records().filter(volunteer=volunteer)
 
 
 def credited_intervals(volunteer: Volunteer, around: datetime.datetime, *, exclude_key: str = ""):
@@ -60,32 +85,31 @@ def minutes_on(volunteer: Volunteer, day: datetime.date, *, exclude_key: str = "
     return records.aggregate(total=Sum("minutes"))["total"] or 0
 
 
-def _overlaps_credited(volunteer: Volunteer, starts_at, ends_at) -> bool:
-    if starts_at is None or ends_at is None:
-        return False
-    return credited(volunteer).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists()
-
-
 def next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _first_open_month(service_date: datetime.date, closed: set[datetime.date]) -> datetime.date:
+    month = first_of_month(service_date)
+    while month in closed:
+        month = next_month(month)
+    return month
 
 
 def reported_month_for(office: Office, service_date: datetime.date) -> datetime.date:
     """The month of `service_date`, or the first month after it not closed for `office`."""
     month = first_of_month(service_date)
     closed = set(MonthClose.objects.filter(office=office, month__gte=month).values_list("month", flat=True))
-    while month in closed:
-        month = next_month(month)
-    return month
+    return _first_open_month(service_date, closed)
 
 
-def _lock_office(office: Office) -> None:
+def _lock_offices(office_ids: Iterable[int]) -> None:
     # Closing a month locks the office too: a record is either in the frozen snapshot or
-    # reported in a later month, never lost between the two (rule 10).
-    list(Office.objects.select_for_update().filter(pk=office.pk).values_list("pk", flat=True))
+    # reported in a later month, never lost between the two (rule 10). Offices are locked
+    # in pk order, so two batches never wait on each other crosswise.
+    list(Office.objects.select_for_update().filter(pk__in=set(office_ids)).order_by("pk").values_list("pk", flat=True))
 
 
-@transaction.atomic
 def post_record(
     *,
     volunteer: Volunteer,
@@ -98,37 +122,141 @@ def post_record(
     reason: str = "",
 ) -> ServiceRecord:
     """Write one record. Posting the same source twice returns the first record."""
-    existing = ServiceRecord.objects.filter(source_key=source_key).first()
-    if existing is not None:
-        return existing
-    if minutes <= 0:
-        raise ValidationError(_("Only time actually served is recorded."))
-    if _overlaps_credited(volunteer, service.starts_at, service.ends_at):
-        raise ValidationError(_("This overlaps another credited record of the same volunteer."))
-    _lock_office(service.office)
-    before = ServiceRecord.objects.filter(volunteer=volunteer).aggregate(total=Sum("minutes", default=0))["total"]
-    record = ServiceRecord.objects.create(
-        volunteer=volunteer,
-        office=service.office,
-        team=service.team,
-        service_date=service.service_date,
-        starts_at=service.starts_at,
-        ends_at=service.ends_at,
-        activity=service.activity,
-        place=service.place,
-        content=service.content,
-        responsible_person=service.responsible_person,
-        minutes=minutes,
-        kind=kind,
-        source_key=source_key,
-        recorded_by=recorded_by,
-        approved_by=approved_by,
-        reason=reason,
-        reported_month=reported_month_for(service.office, service.service_date),
+    posting = Posting(volunteer, service, minutes, kind, source_key, recorded_by, approved_by, reason)
+    (result,) = post_records([posting])
+    if isinstance(result, ValidationError):
+        raise result
+    return result
+
+
+@transaction.atomic
+def post_records(postings: Sequence[Posting]) -> list[ServiceRecord | ValidationError]:
+    """Write a batch of records in one transaction, each posting judged in order as if
+    posted alone, earlier postings of the batch included: a source already posted gives
+    its first record; only time actually served is recorded; a posting that overlaps a
+    credited record of the same volunteer is refused (rule 5); each record is reported in
+    its month (rule 10); a star threshold is told by the posting that crosses it (rule 11).
+
+    Returns, in the order of `postings`, the record or the ValidationError that refused
+    the posting; refused postings write nothing, the others are written all the same.
+    The batch's `source_key__in` and `volunteer__in` lists are bound parameters: keep a
+    batch to a few thousand postings.
+    """
+    by_key = {
+        record.source_key: record
+        for record in ServiceRecord.objects.filter(source_key__in={posting.source_key for posting in postings})
+    }
+    fresh = [posting for posting in postings if posting.source_key not in by_key and posting.minutes > 0]
+    if fresh:
+        _lock_offices(posting.service.office.pk for posting in fresh)
+    busy = _credited_intervals_of(fresh)
+    closed = _closed_months_of(fresh)
+    results: list[ServiceRecord | ValidationError] = []
+    written: list[tuple[Posting, ServiceRecord]] = []
+    for posting in postings:
+        existing = by_key.get(posting.source_key)
+        if existing is not None:
+            results.append(existing)
+            continue
+        if posting.minutes <= 0:
+            results.append(ValidationError(_("Only time actually served is recorded.")))
+            continue
+        service = posting.service
+        if service.starts_at is not None and service.ends_at is not None:
+            intervals = busy.setdefault(posting.volunteer.pk, [])
+            if any(start < service.ends_at and service.starts_at < end for start, end in intervals):
+                results.append(ValidationError(_("This overlaps another credited record of the same volunteer.")))
+                continue
+            intervals.append((service.starts_at, service.ends_at))
+        record = ServiceRecord(
+            volunteer=posting.volunteer,
+            office=service.office,
+            team=service.team,
+            service_date=service.service_date,
+            starts_at=service.starts_at,
+            ends_at=service.ends_at,
+            activity=service.activity,
+            place=service.place,
+            content=service.content,
+            responsible_person=service.responsible_person,
+            minutes=posting.minutes,
+            kind=posting.kind,
+            source_key=posting.source_key,
+            recorded_by=posting.recorded_by,
+            approved_by=posting.approved_by,
+            reason=posting.reason,
+            reported_month=_first_open_month(service.service_date, closed.get(service.office.pk, set())),
+        )
+        by_key[posting.source_key] = record
+        results.append(record)
+        written.append((posting, record))
+    _insert([record for _posting, record in written])
+    _tell_new_stars(written)
+    return results
+
+
+def _insert(records: list[ServiceRecord]) -> None:
+    # Callers link the records (an attendance's posted record): they need their keys,
+    # which a bulk insert only gives back where the database returns inserted rows
+    # (PostgreSQL; SQLite from 3.35).
+    if connections[ServiceRecord.objects.db].features.can_return_rows_from_bulk_insert:
+        ServiceRecord.objects.bulk_create(records)
+    else:
+        for record in records:
+            record.save()
+
+
+def _credited_intervals_of(postings: Sequence[Posting]) -> dict[int, list[tuple[datetime.datetime, datetime.datetime]]]:
+    """The credited (from, to) intervals of the postings' volunteers within the batch's time span (rule 5)."""
+    timed = [
+        posting for posting in postings if posting.service.starts_at is not None and posting.service.ends_at is not None
+    ]
+    busy: dict[int, list] = {}
+    if not timed:
+        return busy
+    records = _credited_records().filter(
+        volunteer_id__in={posting.volunteer.pk for posting in timed},
+        starts_at__lt=max(posting.service.ends_at for posting in timed),
+        ends_at__gt=min(posting.service.starts_at for posting in timed),
     )
-    # Rule 11: crossing a star threshold is told once, by the posting that crosses it.
-    notify_new_star(volunteer, before, before + minutes)
-    return record
+    for volunteer_id, starts_at, ends_at in records.values_list("volunteer_id", "starts_at", "ends_at"):
+        busy.setdefault(volunteer_id, []).append((starts_at, ends_at))
+    return busy
+
+
+def _closed_months_of(postings: Sequence[Posting]) -> dict[int, set[datetime.date]]:
+    """Per office of the postings, its closed months from the earliest service month on."""
+    closed: dict[int, set[datetime.date]] = {}
+    if not postings:
+        return closed
+    rows = MonthClose.objects.filter(
+        office_id__in={posting.service.office.pk for posting in postings},
+        month__gte=first_of_month(min(posting.service.service_date for posting in postings)),
+    ).values_list("office_id", "month")
+    for office_id, month in rows:
+        closed.setdefault(office_id, set()).add(month)
+    return closed
+
+
+def _tell_new_stars(written: Sequence[tuple[Posting, ServiceRecord]]) -> None:
+    """Rule 11: crossing a star threshold is told once, by the posting that crosses it."""
+    if not written:
+        return
+    volunteers = {posting.volunteer.pk: posting.volunteer for posting, _record in written}
+    running = dict(
+        ServiceRecord.objects.filter(volunteer_id__in=volunteers)
+        .order_by()
+        .values_list("volunteer_id")
+        .annotate(total=Sum("minutes"))
+    )
+    # The totals above include the batch: go back to where it started.
+    for _posting, record in written:
+        running[record.volunteer_id] -= record.minutes
+    thresholds = {pk: thresholds_for(home_office_of(volunteer)) for pk, volunteer in volunteers.items()}
+    for posting, record in written:
+        before = running[record.volunteer_id]
+        running[record.volunteer_id] = before + record.minutes
+        notify_new_star(posting.volunteer, before, before + record.minutes, thresholds[record.volunteer_id])
 
 
 @transaction.atomic
@@ -155,7 +283,7 @@ def correct_record(
         "content": record.content,
         "responsible_person": record.responsible_person,
     }
-    _lock_office(record.office)
+    _lock_offices([record.office_id])
     reported_month = reported_month_for(record.office, record.service_date)
     reversal = ServiceRecord.objects.create(
         **copied,

@@ -28,6 +28,26 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 FRAME = (640, 480)
 PRECACHED = "async (count) => (await (await caches.open('scanner-v1')).keys()).length >= count"
+CSP_WATCH = (
+    "window.cspViolations = [];"
+    " document.addEventListener('securitypolicyviolation',"
+    " (event) => window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));"
+)
+
+
+def watch_csp(page: Page):
+    """Content Security Policy violations on the page from now on: the browser's events
+    (kept by a script that runs before the page's own) and its console reports."""
+    reported = []
+    page.add_init_script(CSP_WATCH)
+    page.on(
+        "console", lambda message: reported.append(message.text) if "Content Security Policy" in message.text else None
+    )
+
+    def violations() -> list[str]:
+        return reported + page.evaluate("window.cspViolations || []")
+
+    return violations
 
 
 def write_y4m(path: Path, text: str, frames: int = 5) -> None:
@@ -119,11 +139,15 @@ def test_the_leader_scans_a_card_then_two_codes_offline(
 
     camera = camera_browser(card_token(camera_card))
     page = logged_in_page(camera, live_server, leader.user)
+    csp_violations = watch_csp(page)
     try:
-        # From the shift page's leader section to the scanner.
+        # From the shift page's leader section to the scanner, which is served with a
+        # Content Security Policy: its own scripts and the decoder's .wasm, nothing inline.
         page.goto(shift.get_absolute_url())
-        page.get_by_test_id("open-scanner").click()
+        with page.expect_response(re.compile(rf"/shifts/{shift.pk}/scanner/$")) as scanner_page:
+            page.get_by_test_id("open-scanner").click()
         expect(page).to_have_url(re.compile(rf"/shifts/{shift.pk}/scanner/$"))
+        assert "'wasm-unsafe-eval'" in scanner_page.value.headers["content-security-policy"]
 
         # The camera sees the card: the volunteer is checked in, at once and large.
         expect(page.get_by_test_id("scan-name")).to_have_text("王秀英")
@@ -167,6 +191,9 @@ def test_the_leader_scans_a_card_then_two_codes_offline(
             Attendance.Status.CHECKED_IN
         }
 
+        # Camera, decoder, service worker and sending all worked within the policy.
+        assert csp_violations() == []
+
         # With the network still off, the page reloads from the worker's cache.
         page.context.set_offline(True)
         page.reload()
@@ -174,6 +201,12 @@ def test_the_leader_scans_a_card_then_two_codes_offline(
         # ... and the decoder (script and .wasm from the cache) reads the card again, into the queue.
         expect(page.get_by_test_id("pending-count")).to_have_text("1")
         expect(page.get_by_test_id("scan-result")).to_have_class(re.compile(r"\bscan-pending\b"))
+        assert csp_violations() == []
+        # The cached page keeps its policy, and the watch above does see a violation:
+        # an inline style attribute is refused.
+        page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
+        page.wait_for_function("window.cspViolations.length > 0")
+        assert any(violation.startswith("style-src") for violation in csp_violations())
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
@@ -201,6 +234,7 @@ def test_without_a_camera_a_typed_code_of_a_member_not_on_the_roster_can_be_adde
           "url": live_server.url}]
     )  # fmt: skip
 
+    csp_violations = watch_csp(page)
     page.goto(f"/shifts/{shift.pk}/scanner/")
     expect(page.locator("html")).to_have_class(re.compile(r"\belder\b"))
     # No camera here: the page says so and offers the typed code.
@@ -225,6 +259,7 @@ def test_without_a_camera_a_typed_code_of_a_member_not_on_the_roster_can_be_adde
     attendance = Attendance.objects.get(shift=shift, volunteer=member)
     assert attendance.is_walk_in
     assert attendance.events.count() == 1
+    assert csp_violations() == []
 
 
 def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive(page: Page, live_server):
@@ -256,6 +291,7 @@ def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive
         f" localStorage.setItem('scanner-queue-v1', {json.dumps(json.dumps(queue))}); }}"
     )
 
+    csp_violations = watch_csp(page)
     page.goto(f"/shifts/{shift.pk}/scanner/")
 
     expect(page.get_by_test_id("pending-count")).to_have_text("0")
@@ -263,3 +299,4 @@ def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive
     expect(log.locator("li[data-event-id=q-2].scan-problem")).to_be_visible()
     expect(log.locator("li[data-outcome=checked_in]")).to_have_count(2)
     assert sorted(ScanEvent.objects.values_list("client_event_id", flat=True)) == ["q-1", "q-3"]
+    assert csp_violations() == []

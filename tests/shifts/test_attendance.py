@@ -101,6 +101,61 @@ def test_the_same_event_sent_concurrently_is_recorded_once(shift):
     assert ScanEvent.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_scanning_one_person_at_once_check_them_in_once(shift):
+    volunteer = on_roster(shift)
+    barrier = threading.Barrier(6)
+
+    def send(phone):
+        try:
+            barrier.wait()
+            return scan(shift, volunteer, shift.starts_at, event_id=f"phone-{phone}").outcome
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(send, range(6)))
+    # One of them made the attendance row; the others found it and read the same card just now.
+    assert sorted(outcomes) == sorted([Outcome.CHECKED_IN] + [Outcome.REPEAT] * 5)
+    assert Attendance.objects.count() == 1
+    assert ScanEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize("change", ["card replaced", "shift cancelled", "time in the future", "time outside"])
+def test_a_resent_event_gets_its_first_answer_whatever_changed_since(shift, change):
+    volunteer = on_roster(shift)
+    token = card_token(volunteer)
+    first = record_scan(shift=shift, token=token, client_event_id="sent-twice", at=shift.starts_at, by=None)
+    at = shift.starts_at
+    if change == "card replaced":
+        reissue_card(volunteer=volunteer)
+    elif change == "shift cancelled":
+        shift.is_cancelled = True
+        shift.save(update_fields=["is_cancelled"])
+    elif change == "time in the future":
+        at = timezone.now() + datetime.timedelta(hours=1)
+    else:
+        at = shift.starts_at - datetime.timedelta(hours=2)
+
+    again = record_scan(shift=shift, token=token, client_event_id="sent-twice", at=at, by=None)
+
+    assert first.outcome == Outcome.CHECKED_IN
+    assert (again.outcome, again.at, again.volunteer) == (first.outcome, first.at, volunteer)
+    assert ScanEvent.objects.count() == 1
+
+
+def test_a_cancelled_shift_takes_no_scans(shift):
+    volunteer = on_roster(shift)
+    shift.is_cancelled = True
+    shift.save(update_fields=["is_cancelled"])
+
+    result = scan(shift, volunteer, shift.starts_at)
+
+    assert result.outcome == Outcome.CANCELLED_SHIFT and not result.outcome.ok
+    assert not Attendance.objects.exists()
+    assert not ScanEvent.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("token", "outcome"),
     [("not a card", Outcome.BAD_CARD), ("V1-1-AAAAAAAA", Outcome.BAD_CARD)],

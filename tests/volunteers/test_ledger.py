@@ -3,9 +3,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import TeamFactory, UserFactory, VolunteerFactory
-from volunteers import ledger
+from accounts.models import Notification
+from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
+from volunteers import ledger, months
 from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,118 @@ def test_totals_add_up_by_month_and_year():
     post(volunteer, team, key="c", starts_at=START - datetime.timedelta(days=400))
     totals = ledger.totals(volunteer, today=START.date())
     assert totals == {"all_time": 450, "year": 300, "month": 150}
+
+
+# ---------------------------------------------------------------- a batch
+
+
+def posting(volunteer, team, key, starts_at=START, minutes=150):
+    return ledger.Posting(
+        volunteer=volunteer,
+        service=service(team, starts_at),
+        minutes=minutes,
+        kind=ServiceRecord.Kind.ATTENDANCE,
+        source_key=key,
+        recorded_by=None,
+    )
+
+
+def test_a_batch_judges_each_posting_in_order_as_if_posted_alone():
+    volunteer, other, team = VolunteerFactory(), VolunteerFactory(), TeamFactory()
+    first = post(volunteer, team, key="attendance:1")
+    later = START + datetime.timedelta(days=1)
+
+    results = ledger.post_records(
+        [
+            posting(volunteer, team, "attendance:1"),  # posted before: the first record
+            posting(volunteer, team, "attendance:2", starts_at=START + datetime.timedelta(hours=1)),  # overlaps it
+            posting(volunteer, team, "attendance:3", starts_at=later),
+            posting(volunteer, team, "attendance:4", starts_at=later + datetime.timedelta(minutes=30)),  # overlaps 3
+            posting(other, team, "attendance:5", starts_at=later),  # someone else at the same time
+            posting(volunteer, team, "attendance:3", starts_at=later),  # twice in the batch: one record
+            posting(volunteer, team, "attendance:6", starts_at=later + datetime.timedelta(days=1), minutes=0),
+            posting(volunteer, team, "attendance:2", starts_at=later + datetime.timedelta(days=2)),  # no clash now
+        ]
+    )
+
+    assert results[0] == first
+    refused = [index for index, result in enumerate(results) if isinstance(result, ValidationError)]
+    assert refused == [1, 3, 6]
+    assert results[5] == results[2]
+    assert set(ServiceRecord.objects.values_list("source_key", flat=True)) == {
+        "attendance:1",
+        "attendance:2",
+        "attendance:3",
+        "attendance:5",
+    }
+    assert ServiceRecord.objects.get(source_key="attendance:2").starts_at == later + datetime.timedelta(days=2)
+    assert all(result.pk for result in results if isinstance(result, ServiceRecord))
+
+
+def test_post_record_refuses_what_the_batch_refuses():
+    volunteer, team = VolunteerFactory(), TeamFactory()
+    with pytest.raises(ValidationError):
+        post(volunteer, team, minutes=0)
+    assert not ServiceRecord.objects.exists()
+
+
+def test_a_batch_reports_records_of_a_closed_month_in_the_next_open_one():
+    volunteer, team = VolunteerFactory(), TeamFactory()
+    march, april = datetime.date(2027, 3, 1), datetime.date(2027, 4, 1)
+    months.close_month(office=team.office, month=march, by=None, today=datetime.date(2027, 4, 20))
+
+    ledger.post_records(
+        [
+            posting(volunteer, team, "a", starts_at=START),
+            posting(volunteer, team, "b", starts_at=START + datetime.timedelta(days=30)),
+        ]
+    )
+
+    reported = dict(ServiceRecord.objects.values_list("source_key", "reported_month"))
+    assert reported == {"a": april, "b": april}
+    assert ServiceRecord.objects.get(source_key="a").service_date == datetime.date(2027, 3, 6)
+
+
+def test_a_star_is_told_by_the_posting_of_the_batch_that_crosses_it():
+    team = TeamFactory()
+    team.office.star_thresholds = [5, 10]
+    team.office.save()
+    volunteer = volunteer_in(team)
+    post(volunteer, team, key="before", starts_at=START - datetime.timedelta(days=7), minutes=240)
+
+    ledger.post_records(
+        [posting(volunteer, team, f"attendance:{day}", START + datetime.timedelta(days=day)) for day in range(4)]
+    )
+
+    told = list(Notification.objects.filter(user=volunteer.user).order_by("pk").values_list("message", flat=True))
+    assert len(told) == 2  # 4 h → 6.5 h crosses 5 h; 9 h → 11.5 h crosses 10 h
+    assert "★★" not in told[0] and "★★" in told[1]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_a_batch_asks_a_fixed_number_of_queries_plus_one_per_volunteer(size):
+    team = TeamFactory()
+    volunteers = [volunteer_in(team), volunteer_in(team)]
+    postings = [
+        posting(volunteers[number % 2], team, f"attendance:{number}", START + datetime.timedelta(days=number))
+        for number in range(size)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        results = ledger.post_records(postings)
+    assert all(isinstance(result, ServiceRecord) for result in results)
+    # The savepoint and its release, the known keys, the office lock, the credited intervals,
+    # the closed months, the insert, the totals; then each volunteer's home office.
+    assert len(queries) == 8 + len(volunteers)
+
+
+@pytest.mark.parametrize("returns_rows", [True, False])
+def test_the_records_of_a_batch_come_back_with_their_keys(monkeypatch, returns_rows):
+    # SQLite before 3.35 gives back no keys from a bulk insert; callers link records by key.
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", returns_rows)
+    volunteer, team = VolunteerFactory(), TeamFactory()
+    results = ledger.post_records(
+        [posting(volunteer, team, f"attendance:{day}", START + datetime.timedelta(days=day)) for day in range(3)]
+    )
+    assert [result.pk for result in results] == list(
+        ServiceRecord.objects.order_by("starts_at").values_list("pk", flat=True)
+    )

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data: {offices} offices, {teams} teams, {volunteers} volunteers, "
-                "{shifts} new shifts, {signups} new sign-ups.".format(**counts)
+                "{shifts} new shifts, {signups} new sign-ups, {records} new ledger records.".format(**counts)
             )
         )
         for role, phone in (
