@@ -41,6 +41,7 @@ class MySignupTable(tables.Table):
 
 REVIEW_LABELS = {
     Review.NOT_SIGNED_OUT: _("Not signed out"),
+    # xgettext:no-python-format
     Review.SHORT: _("Under 60% of the time"),
     Review.LONG_DAY: _("Over 8 hours that day"),
     Review.OVERLAP: _("Overlaps another record"),

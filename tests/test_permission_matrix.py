@@ -243,6 +243,18 @@ def csv_unmasked(world: World, text: str, role: str) -> None:
 
 CSV_MASKED = Outcome(200, content=csv_masked, label="masked CSV")
 CSV_UNMASKED = Outcome(200, content=csv_unmasked, label="unmasked CSV")
+FORBIDDEN = Outcome(403, label="403")
+
+
+def shows_team_a_figures_no_people(world: World, html: str, role: str) -> None:
+    """The dashboard counts; it names teams, never a person."""
+    assert world.team_a.name in html
+    for person in [*world.team_a_people, world.member_b]:
+        assert person.name not in html
+        assert person.masked_phone not in html
+
+
+DASHBOARD = Outcome(200, content=shows_team_a_figures_no_people, label="dashboard")
 
 
 def card_was_reissued(world: World, user) -> bool:
@@ -283,7 +295,29 @@ def latest_certificate_url(world: World, url: str) -> str:
     return Certificate.objects.filter(volunteer=world.member_a.volunteer).latest("pk").get_absolute_url()
 
 
+def certificate_list_url(world: World) -> str:
+    certificate_of_member_a(world)
+    return reverse("volunteers:certificate_list")
+
+
+def shows_certificate_list(world: World, html: str, role: str) -> None:
+    """Staff running member A's team see the full name (may_see_person), never the numbers."""
+    person = world.member_a
+    assert Certificate.objects.filter(volunteer=person.volunteer).latest("pk").number in html
+    assert person.name in html
+    assert person.full_phone not in html
+    assert person.full_id_number not in html
+
+
+def honour_of_member_a(world: World) -> Honour:
+    honour, _created = Honour.objects.get_or_create(
+        volunteer=world.member_a.volunteer, office=world.community_a, title=Honour.Title.OUTSTANDING, period="2026"
+    )
+    return honour
+
+
 RANKING = Outcome(200, content=shows_ranking_masked, label="ranking")
+CERTIFICATE_LIST = Outcome(200, content=shows_certificate_list, label="certificates")
 CERTIFICATE = Outcome(200, content=shows_certificate_masked, label="certificate")
 RANKING_PAGE = redirect("ranking", lambda w, url: reverse("volunteers:recognition", args=[w.community_a.pk]))
 CERTIFICATE_PAGE = redirect("certificate", latest_certificate_url)
@@ -377,6 +411,11 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RANKING_PAGE, RANKING_PAGE,
                     RANKING_PAGE),
          effect=lambda w, user: Honour.objects.filter(volunteer=w.member_a.volunteer).exists()),
+    Case("volunteers:honour_revoke", lambda w: reverse("volunteers:honour_revoke", args=[honour_of_member_a(w).pk]),
+         method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RANKING_PAGE, RANKING_PAGE,
+                    RANKING_PAGE),
+         effect=lambda w, user: Honour.objects.filter(revoked_at__isnull=False).exists()),
     # Certificates (rule 13): my own, from my hours (those without records are sent back there);
     # staff of the office issue one for anyone in their teams; the verification page is public.
     Case("volunteers:certificate", lambda w: reverse("volunteers:certificate"),
@@ -390,6 +429,16 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_PAGE, CERTIFICATE_PAGE,
                     CERTIFICATE_PAGE),
          effect=lambda w, user: Certificate.objects.filter(issued_by=user).exists()),
+    # Staff of the recording office or above withdraw a certificate; its holder cannot.
+    Case("volunteers:certificate_withdraw",
+         lambda w: reverse("volunteers:certificate_withdraw", args=[certificate_of_member_a(w).pk]), method=POST,
+         data=lambda w: {"reason": "时长登记有误", "confirm": "on"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_PAGE, CERTIFICATE_PAGE,
+                    CERTIFICATE_PAGE),
+         effect=lambda w, user: Certificate.objects.filter(withdrawn_at__isnull=False).exists()),
+    Case("volunteers:certificate_list", certificate_list_url,
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_LIST, CERTIFICATE_LIST,
+             CERTIFICATE_LIST)),
     Case("volunteers:verify",
          lambda w: reverse("volunteers:verify", args=[certificate_of_member_a(w).verify_code]),
          row(*[RANKING] * 9)),
@@ -427,6 +476,9 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MONTHS, MONTHS, MONTHS),
          effect=lambda w, user: MonthClose.objects.filter(office=w.community_a).exists()),
     # The monthly workbook: staff of the office or above; full numbers need the PII flag and ?unmasked=1.
+    # The office dashboard: staff of the office or above; nothing in the address to hide, so 403.
+    Case("volunteers:dashboard", lambda w: f"{reverse('volunteers:dashboard')}?month={w.record_a.service_date:%Y-%m}",
+         row(LOGIN, PROFILE, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DASHBOARD, DASHBOARD, DASHBOARD)),
     Case("volunteers:exports", lambda w: reverse("volunteers:exports"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("volunteers:export_xlsx", export_url("volunteers:export_xlsx"),

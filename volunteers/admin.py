@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from volunteers.models import BackfillRequest, CorrectionRequest, MonthClose, ServiceRecord, Volunteer
+from volunteers.models import (
+    BackfillRequest,
+    Certificate,
+    CorrectionRequest,
+    Honour,
+    MonthClose,
+    ServiceRecord,
+    Volunteer,
+)
 
 
 @admin.register(Volunteer)
@@ -68,4 +76,42 @@ class MonthCloseAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Read-only: withdrawing goes through the site, which tells the holder."""
+
+    list_display = ("number", "volunteer", "office", "period_from", "period_to", "issued_at", "withdrawn_at")
+    list_filter = ("office",)
+    search_fields = ("number", "volunteer__real_name")
+    raw_id_fields = ("volunteer",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Honour)
+class HonourAdmin(admin.ModelAdmin):
+    """Read-only, revoked ones included: the site awards and revokes."""
+
+    list_display = ("volunteer", "title", "period", "office", "awarded_at", "revoked_at")
+    list_filter = ("title", "office")
+    search_fields = ("volunteer__real_name",)
+    raw_id_fields = ("volunteer",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -11,11 +11,12 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.notifications import notify
 from teams.models import Membership, Office
 from teams.permissions import grants_for
 from volunteers.models import Certificate, ServiceRecord, Volunteer
@@ -131,13 +132,58 @@ def issue_certificate(
 
 
 @transaction.atomic
-def withdraw_certificate(*, certificate: Certificate) -> Certificate:
-    """A withdrawn certificate stays on record; its verification page says it is withdrawn."""
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.withdrawn_at is None:
-        certificate.withdrawn_at = timezone.now()
-        certificate.save(update_fields=["withdrawn_at"])
+def withdraw_certificate(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    """A withdrawn certificate stays on record; its verification page says it is withdrawn.
+
+    Withdrawing it again changes nothing and tells nobody twice.
+    """
+    certificate = Certificate.objects.select_for_update().select_related("volunteer__user").get(pk=certificate.pk)
+    if certificate.withdrawn_at is not None:
+        return certificate
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the certificate is withdrawn."))
+    certificate.withdrawn_at = timezone.now()
+    certificate.withdrawn_by = by
+    certificate.withdrawn_reason = reason
+    certificate.full_clean()
+    certificate.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    # The reason stays with the staff: it may name a person or a mistake in someone's records.
+    message = _("Your certificate of volunteer service %(number)s has been withdrawn and is no longer valid.") % {
+        "number": certificate.number
+    }
+    notify([certificate.volunteer.user], message, link=certificate.get_absolute_url())
     return certificate
+
+
+def certificates_for_staff(user: User, number: str = "") -> QuerySet[Certificate]:
+    """Certificates recorded by the user's offices (and those below), newest first; `number` narrows by number.
+
+    `name_visible` says whether the user may see the holder's real name: the rule of
+    teams.permissions.may_see_person (someone in a team the user runs), asked once for
+    the whole page rather than once a row.
+    """
+    found = Certificate.objects.select_related("volunteer", "office").order_by("-issued_at", "-pk")
+    if user.is_superuser:
+        found = found.annotate(name_visible=Value(True))
+    else:
+        grants = grants_for(user)
+        runs_their_team = Exists(
+            Membership.objects.filter(
+                Q(team__office_id__in=grants.managed_office_ids) | Q(team_id__in=grants.led_team_ids),
+                user_id=OuterRef("volunteer__user_id"),
+                status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
+            )
+        )
+        found = found.filter(office_id__in=grants.managed_office_ids).annotate(
+            name_visible=ExpressionWrapper(
+                Q(runs_their_team) | Q(volunteer__user_id=user.pk), output_field=BooleanField()
+            )
+        )
+    number = "".join(number.split()).upper()
+    if number:
+        found = found.filter(number__contains=number)
+    return found
 
 
 def certificate_by_code(code: str) -> Certificate | None:

@@ -147,3 +147,29 @@ class MonthCloseForm(forms.Form):
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
+
+
+# ---------------------------------------------------------------- certificates
+
+
+class CertificateWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only office staff see the reason; the verification page shows only the date."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the certificate will no longer be valid."),
+        label_suffix="",
+        error_messages={"required": _("Tick the box to confirm the withdrawal.")},
+    )
+
+
+class CertificateSearchForm(forms.Form):
+    number = forms.CharField(
+        label=_("Certificate number"),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )

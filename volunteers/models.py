@@ -418,6 +418,16 @@ class Certificate(models.Model):
     by_team = models.JSONField(_("minutes by team"), default=list, blank=True)
     by_activity = models.JSONField(_("minutes by activity"), default=list, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Staff only: it may name a person or a mistake in someone's records.
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("certificate")
@@ -444,8 +454,17 @@ class Certificate(models.Model):
         return round(self.total_minutes_all / 60, 1)
 
 
+class HonourQuerySet(models.QuerySet):
+    def current(self):
+        """Honours not revoked: the only ones lists and profiles show."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class Honour(models.Model):
-    """An honour an office awards a volunteer for a year or a month (优秀志愿者, 最美志愿者)."""
+    """An honour an office awards a volunteer for a year or a month (优秀志愿者, 最美志愿者).
+
+    A wrong honour is revoked, not deleted: the row keeps who awarded and who revoked it.
+    """
 
     class Title(models.TextChoices):
         OUTSTANDING = "outstanding", _("Outstanding volunteer")
@@ -467,13 +486,29 @@ class Honour(models.Model):
         related_name="+",
     )
     awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = HonourQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("honour")
         verbose_name_plural = _("honours")
         ordering = ["-period", "-awarded_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["volunteer", "office", "title", "period"], name="one_honour_per_period"),
+            # A revoked honour does not block awarding it again, rightly this time.
+            models.UniqueConstraint(
+                fields=["volunteer", "office", "title", "period"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_honour_per_period",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,12 +21,22 @@ from volunteers.models import MonthClose, ServiceRecord, first_of_month
 TOP_LIST_LENGTH = 20
 
 
+# Months outside these years are typing mistakes; refusing them also keeps "the month
+# after" and year arithmetic clear of date.max.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
 def parse_month(text: str) -> datetime.date:
     """'2027-03' → 2027-03-01."""
     try:
-        return datetime.datetime.strptime(text.strip(), "%Y-%m").date()
+        month = datetime.datetime.strptime(text.strip(), "%Y-%m").date()
     except ValueError as error:
         raise ValidationError(_("Give the month as YYYY-MM, e.g. 2027-03.")) from error
+    if not EARLIEST_YEAR <= month.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Give a month between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    return month
 
 
 def month_snapshot(office: Office, month: datetime.date) -> dict:

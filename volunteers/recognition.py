@@ -157,7 +157,7 @@ def top_list(
         .annotate(total=Sum("minutes"))
         .values_list("volunteer_id", "total")
     )
-    honours = Honour.objects.filter(office=office).select_related("volunteer")
+    honours = Honour.objects.current().filter(office=office).select_related("volunteer")
     if period.key:
         honours = honours.filter(period=period.key)
     result.honours = list(honours[:50])
@@ -213,4 +213,18 @@ def award_honour(
     honour = Honour(volunteer=volunteer, office=office, title=title, period=period, awarded_by=by)
     honour.full_clean()
     honour.save()
+    return honour
+
+
+@transaction.atomic
+def revoke_honour(*, honour: Honour, by: User) -> Honour:
+    """Take back a wrong honour: it leaves every list and profile, the row keeps who awarded and who revoked it.
+
+    Revoking it again changes nothing.
+    """
+    honour = Honour.objects.select_for_update().get(pk=honour.pk)
+    if honour.revoked_at is None:
+        honour.revoked_at = timezone.now()
+        honour.revoked_by = by
+        honour.save(update_fields=["revoked_at", "revoked_by"])
     return honour

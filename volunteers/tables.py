@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.models import BackfillRequest, CorrectionRequest, MonthClose, ServiceRecord
+from volunteers.models import BackfillRequest, Certificate, CorrectionRequest, MonthClose, ServiceRecord
 
 
 def format_hours(minutes: int | None) -> str:
@@ -179,3 +179,41 @@ class MonthCloseTable(tables.Table):
 
     def render_total_minutes(self, value):
         return format_hours(int(value))
+
+
+class CertificateTable(tables.Table):
+    """Certificates of the staff's offices; rows come from certificates.certificates_for_staff (name_visible)."""
+
+    number = tables.Column(verbose_name=_("Number"), linkify=True)
+    volunteer = tables.Column(verbose_name=_("Name"), accessor="volunteer__real_name")
+    state = tables.Column(verbose_name=_("State"), accessor="withdrawn_at", empty_values=())
+    total_minutes_period = tables.Column(verbose_name=_("Hours in the period"))
+    period = tables.Column(verbose_name=_("Period"), accessor="period_from")
+    issued_at = tables.DateTimeColumn(verbose_name=_("Issued"), format="Y-m-d")
+    office = tables.Column(verbose_name=_("Recording office"), accessor="office__name")
+
+    class Meta:
+        model = Certificate
+        # What a phone shows first: which certificate, whose, and whether it still holds.
+        fields = ("number", "volunteer", "state", "total_minutes_period", "period", "issued_at", "office")
+        orderable = False
+        empty_text = _("No certificate found.")
+        row_attrs = {"data-number": lambda record: record.number}
+
+    def render_volunteer(self, value, record):
+        # Staff who run none of the holder's teams see the public form only (DESIGN rule 12).
+        return value if record.name_visible else record.volunteer.public_name
+
+    def render_period(self, record):
+        return f"{record.period_from:%Y-%m-%d} – {record.period_to:%Y-%m-%d}"
+
+    def render_total_minutes_period(self, value):
+        return format_hours(value)
+
+    def render_state(self, value):
+        if value is None:
+            return format_html('<span class="badge ok">{}</span>', _("Valid"))
+        return format_html(
+            '<span class="badge warn">{}</span>',
+            _("Withdrawn %(date)s") % {"date": f"{localtime(value):%Y-%m-%d}"},
+        )

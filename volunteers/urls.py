@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers import views, views_exports, views_ledger, views_recognition
+from volunteers import views, views_dashboard, views_exports, views_ledger, views_recognition
 
 app_name = "volunteers"
 
@@ -12,9 +12,16 @@ urlpatterns = [
     path("me/hours/", views_ledger.MyHoursView.as_view(), name="hours"),
     path("me/certificate/", views_recognition.MyCertificateView.as_view(), name="certificate"),
     path("certificates/<int:pk>/", views_recognition.CertificateDetailView.as_view(), name="certificate_detail"),
+    path(
+        "certificates/<int:pk>/withdraw/",
+        views_recognition.CertificateWithdrawView.as_view(),
+        name="certificate_withdraw",
+    ),
+    path("office/certificates/", views_recognition.CertificateListView.as_view(), name="certificate_list"),
     path("verify/<str:code>/", views_recognition.VerifyView.as_view(), name="verify"),
     path("recognition/<int:office_pk>/", views_recognition.RecognitionView.as_view(), name="recognition"),
     path("recognition/<int:office_pk>/honours/", views_recognition.HonourAwardView.as_view(), name="honour_award"),
+    path("honours/<int:pk>/revoke/", views_recognition.HonourRevokeView.as_view(), name="honour_revoke"),
     path(
         "volunteers/<int:pk>/certificate/", views_recognition.CertificateIssueView.as_view(), name="certificate_issue"
     ),
@@ -25,6 +32,7 @@ urlpatterns = [
     path("office/backfills/<int:pk>/decide/", views_ledger.BackfillDecideView.as_view(), name="backfill_decide"),
     path("office/months/", views_ledger.MonthListView.as_view(), name="months"),
     path("office/months/close/", views_ledger.MonthCloseView.as_view(), name="month_close"),
+    path("office/dashboard/", views_dashboard.DashboardView.as_view(), name="dashboard"),
     path("office/exports/", views_exports.ExportPageView.as_view(), name="exports"),
     path(
         "office/<int:office_pk>/export/<str:month>.xlsx",

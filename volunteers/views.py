@@ -104,7 +104,7 @@ class VolunteerDetailView(LoginRequiredMixin, TemplateView):
             volunteer=volunteer,
             show_pii=may_see_pii(viewer, volunteer.user),
             memberships=teams_of(volunteer.user),
-            honours=volunteer.honours.select_related("office"),
+            honours=volunteer.honours.current().select_related("office"),
             can_issue_certificate=staff_certificate_office(viewer, volunteer) is not None,
             **kwargs,
         )

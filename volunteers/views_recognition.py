@@ -10,16 +10,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_tables2 import SingleTableView
 
 from teams.models import Office, Team
 from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, may_see_recognition, office_tree_ids
 from volunteers import certificates, recognition
 from volunteers.cards import qr_svg
+from volunteers.forms import CertificateSearchForm, CertificateWithdrawForm
 from volunteers.models import Certificate, Honour, Volunteer
-from volunteers.views_ledger import ProfileRequiredMixin
+from volunteers.tables import CertificateTable
+from volunteers.views_ledger import OfficeStaffMixin, ProfileRequiredMixin
 
 LIST_QUERY_KEYS = ("period", "month", "team")
 
@@ -85,6 +89,21 @@ class HonourAwardView(LoginRequiredMixin, View):
         return redirect(f"{url}?{query}" if query and "://" not in query and "\n" not in query else url)
 
 
+class HonourRevokeView(LoginRequiredMixin, View):
+    """Staff who may award an office's honours take back a wrong one, from the list or the person's page."""
+
+    def post(self, request, pk):
+        honour = get_object_or_404(Honour.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, honour.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        recognition.revoke_honour(honour=honour, by=request.user)
+        messages.success(request, _("The honour has been revoked."))
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            return redirect(back)
+        return redirect("volunteers:recognition", honour.office_id)
+
+
 def _period_from_request(data, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     try:
         period_from = datetime.date.fromisoformat(data.get("from") or f"{today.year}-01-01")
@@ -139,10 +158,11 @@ class CertificateDetailView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         certificate = get_object_or_404(
-            Certificate.objects.select_related("volunteer", "office", "issued_by"), pk=kwargs["pk"]
+            Certificate.objects.select_related("volunteer", "office", "withdrawn_by__volunteer"), pk=kwargs["pk"]
         )
         user = self.request.user
-        if certificate.volunteer.user_id != user.pk and not has_access(user, certificate.office, ACCESS_OFFICE_MANAGE):
+        is_office_staff = has_access(user, certificate.office, ACCESS_OFFICE_MANAGE)
+        if certificate.volunteer.user_id != user.pk and not is_office_staff:
             raise Http404
         verify_url = self.request.build_absolute_uri(reverse("volunteers:verify", args=[certificate.verify_code]))
         return super().get_context_data(
@@ -151,8 +171,51 @@ class CertificateDetailView(LoginRequiredMixin, TemplateView):
             qr=qr_svg(verify_url),
             by_team=_with_hours(certificate.by_team),
             by_activity=_with_hours(certificate.by_activity),
+            is_office_staff=is_office_staff,
+            withdraw_form=CertificateWithdrawForm() if is_office_staff and not certificate.withdrawn_at else None,
             **kwargs,
         )
+
+
+class CertificateWithdrawView(LoginRequiredMixin, View):
+    """Staff of the recording office (or above) withdraw a wrong certificate, saying why."""
+
+    def post(self, request, pk):
+        certificate = get_object_or_404(Certificate.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, certificate.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        if certificate.withdrawn_at is not None:
+            messages.info(request, _("This certificate was already withdrawn."))
+            return redirect(certificate)
+        form = CertificateWithdrawForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, next(iter(form.errors.values()))[0])
+            return redirect(certificate)
+        try:
+            certificates.withdraw_certificate(
+                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The certificate has been withdrawn. Its holder has been told."))
+        return redirect(certificate)
+
+
+class CertificateListView(OfficeStaffMixin, SingleTableView):
+    """Certificates recorded by my offices, newest first, found by number."""
+
+    table_class = CertificateTable
+    template_name = "volunteers/certificate_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.form = CertificateSearchForm(self.request.GET)
+        number = self.form.cleaned_data["number"] if self.form.is_valid() else ""
+        return certificates.certificates_for_staff(self.request.user, number)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
 
 
 def _with_hours(rows: list[dict]) -> list[dict]:

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from shifts.dashboard import shift_figures
 from shifts.selectors import signups_of
 
 register = template.Library()
@@ -12,3 +13,9 @@ def next_shifts(context, count: int = 3):
     user = context["request"].user
     upcoming = signups_of(user).filter(status__in=["confirmed", "waitlisted"], shift__ends_at__gt=timezone.now())
     return {"signups": list(upcoming.filter(shift__is_cancelled=False)[:count])}
+
+
+@register.inclusion_tag("shifts/_dashboard_figures.html")
+def dashboard_shift_figures(office_ids, month):
+    """The office dashboard's shift figures for the month (volunteers do not import shifts)."""
+    return {"figures": shift_figures(office_ids=office_ids, month=month)}

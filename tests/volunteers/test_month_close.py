@@ -149,3 +149,22 @@ def test_staff_cannot_close_another_offices_month(client_for, staff):
     other = CommunityFactory()
     client_for(staff).post(reverse("volunteers:month_close"), {"office": other.pk, "month": "2026-03"})
     assert not MonthClose.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["1999-12", "2100-01", "9999-12", "0001-01"])
+def test_months_far_outside_use_are_refused(text):
+    with pytest.raises(ValidationError):
+        months.parse_month(text)
+
+
+@pytest.mark.parametrize("text", ["2000-01", "2099-12"])
+def test_months_at_the_edges_are_accepted(text):
+    assert months.parse_month(text).strftime("%Y-%m") == text
+
+
+def test_the_ranking_list_and_the_export_answer_a_far_off_month_without_error(client_for, office, staff):
+    client = client_for(staff)
+    listing = client.get(reverse("volunteers:recognition", args=[office.pk]), {"period": "month", "month": "9999-12"})
+    assert listing.status_code == 200
+    export = client.get(reverse("volunteers:export_xlsx", args=[office.pk, "9999-12"]))
+    assert export.status_code == 404

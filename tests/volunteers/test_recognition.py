@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -7,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from accounts.phones import national_phone
+from teams.models import Membership
 from teams.permissions import may_see_recognition, office_tree_ids
 from tests.factories import (
     CommunityFactory,
@@ -274,3 +276,102 @@ def test_members_cannot_award_and_only_someone_who_served_is_honoured(team, offi
     staff_client.post(url, {**data, "volunteer": person.pk})  # the same honour twice: refused
 
     assert list(Honour.objects.values_list("volunteer_id", "period")) == [(person.pk, "2026-03")]
+
+
+# ---------------------------------------------------------------- revoking honours
+
+
+def _honoured(team, office, period: str = "2026"):
+    person = volunteer_in(team)
+    post(person, team, key=f"h{person.pk}", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    honour = Honour.objects.create(volunteer=person, office=office, title=Honour.Title.MOST_ADMIRED, period=period)
+    return person, honour
+
+
+def _revoke_url(honour) -> str:
+    return reverse("volunteers:honour_revoke", args=[honour.pk])
+
+
+def _honours_shown(html: str) -> str:
+    """The honours list and the titles beside the ranked names (the award form lists every title)."""
+    honours = re.search(r'<ul data-testid="honours">(.*?)</ul>', html, re.S).group(1)
+    return honours + " ".join(re.findall(r'<strong class="honour">(.*?)</strong>', html))
+
+
+def test_a_revoked_honour_leaves_the_list_and_the_profile_but_stays_on_record(team, office, client_for):
+    person, honour = _honoured(team, office)
+    staff = OfficeStaffFactory(office=office).user
+    client = client_for(staff)
+    list_url = reverse("volunteers:recognition", args=[office.pk])
+    params = {"period": "year", "month": "2026-03"}
+    title = honour.get_title_display()
+    listing = client.get(list_url, params).content.decode()
+    profile = client.get(person.get_absolute_url()).content.decode()
+    assert title in _honours_shown(listing) and f'action="{_revoke_url(honour)}"' in listing
+    assert title in _honours_shown(profile) and f'action="{_revoke_url(honour)}"' in profile
+
+    response = client.post(_revoke_url(honour), {"next": f"{list_url}?period=year&month=2026-03"})
+
+    assert response["Location"] == f"{list_url}?period=year&month=2026-03"
+    honour.refresh_from_db()
+    assert honour.revoked_by == staff and honour.revoked_at is not None
+    assert title not in _honours_shown(client.get(list_url, params).content.decode())
+    assert title not in _honours_shown(client.get(person.get_absolute_url()).content.decode())
+    assert title not in _honours_shown(client_for(person.user).get(list_url, params).content.decode())
+
+
+def test_revoking_from_the_profile_returns_there_and_twice_is_harmless(team, office, client_for):
+    person, honour = _honoured(team, office)
+    staff = OfficeStaffFactory(office=office).user
+    client = client_for(staff)
+
+    first = client.post(_revoke_url(honour), {"next": person.get_absolute_url()})
+    revoked_at = Honour.objects.get(pk=honour.pk).revoked_at
+    second = client.post(_revoke_url(honour), {"next": "https://evil.example/"})
+
+    assert first["Location"] == person.get_absolute_url()
+    assert second["Location"] == reverse("volunteers:recognition", args=[office.pk])  # a foreign address is ignored
+    assert Honour.objects.get(pk=honour.pk).revoked_at == revoked_at
+
+
+def test_a_revoked_honour_may_be_awarded_again(team, office):
+    person, honour = _honoured(team, office)
+    staff = OfficeStaffFactory(office=office).user
+
+    recognition.revoke_honour(honour=honour, by=staff)
+    again = recognition.award_honour(
+        office=office, tree_ids=office_tree_ids(office), volunteer=person, title=honour.title, period="2026", by=staff
+    )
+
+    assert list(Honour.objects.current()) == [again]
+    assert Honour.objects.count() == 2
+
+
+@pytest.mark.parametrize("who", ["holder", "member", "leader", "other_office_staff", "community_staff_below"])
+def test_only_staff_of_the_honours_office_or_above_may_revoke(team, office, client_for, who):
+    street = office.parent
+    person, honour = _honoured(team, street)
+    user = {
+        "holder": lambda: person.user,
+        "member": lambda: volunteer_in(team).user,
+        "leader": lambda: volunteer_in(team, role=Membership.Role.LEADER).user,
+        "other_office_staff": lambda: OfficeStaffFactory().user,
+        # Staff of a community below may not take back what the street awarded.
+        "community_staff_below": lambda: OfficeStaffFactory(office=office).user,
+    }[who]()
+    client = client_for(user)
+
+    # Not found rather than forbidden, as everywhere in the site (teams/mixins.py).
+    assert client.post(_revoke_url(honour)).status_code == 404
+    assert Honour.objects.get(pk=honour.pk).revoked_at is None
+    assert f'action="{_revoke_url(honour)}"' not in client.get(person.get_absolute_url()).content.decode()
+
+
+def test_street_staff_revoke_a_communitys_honour(team, office, client_for):
+    _person, honour = _honoured(team, office)
+    street_staff = OfficeStaffFactory(office=office.parent).user
+
+    assert client_for(street_staff).post(_revoke_url(honour))["Location"] == reverse(
+        "volunteers:recognition", args=[office.pk]
+    )
+    assert Honour.objects.get(pk=honour.pk).revoked_by == street_staff
