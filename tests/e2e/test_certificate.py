@@ -10,19 +10,12 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, TeamFactory, volunteer_in
+from tests.e2e.steps import log_in
+from tests.factories import TeamFactory, volunteer_in
 from tests.volunteers.ledger_helpers import at, post
 from volunteers.models import Certificate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.national_phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form:has(input[name=password]) button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/me/$"))
 
 
 def test_a_volunteer_opens_their_certificate_and_its_code_verifies(page: Page, live_server, assert_no_sideways_scroll):

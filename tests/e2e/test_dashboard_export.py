@@ -8,20 +8,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, CommunityFactory, OfficeStaffFactory, TeamFactory, VolunteerFactory, volunteer_in
+from tests.e2e.steps import log_in
+from tests.factories import CommunityFactory, OfficeStaffFactory, TeamFactory, VolunteerFactory, volunteer_in
 from tests.volunteers.ledger_helpers import at, post
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHEETS_ZH = ["汇总", "明细", "按队伍", "补录及更正"]
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.national_phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form:has(input[name=password]) button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/me/$"))
 
 
 def test_staff_download_last_months_workbook_from_the_dashboard(

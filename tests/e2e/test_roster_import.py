@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from teams.models import Membership
-from tests.factories import PASSWORD, OfficeStaffFactory, TeamFactory, VolunteerFactory, resident_id
+from tests.e2e.steps import log_in
+from tests.factories import OfficeStaffFactory, TeamFactory, VolunteerFactory, resident_id
 from volunteers.models import Volunteer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,14 +40,6 @@ def workbook(path: Path, rows) -> Path:
 
 def submit(page: Page, form_selector: str) -> None:
     page.locator(form_selector).locator("button[type=submit]").first.click()
-
-
-def log_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.national_phone)
-    page.fill("input[name=password]", PASSWORD)
-    submit(page, "main form:has(input[name=password])")
-    expect(page).to_have_url(re.compile(r"/me/$"))
 
 
 def upload(page: Page, path: Path) -> None:

@@ -9,7 +9,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from shifts.models import Signup
 from tests.e2e.conftest import VIEWPORT
-from tests.factories import PASSWORD, MembershipFactory, ShiftFactory, TeamFactory, VolunteerFactory
+from tests.e2e.steps import log_in
+from tests.factories import MembershipFactory, ShiftFactory, TeamFactory, VolunteerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,14 +27,6 @@ def second_page(browser: Browser, live_server) -> Page:
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
-
-
-def log_in(page: Page, user) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", user.national_phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form:has(input[name=password]) button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/me/$"))
 
 
 def test_a_cancelled_place_goes_to_the_first_person_waiting(
