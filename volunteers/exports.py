@@ -19,7 +19,6 @@ import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from accounts.phones import mask_phone, national_phone
 from common.spreadsheets import inert
+from common.transactions import consistent_read
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access
 from volunteers.identity import mask_id_number
@@ -41,6 +41,7 @@ from volunteers.models import ExportLog, ServiceRecord, first_of_month
 from volunteers.stars import star_level, thresholds_for
 
 CHUNK_SIZE = 2000
+CACHE_SIZE = 8192
 HOURS_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 # Offices nest street → community; a few more levels cost one query each.
@@ -118,17 +119,24 @@ def hours(minutes: int) -> float:
     return minutes / 60
 
 
+def _cached(function):
+    """`function` memoised for one export. A month's rows repeat the same few thousand
+    people, teams, activities and places, so each is cleaned once; the bound keeps memory
+    flat however many distinct values a month holds. Only for short fields: a free-text
+    content could pin megabytes."""
+    return functools.lru_cache(maxsize=CACHE_SIZE)(function)
+
+
 class _Masks:
-    """ID number and phone as text, masked unless unmasked; the same person repeats, so cache."""
+    """ID number and phone as text, masked unless unmasked."""
 
     def __init__(self, unmasked: bool):
-        cache = functools.lru_cache(maxsize=4096)
         if unmasked:
-            self.id_number = cache(lambda value: text(value))
-            self.phone = cache(lambda value: text(national_phone(value or "")))
+            self.id_number = _cached(lambda value: text(value))
+            self.phone = _cached(lambda value: text(national_phone(value or "")))
         else:
-            self.id_number = cache(lambda value: text(mask_id_number(value or "")))
-            self.phone = cache(lambda value: text(mask_phone(value or "")))
+            self.id_number = _cached(lambda value: text(mask_id_number(value or "")))
+            self.phone = _cached(lambda value: text(mask_phone(value or "")))
 
 
 class _Sheet:
@@ -293,22 +301,23 @@ def detail_rows(export: MonthExport):
     """(service_date, name, id, phone, team, activity, place, content, minutes, kind label, responsible)."""
     masks = _Masks(export.unmasked)
     kinds = _kind_labels()
+    cell = _cached(text)
     records = export.records().order_by("service_date", "pk").values_list(*DETAIL_FIELDS)
     for day, name, id_number, phone, team, activity, place, content, minutes, kind, responsible in records.iterator(
         chunk_size=CHUNK_SIZE
     ):
         yield (
             day,
-            text(name),
+            cell(name),
             masks.id_number(id_number),
             masks.phone(phone),
-            text(team),
-            text(activity),
-            text(place),
+            cell(team),
+            cell(activity),
+            cell(place),
             text(content),
             minutes,
             kinds.get(kind, kind),
-            text(responsible),
+            cell(responsible),
         )
 
 
@@ -440,9 +449,9 @@ def write_workbook(
     export = MonthExport(office=office, month=first_of_month(month), unmasked=unmasked)
     today = today or timezone.localdate()
     workbook = Workbook(write_only=True)
-    # One snapshot for all four sheets, so their totals agree (PostgreSQL: repeatable read is
-    # not needed for a month that is usually closed; the transaction keeps SQLite consistent).
-    with transaction.atomic():
+    # One snapshot for all four sheets, so their totals agree, without stopping scans and
+    # postings for the minutes a large office's month takes.
+    with consistent_read():
         _summary(workbook, export, today)
         rows = _detail(workbook, export, today)
         _by_team(workbook, export, today)

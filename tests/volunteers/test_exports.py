@@ -137,6 +137,38 @@ def test_every_total_equals_the_ledger(month_world):
     assert body_rows(workbook_for(community)["Details"])[1][8] == ledger_minutes([community.pk]) / 60
 
 
+WORKBOOK_QUERIES = 11
+
+
+def test_the_workbook_takes_the_same_queries_whatever_the_records(month_world, django_assert_num_queries, monkeypatch):
+    # Chunks far smaller than the month: reading on from chunk to chunk must not query again.
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    street = month_world["street"]
+
+    def export():
+        exports.write_workbook(io.BytesIO(), office=street, month=MARCH, user=None)
+
+    with django_assert_num_queries(WORKBOOK_QUERIES):
+        export()
+    # More records, volunteers, teams and a community more: every sheet grows.
+    third = TeamFactory(office=CommunityFactory(parent=street, name="星星社区"), name="护河队")
+    for team in (month_world["team"], month_world["other_team"], third):
+        for number in range(3):
+            volunteer = volunteer_in(team)
+            for day in (11, 12, 13):
+                key = f"more-{team.pk}-{number}-{day}"
+                post(volunteer, team, key=key, starts_at=at(datetime.date(2027, 3, day)), minutes=60 + number)
+            # February is closed for this community: reported in March, under corrections.
+            late = at(datetime.date(2027, 2, 20 + number))
+            post(volunteer, month_world["team"], key=f"late-{team.pk}-{number}", starts_at=late, minutes=30)
+    march = ServiceRecord.objects.filter(office__in=[street, *street.children.all()], reported_month=MARCH)
+    assert (march.count(), march.filter(service_date__lt=MARCH).count()) == (5 + 27 + 9, 2 + 9)
+
+    with django_assert_num_queries(WORKBOOK_QUERIES):
+        export()
+    assert ExportLog.objects.order_by("pk").last().rows == 5 + 27 + 9
+
+
 def test_hours_are_numbers_and_numbers_are_text(month_world):
     book = workbook_for(month_world["street"])
     sheet = book["Details"]
