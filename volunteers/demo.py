@@ -9,6 +9,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from teams.models import Membership, Office, OfficeStaff, Team, TeamKind
@@ -52,6 +53,7 @@ SKILLS = ["理发", "维修家电", "书法", "心理疏导", "医疗护理", "�
 AREA_CODES = ["410102", "410103", "410105", "410122"]
 PEOPLE = 360
 JOINED = datetime.date(2026, 1, 5)
+RECENT_SHARE = 0.03  # of residents registered this month or last
 
 
 def _resident_id(rng: random.Random, birth: datetime.date, male: bool) -> str:
@@ -149,6 +151,23 @@ def _people(rng: random.Random, teams: list[Team]) -> None:
     Membership.objects.bulk_create(memberships)
 
 
+def _spread_registrations() -> None:
+    """Residents registered over the past year or so, a few of them this month and last, so
+    that "new volunteers" on the office dashboard looks like a real office's. A generator of
+    its own keeps the rest of the demo the same whatever is drawn here."""
+    rng = random.Random("registrations")
+    now = timezone.now()
+    by_months_ago: dict[int, list[int]] = {}
+    for volunteer_id in Volunteer.objects.filter(user__phone__startswith="+86139").values_list("pk", flat=True):
+        months_ago = rng.choice((0, 1)) if rng.random() < RECENT_SHARE else rng.randint(2, 16)
+        by_months_ago.setdefault(months_ago, []).append(volunteer_id)
+    this_month = timezone.localtime(now).replace(day=1, hour=9, minute=0, second=0, microsecond=0)
+    for months_ago, ids in by_months_ago.items():
+        registered = min(now, this_month) if months_ago == 0 else now - datetime.timedelta(days=30 * months_ago)
+        Volunteer.objects.filter(pk__in=ids).update(created_at=registered)
+        User.objects.filter(volunteer__pk__in=ids).update(date_joined=registered)
+
+
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     rng = random.Random(2026)
@@ -189,4 +208,5 @@ def seed_demo() -> dict[str, int]:
     _join(teams[0], volunteer)
 
     _people(rng, teams)
+    _spread_registrations()
     return {"offices": Office.objects.count(), "teams": Team.objects.count(), "volunteers": Volunteer.objects.count()}

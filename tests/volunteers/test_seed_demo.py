@@ -200,3 +200,14 @@ def test_the_demo_volunteer_has_a_star_or_nearly_and_sees_it_on_her_hours_page(d
     client.force_login(volunteer.user)
     page = client.get(reverse("volunteers:hours")).content.decode()
     assert level.symbols in page if level.stars else f"{level.hours_to_next}" in page
+
+
+def test_residents_registered_over_the_past_year_a_few_of_them_this_month(demo):
+    this_month = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    residents = Volunteer.objects.filter(user__phone__startswith="+86139")
+    new = residents.filter(created_at__gte=this_month).count()
+    assert 0 < new < residents.count() * 0.1
+    assert residents.filter(created_at__lt=this_month - datetime.timedelta(days=180)).count() > residents.count() / 3
+    assert not residents.filter(created_at__gt=timezone.now()).exists()
+    joined = residents.values_list("created_at", "user__date_joined")
+    assert all(created == date_joined for created, date_joined in joined)
