@@ -11,6 +11,21 @@ from volunteers.models import (
 )
 
 
+class NoAddOrChangeAdmin(admin.ModelAdmin):
+    """Rows the site writes through its services; the admin may look (and delete, where allowed)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(NoAddOrChangeAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Volunteer)
 class VolunteerAdmin(admin.ModelAdmin):
     list_display = ("real_name", "masked_phone", "gender", "grid", "is_party_member", "created_at")
@@ -21,7 +36,7 @@ class VolunteerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(admin.ModelAdmin):
+class ServiceRecordAdmin(ReadOnlyAdmin):
     """Read-only: the ledger is append-only; corrections go through the ledger service."""
 
     list_display = ("service_date", "volunteer", "activity", "team", "minutes", "kind", "recorded_at")
@@ -29,58 +44,31 @@ class ServiceRecordAdmin(admin.ModelAdmin):
     search_fields = ("volunteer__real_name", "activity", "source_key")
     date_hierarchy = "service_date"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CorrectionRequest)
-class CorrectionRequestAdmin(admin.ModelAdmin):
+class CorrectionRequestAdmin(NoAddOrChangeAdmin):
     """Decisions go through the site (they write the ledger); the admin only looks."""
 
     list_display = ("requested_at", "record", "requested_minutes", "state", "decided_by", "decided_at")
     list_filter = ("state",)
     raw_id_fields = ("record",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BackfillRequest)
-class BackfillRequestAdmin(admin.ModelAdmin):
+class BackfillRequestAdmin(NoAddOrChangeAdmin):
     list_display = ("requested_at", "volunteer", "service_date", "activity", "minutes", "state", "decided_by")
     list_filter = ("state", "office")
     search_fields = ("volunteer__real_name", "activity")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MonthClose)
-class MonthCloseAdmin(admin.ModelAdmin):
+class MonthCloseAdmin(NoAddOrChangeAdmin):
     list_display = ("month", "office", "closed_by", "closed_at")
     list_filter = ("office",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdmin):
     """Read-only: withdrawing goes through the site, which tells the holder."""
 
     list_display = ("number", "volunteer", "office", "period_from", "period_to", "issued_at", "withdrawn_at")
@@ -88,30 +76,12 @@ class CertificateAdmin(admin.ModelAdmin):
     search_fields = ("number", "volunteer__real_name")
     raw_id_fields = ("volunteer",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Honour)
-class HonourAdmin(admin.ModelAdmin):
+class HonourAdmin(ReadOnlyAdmin):
     """Read-only, revoked ones included: the site awards and revokes."""
 
     list_display = ("volunteer", "title", "period", "office", "awarded_at", "revoked_at")
     list_filter = ("title", "office")
     search_fields = ("volunteer__real_name",)
     raw_id_fields = ("volunteer",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
