@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from shifts.crediting import Credit, Schedule, credit
 from shifts.models import Attendance, ScanEvent, Shift, Signup
+from shifts.workdays import working_days_after
 from teams.models import Membership
 from volunteers import ledger
 from volunteers.cards import verify_card_token
@@ -42,6 +43,7 @@ class Outcome(enum.StrEnum):
     OUTSIDE_WINDOW = "outside_window"
     FUTURE = "future"
     CANCELLED_SHIFT = "cancelled_shift"
+    ALREADY_POSTED = "already_posted"
 
     @property
     def ok(self) -> bool:
@@ -78,6 +80,9 @@ MESSAGES = {
     Outcome.OUTSIDE_WINDOW: gettext_noop("Outside the check-in and check-out times of this shift"),
     Outcome.FUTURE: gettext_noop("The scanning phone's clock is wrong: the scan is in the future"),
     Outcome.CANCELLED_SHIFT: gettext_noop("This shift has been cancelled"),
+    Outcome.ALREADY_POSTED: gettext_noop(
+        "%(name)s's time is already in the ledger: ask the office for a correction instead."
+    ),
 }
 
 
@@ -194,6 +199,10 @@ def _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, meth
         for event_id, _kind, event_at, outcome in events:
             if event_id == client_event_id:
                 return _result(Outcome(outcome), volunteer, event_at)
+        if attendance.review_state == Attendance.Review.POSTED:
+            # Rule 9: the ledger holds this time now, and a record is never changed; a
+            # later scan would make the sheet disagree with it. The office corrects it.
+            return unrecorded(Outcome.ALREADY_POSTED)
     last = events[-1] if events else None  # ordered by (at, pk)
     if kind is None:
         if last is not None and abs(at - last[2]) < REPEAT_WINDOW:
@@ -298,7 +307,8 @@ def close_unfinished(shift: Shift, now: datetime.datetime | None = None) -> int:
     return changed
 
 
-def _service_of(shift: Shift, responsible: str) -> ledger.Service:
+def service_of(shift: Shift, responsible: str) -> ledger.Service:
+    """What the ledger keeps of a shift: its own copy, true even when the shift is later edited."""
     return ledger.Service(
         office=shift.team.office,
         team=shift.team,
@@ -320,39 +330,46 @@ def post_attendance(
 
     Without `include_reviewed` (the cron run) only attendance that needs no review
     is posted; the leader's confirmation (`include_reviewed`) posts the rest too,
-    except people not signed out, whose time the leader must set first.
+    except people not signed out, whose time the leader must set first. The whole
+    sheet goes to the ledger as one batch, judged person by person by its rules.
     """
     shift = Shift.objects.select_related("team__office").select_for_update().get(pk=shift.pk)
     close_unfinished(shift, now)
     states = [Attendance.Review.OPEN, Attendance.Review.NEEDS_REVIEW] if include_reviewed else [Attendance.Review.OPEN]
-    due = (
+    due = list(
         Attendance.objects.select_for_update()
         .filter(shift=shift, review_state__in=states, credited_minutes__gt=0)
         .exclude(status=Attendance.Status.NOT_SIGNED_OUT)
         .select_related("volunteer")
+        .order_by("pk")
     )
     responsible = by.volunteer.real_name if by is not None and hasattr(by, "volunteer") else ""
-    posted = []
-    for attendance in due:
-        try:
-            record = ledger.post_record(
+    service = service_of(shift, responsible)
+    results = ledger.post_records(
+        [
+            ledger.Posting(
                 volunteer=attendance.volunteer,
-                service=_service_of(shift, responsible),
+                service=service,
                 minutes=attendance.credited_minutes,
                 kind=ServiceRecord.Kind.ATTENDANCE,
                 source_key=source_key(attendance),
                 recorded_by=by,
             )
-        except ValidationError:
+            for attendance in due
+        ]
+    )
+    changed_at = timezone.now()
+    for attendance, result in zip(due, results, strict=True):
+        if isinstance(result, ValidationError):
             # An overlap with another credited record (rule 5): the leader decides.
             attendance.review_state = Attendance.Review.NEEDS_REVIEW
-            attendance.save(update_fields=["review_state", "updated_at"])
-            continue
-        attendance.posted_record = record
-        attendance.review_state = Attendance.Review.POSTED
-        attendance.save(update_fields=["posted_record", "review_state", "updated_at"])
-        posted.append(record)
-    return posted
+        else:
+            attendance.posted_record = result
+            attendance.review_state = Attendance.Review.POSTED
+        # bulk_update leaves auto_now fields alone.
+        attendance.updated_at = changed_at
+    Attendance.objects.bulk_update(due, ["posted_record", "review_state", "updated_at"])
+    return [result for result in results if not isinstance(result, ValidationError)]
 
 
 # ---------------------------------------------------------------- marks by the leader
@@ -377,11 +394,7 @@ def _locked_attendance(shift: Shift, volunteer: Volunteer, *, walk_in: bool = Fa
     (or, for a walk-in, may be added at the venue)."""
     attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
     if attendance is not None:
-        if attendance.review_state == Attendance.Review.POSTED:
-            raise ValidationError(
-                _("%(name)s's time is already in the ledger: ask the office for a correction instead.")
-                % {"name": volunteer.real_name}
-            )
+        _refuse_if_posted(attendance, volunteer)
         return attendance
     if _on_roster(shift, volunteer):
         walk_in = False
@@ -398,6 +411,11 @@ def _locked_attendance(shift: Shift, volunteer: Volunteer, *, walk_in: bool = Fa
     except IntegrityError:
         # A scan made the row meanwhile: use it.
         return Attendance.objects.select_for_update().get(shift=shift, volunteer=volunteer)
+
+
+def _refuse_if_posted(attendance: Attendance, volunteer: Volunteer) -> None:
+    if attendance.review_state == Attendance.Review.POSTED:
+        raise ValidationError(_message(Outcome.ALREADY_POSTED, volunteer))
 
 
 def _lock_shift(shift: Shift) -> Shift:
@@ -492,14 +510,11 @@ def mark_checked_out(
     now = now or timezone.now()
     shift = _lock_shift(shift)
     attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
+    if attendance is not None:
+        _refuse_if_posted(attendance, volunteer)
     last = attendance.events.order_by("-at", "-pk").first() if attendance is not None else None
     if last is None or last.kind != ScanEvent.Kind.IN:
         raise ValidationError(_("%(name)s is not checked in.") % {"name": volunteer.real_name})
-    if attendance.review_state == Attendance.Review.POSTED:
-        raise ValidationError(
-            _("%(name)s's time is already in the ledger: ask the office for a correction instead.")
-            % {"name": volunteer.real_name}
-        )
     _check_times(shift, None, checked_out, now)
     if checked_out <= last.at:
         raise ValidationError(_("Check-out must be after the check-in at %(time)s.") % {"time": _clock(last.at)})
@@ -529,21 +544,6 @@ def mark_absence(
 
 
 # ---------------------------------------------------------------- confirming the sheet
-
-
-def working_days_after(day: datetime.date, today: datetime.date) -> int:
-    """Monday to Friday after `day` up to and including `today`. Public holidays and
-    swapped weekends (调休) are not known here: the count errs on the generous side
-    only when a holiday falls on a weekday."""
-    if today <= day:
-        return 0
-    days = (today - day).days
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    for offset in range(1, rest + 1):
-        if (day + datetime.timedelta(days=offset)).weekday() < 5:
-            count += 1
-    return count
 
 
 def posting_open(shift: Shift, today: datetime.date | None = None) -> bool:
@@ -623,9 +623,10 @@ def post_finished_shifts(*, now: datetime.datetime | None = None) -> PostingRun:
     are counted, not posted (rule 7: their time can only come in as a backfill)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    # The longest check-out window a team may set is far below a day; working days
-    # never span more than twice the calendar days, plus a weekend.
-    oldest = now - datetime.timedelta(days=POSTING_WORKING_DAYS * 2 + 4)
+    # The longest check-out window a team may set is far below a day. Ten working days
+    # span at most about 24 calendar days (the Spring Festival's nine days off plus
+    # weekends); three times as many leaves room, and posting_open() decides each shift.
+    oldest = now - datetime.timedelta(days=POSTING_WORKING_DAYS * 3 + 4)
     pending = Attendance.objects.filter(shift=OuterRef("pk")).filter(
         Q(status=Attendance.Status.CHECKED_IN) | Q(review_state=Attendance.Review.OPEN, credited_minutes__gt=0)
     )

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shifts import services
-from shifts.attendance import _service_of, schedule_of, source_key
+from shifts.attendance import schedule_of, service_of, source_key
 from shifts.crediting import credit
 from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
 from shifts.series import create_series
@@ -477,7 +477,7 @@ def _post_sheets(
         responsible = leader.volunteer.real_name if leader is not None and hasattr(leader, "volunteer") else ""
         posting = ledger.Posting(
             volunteer=attendance.volunteer,
-            service=_service_of(shift, responsible),
+            service=service_of(shift, responsible),
             minutes=attendance.credited_minutes,
             kind=ServiceRecord.Kind.ATTENDANCE,
             source_key=source_key(attendance),

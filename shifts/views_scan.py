@@ -61,6 +61,18 @@ class ScanView(ShiftAccessMixin, View):
 
     run_only = True
     http_method_names = ["post"]
+    # What a scan reads of the shift: its times, whether it is cancelled or public, the
+    # team's rounding and windows, and the team's office for the access check.
+    shift_fields = (
+        "starts_at",
+        "ends_at",
+        "is_cancelled",
+        "is_public",
+        "team__office",
+        "team__rounding_minutes",
+        "team__checkin_opens_minutes",
+        "team__checkout_closes_minutes",
+    )
 
     def post(self, request, pk):
         try:

@@ -24,7 +24,7 @@ from accounts.models import User
 from teams.models import Office, Team
 from volunteers.models import MonthClose, ServiceRecord, Volunteer, first_of_month
 from volunteers.recognition import notify_new_star
-from volunteers.selectors import home_office_of
+from volunteers.selectors import home_offices_of
 from volunteers.stars import thresholds_for
 
 
@@ -252,7 +252,7 @@ def _tell_new_stars(written: Sequence[tuple[Posting, ServiceRecord]]) -> None:
     # The totals above include the batch: go back to where it started.
     for _posting, record in written:
         running[record.volunteer_id] -= record.minutes
-    thresholds = {pk: thresholds_for(home_office_of(volunteer)) for pk, volunteer in volunteers.items()}
+    thresholds = {pk: thresholds_for(office) for pk, office in home_offices_of(volunteers.values()).items()}
     for posting, record in written:
         before = running[record.volunteer_id]
         running[record.volunteer_id] = before + record.minutes

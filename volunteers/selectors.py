@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.fields.json import KT
 
@@ -45,14 +47,24 @@ def correction_requests_of(volunteer: Volunteer) -> QuerySet[CorrectionRequest]:
 
 def home_office_of(volunteer: Volunteer) -> Office | None:
     """The office whose star thresholds apply: that of the volunteer's longest-standing active team."""
-    membership = (
+    return home_offices_of([volunteer])[volunteer.pk]
+
+
+def home_offices_of(volunteers: Iterable[Volunteer]) -> dict[int, Office | None]:
+    """`home_office_of` for many volunteers in one query, by volunteer id."""
+    by_user = {volunteer.user_id: volunteer.pk for volunteer in volunteers}
+    homes: dict[int, Office | None] = dict.fromkeys(by_user.values())
+    memberships = (
         Membership.objects.active()
-        .filter(user_id=volunteer.user_id)
-        .select_related("team__office__parent")
-        .order_by("joined_on", "pk")
-        .first()
+        .filter(user_id__in=by_user)
+        .select_related("team__office__parent__parent")
+        .order_by("user_id", "joined_on", "pk")
     )
-    return membership.team.office if membership else None
+    for membership in memberships:
+        volunteer_id = by_user[membership.user_id]
+        if homes[volunteer_id] is None:
+            homes[volunteer_id] = membership.team.office
+    return homes
 
 
 def pending_corrections_for(user: User) -> QuerySet[CorrectionRequest]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from shifts.attendance import confirm_sheet, record_scan
 from shifts.models import Attendance, ScanEvent, Signup
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT
 from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
@@ -299,4 +300,61 @@ def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive
     expect(log.locator("li[data-event-id=q-2].scan-problem")).to_be_visible()
     expect(log.locator("li[data-outcome=checked_in]")).to_have_count(2)
     assert sorted(ScanEvent.objects.values_list("client_event_id", flat=True)) == ["q-1", "q-3"]
+    assert csp_violations() == []
+
+
+# Stands in for the phone's speaker: records the wave type of each tone the page plays
+# (the page plays a sine for a good scan, square waves for a refused one).
+SPEAKER = (
+    "window.tones = [];"
+    " window.AudioContext = class { constructor() { this.state = 'running'; this.currentTime = 0;"
+    " this.destination = {}; } resume() {} createGain() { return { gain: {}, connect: (to) => to }; }"
+    " createOscillator() { const tone = { type: '', frequency: {}, connect: (to) => to, start() {},"
+    " stop() { window.tones.push(tone.type); } }; return tone; } };"
+)
+
+
+def test_a_scan_after_the_sheet_is_posted_is_refused_large_and_with_the_error_sound(
+    page: Page, live_server, assert_no_sideways_scroll
+):
+    """The volunteer scans again after the leader confirmed the sheet: the ledger already
+    holds their time, so the scanner says to ask the office for a correction."""
+    team = TeamFactory()
+    leader = VolunteerFactory(real_name="张队长")
+    LeaderFactory(team=team, user=leader.user)
+    ends_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
+    shift = ShiftFactory(team=team, starts_at=ends_at - datetime.timedelta(hours=2), ends_at=ends_at)
+    volunteer = volunteer_in(team)
+    volunteer.real_name = "王秀英"
+    volunteer.save(update_fields=["real_name"])
+    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    for kind, at in (("in", shift.starts_at), ("out", shift.starts_at + datetime.timedelta(hours=1))):
+        record_scan(shift=shift, token=card_token(volunteer), client_event_id=kind, at=at, by=leader.user, kind=kind)
+    confirm_sheet(shift=shift, by=leader.user)
+    client = Client()
+    client.force_login(leader.user)
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+          "url": live_server.url}]
+    )  # fmt: skip
+    page.add_init_script(SPEAKER)
+
+    csp_violations = watch_csp(page)
+    page.goto(f"/shifts/{shift.pk}/scanner/")
+    page.get_by_test_id("manual-code").fill(card_token(volunteer))
+    page.get_by_test_id("manual-code").press("Enter")
+
+    result = page.get_by_test_id("scan-result")
+    expect(result).to_have_attribute("data-outcome", "already_posted")
+    expect(result).to_have_class(re.compile(r"\bscan-problem\b"))
+    expect(page.get_by_test_id("scan-name")).to_have_text("王秀英")
+    expect(page.get_by_test_id("scan-message")).to_contain_text("台账")
+    expect(page.get_by_test_id("walk-in")).to_be_hidden()
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    page.wait_for_function("window.tones.length > 0")
+    assert set(page.evaluate("window.tones")) == {"square"}
+    assert_no_sideways_scroll(page)
+    attendance = Attendance.objects.get(shift=shift)
+    assert (attendance.review_state, attendance.credited_minutes) == (Attendance.Review.POSTED, 60)
+    assert attendance.events.count() == 2
     assert csp_violations() == []

@@ -13,7 +13,6 @@ from shifts.attendance import (
     mark_checked_out,
     mark_present,
     post_attendance,
-    working_days_after,
 )
 from shifts.models import Attendance, ScanEvent, Signup
 from tests.factories import ShiftFactory, VolunteerFactory, volunteer_in
@@ -224,17 +223,3 @@ def test_a_sheet_is_not_confirmed_before_the_end_or_after_ten_working_days(leade
     old = ShiftFactory(starts_at=timezone.now() - datetime.timedelta(days=20))
     with pytest.raises(ValidationError, match="backfill"):
         confirm_sheet(shift=old, by=leader)
-
-
-@pytest.mark.parametrize(
-    ("day", "today", "expected"),
-    [
-        ("2026-03-06", "2026-03-06", 0),  # a Friday, the same day
-        ("2026-03-06", "2026-03-09", 1),  # Friday → Monday
-        ("2026-03-06", "2026-03-20", 10),  # two weeks later
-        ("2026-03-07", "2026-03-08", 0),  # Saturday → Sunday
-        ("2026-03-02", "2026-03-16", 10),
-    ],
-)
-def test_working_days(day, today, expected):
-    assert working_days_after(datetime.date.fromisoformat(day), datetime.date.fromisoformat(today)) == expected

@@ -56,6 +56,20 @@ def test_a_card_of_a_deactivated_account_is_refused():
     assert verify_card_token(card_token(volunteer)).problem is CardProblem.UNKNOWN_VOLUNTEER
 
 
+def test_checking_a_card_is_one_query_and_gives_what_a_scan_needs(django_assert_num_queries):
+    volunteer = VolunteerFactory(real_name="王秀英")
+    with django_assert_num_queries(1):
+        check = verify_card_token(card_token(volunteer))
+        assert (check.volunteer.pk, check.volunteer.user_id, check.volunteer.real_name) == (
+            volunteer.pk,
+            volunteer.user_id,
+            "王秀英",
+        )
+    # The rest of the profile is still there for a caller that wants it.
+    with django_assert_num_queries(1):
+        assert check.volunteer.id_number == volunteer.id_number
+
+
 def _render_svg_modules(svg: str, scale: int = 8) -> Image.Image:
     """Draw the SVG path's unit squares: enough to decode without an SVG renderer."""
     size = int(re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)[1])
