@@ -3,12 +3,15 @@
 //
 // Every scan is written to the queue (localStorage) before it is sent and leaves it
 // only when the server has answered, so a scan made offline, or lost to a network
-// failure, is sent later with its own event id and its own scan time.
+// failure, is sent later with its own event id and its own scan time. Each scan is
+// its own storage entry: two scanner tabs never rewrite a shared list, so neither can
+// drop the other's scans, and a scan both send is recorded once by its event id.
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
 const t = config.strings;
 
-const QUEUE_KEY = "scanner-queue-v1";
+const OLD_QUEUE_KEY = "scanner-queue-v1"; // one list of every scan, before each had its own entry
+const ITEM_PREFIX = "scanner-scan-v2:";
 const BATCH_SIZE = 20;
 const SAME_CARD_MS = 5000; // the same card seen again within this is the same scan
 const MAX_BACKOFF_MS = 30000;
@@ -45,18 +48,39 @@ function newEventId() {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
 }
 
-function loadQueue() {
+let sequence = 0;
+
+function parsed(text) {
   try {
-    const queue = JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]");
-    return Array.isArray(queue) ? queue : [];
+    return JSON.parse(text);
   } catch {
-    return [];
+    return null;
   }
 }
 
-function saveQueue(queue) {
-  localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
-  showPending();
+function store(item) {
+  localStorage.setItem(ITEM_PREFIX + item.id, JSON.stringify(item));
+}
+
+// The scans waiting, oldest first: scan time, then the order this phone queued them.
+function loadQueue() {
+  const queue = [];
+  for (let index = 0; index < localStorage.length; index += 1) {
+    const key = localStorage.key(index);
+    if (!key?.startsWith(ITEM_PREFIX)) continue;
+    const item = parsed(localStorage.getItem(key));
+    if (item?.id && item.url) queue.push(item);
+  }
+  return queue.sort((a, b) => String(a.at).localeCompare(String(b.at)) || (a.queued || 0) - (b.queued || 0));
+}
+
+// Scans an earlier version of this page left in its single list move to their own entries.
+function adoptOldQueue() {
+  const old = parsed(localStorage.getItem(OLD_QUEUE_KEY));
+  if (Array.isArray(old)) {
+    old.forEach((item, index) => item?.id && item.url && store({ ...item, queued: index }));
+  }
+  localStorage.removeItem(OLD_QUEUE_KEY);
 }
 
 function showPending() {
@@ -162,9 +186,11 @@ function read(rawValue, { typed = false } = {}) {
 }
 
 function enqueue(fields) {
-  const item = { id: newEventId(), url: config.scanUrl, ...fields };
+  sequence += 1;
+  const item = { id: newEventId(), url: config.scanUrl, queued: Date.now() * 1000 + (sequence % 1000), ...fields };
   // Into the queue first: from here on the scan survives a closed page or a dead network.
-  saveQueue([...loadQueue(), item]);
+  store(item);
+  showPending();
   show(item, { message: navigator.onLine ? t.sending : t.queued, state: "pending" });
   flush();
 }
@@ -189,7 +215,8 @@ function retryLater() {
 }
 
 function forget(ids) {
-  saveQueue(loadQueue().filter((item) => !ids.has(item.id)));
+  for (const id of ids) localStorage.removeItem(ITEM_PREFIX + id);
+  showPending();
 }
 
 async function flush() {
@@ -398,8 +425,13 @@ window.addEventListener("online", () => {
   flush();
 });
 
+adoptOldQueue();
 showPending();
 for (const item of loadQueue()) show(item, { message: t.queued, state: "pending" });
+// Another scanner tab queued or sent a scan: keep the waiting count true here too.
+window.addEventListener("storage", (event) => {
+  if (event.key === null || event.key.startsWith(ITEM_PREFIX)) showPending();
+});
 flush();
 registerServiceWorker();
 startCamera();
