@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -106,6 +107,8 @@ class VolunteerDetailView(LoginRequiredMixin, TemplateView):
             memberships=teams_of(volunteer.user),
             honours=volunteer.honours.current().select_related("office"),
             can_issue_certificate=staff_certificate_office(viewer, volunteer) is not None,
+            certificate_from=timezone.localdate().replace(month=1, day=1),
+            certificate_to=timezone.localdate(),
             **kwargs,
         )
 

@@ -130,7 +130,11 @@ def test_staff_issue_one_for_someone_in_their_offices(person, team, client_for):
     url = reverse("volunteers:certificate_issue", args=[person.pk])
     data = {"from": "2026-01-01", "to": "2026-06-30"}
 
-    assert f'action="{url}"' in client_for(staff).get(person.get_absolute_url()).content.decode()
+    profile = client_for(staff).get(person.get_absolute_url()).content.decode()
+    assert f'action="{url}"' in profile
+    today = timezone.localdate()
+    # The form offers this year so far, as the volunteer's own does.
+    assert f'name="from" value="{today:%Y}-01-01"' in profile and f'name="to" value="{today:%Y-%m-%d}"' in profile
     assert client_for(other_staff).post(url, data).status_code == 404
     response = client_for(staff).post(url, data)
 
