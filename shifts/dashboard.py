@@ -1,20 +1,21 @@
-"""The office dashboard's shift figures for one month, in one query with conditional counts.
+"""The office dashboard's shift figures for one month: two aggregate queries, whatever the size.
 
 A shift is held in the month when it started in the month (local time), was not
 cancelled and has ended. Attendance is counted for those shifts only, so a shift still
 running does not lower the rate. The rate is among people who signed up: walk-ins
 came without signing up and are left out; people on leave told the leader in time and
-count neither way. Absent rows are what the leader marked, or what posting the sheet
-made of signed-up people never scanned (`attendance.close_unfinished`).
+count neither way. A no-show is a confirmed sign-up with no attendance, or with one
+marked absent: a sheet confirmed before the check-out window closed, or a shift nobody
+scanned at, has no absent rows for the people who stayed away.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from shifts.models import Attendance, Shift
+from shifts.models import Attendance, Shift, Signup
 from volunteers.dashboard import month_start
 from volunteers.ledger import next_month
 
@@ -41,17 +42,19 @@ class ShiftFigures:
 def shift_figures(*, office_ids: list[int], month: datetime.date, now: datetime.datetime | None = None) -> ShiftFigures:
     now = now or timezone.now()
     start, end = month_start(month), month_start(next_month(month))
-    signed_up = Q(attendances__is_walk_in=False)
-    totals = (
-        Shift.objects.live()
-        .filter(team__office_id__in=office_ids, starts_at__gte=start, starts_at__lt=end, ends_at__lte=now)
-        .aggregate(
-            held=Count("pk", distinct=True),
-            came=Count("attendances", filter=signed_up & Q(attendances__status__in=CAME)),
-            no_shows=Count("attendances", filter=signed_up & Q(attendances__status=Attendance.Status.ABSENT)),
-            waiting=Count("attendances", filter=Q(attendances__review_state=Attendance.Review.NEEDS_REVIEW)),
-        )
+    held = Shift.objects.live().filter(
+        team__office_id__in=office_ids, starts_at__gte=start, starts_at__lt=end, ends_at__lte=now
     )
+    signed_up = Q(attendances__is_walk_in=False)
+    totals = held.aggregate(
+        held=Count("pk", distinct=True),
+        came=Count("attendances", filter=signed_up & Q(attendances__status__in=CAME)),
+        waiting=Count("attendances", filter=Q(attendances__review_state=Attendance.Review.NEEDS_REVIEW)),
+    )
+    there_or_excused = Attendance.objects.filter(
+        shift_id=OuterRef("shift_id"), volunteer_id=OuterRef("volunteer_id")
+    ).exclude(status=Attendance.Status.ABSENT)
+    no_shows = Signup.objects.confirmed().filter(shift__in=held).exclude(Exists(there_or_excused)).count()
     return ShiftFigures(
-        held=totals["held"], came=totals["came"], no_shows=totals["no_shows"], waiting_for_review=totals["waiting"]
+        held=totals["held"], came=totals["came"], no_shows=no_shows, waiting_for_review=totals["waiting"]
     )

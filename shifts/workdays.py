@@ -6,14 +6,28 @@ year it does not know yet, Monday to Friday count, until the package is updated.
 """
 
 import datetime
+import functools
+import logging
 
 import chinese_calendar
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _warn_unknown_year(year: int) -> None:
+    logger.warning(
+        "chinesecalendar %s has no holidays for %s: counting Monday to Friday. Update the pinned package.",
+        chinese_calendar.__version__,
+        year,
+    )
 
 
 def is_working_day(day: datetime.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
+        _warn_unknown_year(day.year)
         return day.weekday() < 5
 
 

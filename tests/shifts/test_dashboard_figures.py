@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 
 from shifts.dashboard import ShiftFigures, shift_figures
-from shifts.models import Attendance
+from shifts.models import Attendance, Signup
 from tests.factories import CommunityFactory, ShiftFactory, TeamFactory, volunteer_in
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,16 @@ def shift_at(team, starts_at: datetime.datetime, hours: int = 2, **fields):
     return ShiftFactory(team=team, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=hours), **fields)
 
 
+def signed_up(shift):
+    volunteer = volunteer_in(shift.team)
+    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    return volunteer
+
+
 def attend(shift, status, *, review=Review.POSTED, walk_in=False) -> Attendance:
     return Attendance.objects.create(
         shift=shift,
-        volunteer=volunteer_in(shift.team),
+        volunteer=volunteer_in(shift.team) if walk_in else signed_up(shift),
         status=status,
         review_state=review,
         is_walk_in=walk_in,
@@ -127,8 +133,32 @@ def test_no_one_to_count_has_no_rate():
     assert figures.attendance_rate is None
 
 
-def test_the_figures_are_one_query(office_month, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_signed_up_people_never_marked_are_no_shows_too():
+    """A sheet confirmed before the check-out window closed, or a shift nobody scanned at:
+    no absent rows were made for those who stayed away, and they still count."""
+    team = TeamFactory()
+    confirmed_early = shift_at(team, local(3, 5, 9))
+    attend(confirmed_early, Status.PRESENT)
+    signed_up(confirmed_early)
+    nobody_scanned = shift_at(team, local(3, 6, 9))
+    for _ in range(3):
+        signed_up(nobody_scanned)
+    cancelled_place = signed_up(nobody_scanned)
+    Signup.objects.filter(shift=nobody_scanned, volunteer=cancelled_place).update(status=Signup.Status.CANCELLED)
+
+    figures = shift_figures(office_ids=[team.office_id], month=MARCH, now=LATER)
+
+    assert figures == ShiftFigures(held=2, came=1, no_shows=4, waiting_for_review=0)
+    assert figures.attendance_rate == 20
+
+
+def test_the_figures_are_two_aggregate_queries_at_any_size(office_month, django_assert_num_queries):
+    more = shift_at(office_month["b"].team, local(3, 20, 9))
+    for status in (Status.PRESENT, Status.ABSENT, Status.LATE):
+        attend(more, status)
+    for _ in range(5):
+        signed_up(more)
+    with django_assert_num_queries(2):
         shift_figures(office_ids=[office_month["sunshine"].pk], month=MARCH, now=LATER)
 
 

@@ -220,6 +220,7 @@ def test_a_sheet_is_not_confirmed_before_the_end_or_after_ten_working_days(leade
     running = ShiftFactory(starts_at=timezone.now() - datetime.timedelta(minutes=30))
     with pytest.raises(ValidationError, match="not ended yet"):
         confirm_sheet(shift=running, by=leader)
-    old = ShiftFactory(starts_at=timezone.now() - datetime.timedelta(days=20))
+    # 28 days hold more than 10 working days whatever the holidays (Spring Festival included).
+    old = ShiftFactory(starts_at=timezone.now() - datetime.timedelta(days=28))
     with pytest.raises(ValidationError, match="backfill"):
         confirm_sheet(shift=old, by=leader)

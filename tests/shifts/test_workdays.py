@@ -1,5 +1,6 @@
 import datetime
 
+import chinese_calendar
 import pytest
 
 from shifts.workdays import is_working_day, working_days_after
@@ -40,3 +41,13 @@ def test_working_days_after_follow_the_official_calendar(day, today, expected):
 )
 def test_is_working_day(day, working):
     assert is_working_day(_day(day)) is working
+
+
+def test_a_year_the_calendar_does_not_know_is_logged_once(caplog):
+    with caplog.at_level("WARNING", logger="shifts.workdays"):
+        is_working_day(_day("2033-05-02"))
+        is_working_day(_day("2033-05-03"))
+    assert [record.getMessage() for record in caplog.records if "2033" in record.getMessage()] == [
+        f"chinesecalendar {chinese_calendar.__version__} has no holidays for 2033: "
+        "counting Monday to Friday. Update the pinned package."
+    ]
