@@ -110,6 +110,14 @@ def _lock_offices(office_ids: Iterable[int]) -> None:
     list(Office.objects.select_for_update().filter(pk__in=set(office_ids)).order_by("pk").values_list("pk", flat=True))
 
 
+def _lock_volunteers(volunteer_ids: Iterable[int]) -> None:
+    # Rule 5 is checked against the volunteer's credited records: two batches of different
+    # offices posting one person at the same moment must not both miss each other. Taken
+    # after the offices and in pk order, as everywhere, so no two batches wait crosswise.
+    locked = Volunteer.objects.select_for_update().filter(pk__in=set(volunteer_ids)).order_by("pk")
+    list(locked.values_list("pk", flat=True))
+
+
 def post_record(
     *,
     volunteer: Volunteer,
@@ -142,13 +150,17 @@ def post_records(postings: Sequence[Posting]) -> list[ServiceRecord | Validation
     The batch's `source_key__in` and `volunteer__in` lists are bound parameters: keep a
     batch to a few thousand postings.
     """
+    writable = [posting for posting in postings if posting.minutes > 0]
+    if writable:
+        _lock_offices(posting.service.office.pk for posting in writable)
+        _lock_volunteers(posting.volunteer.pk for posting in writable)
+    # Read under the locks: a batch posting the same source at the same moment has
+    # either committed its record, which is found here, or waits for this one.
     by_key = {
         record.source_key: record
         for record in ServiceRecord.objects.filter(source_key__in={posting.source_key for posting in postings})
     }
-    fresh = [posting for posting in postings if posting.source_key not in by_key and posting.minutes > 0]
-    if fresh:
-        _lock_offices(posting.service.office.pk for posting in fresh)
+    fresh = [posting for posting in writable if posting.source_key not in by_key]
     busy = _credited_intervals_of(fresh)
     closed = _closed_months_of(fresh)
     results: list[ServiceRecord | ValidationError] = []

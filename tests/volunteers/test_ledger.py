@@ -1,4 +1,6 @@
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -202,9 +204,9 @@ def test_a_batch_asks_a_fixed_number_of_queries_however_many_postings_and_people
     with CaptureQueriesContext(connection) as queries:
         results = ledger.post_records(postings)
     assert all(isinstance(result, ServiceRecord) for result in results)
-    # The savepoint and its release, the known keys, the office lock, the credited intervals,
-    # the closed months, the insert, the totals and the people's home offices.
-    assert len(queries) == 9
+    # The savepoint and its release, the office and volunteer locks, the known keys, the
+    # credited intervals, the closed months, the insert, the totals and the home offices.
+    assert len(queries) == 10
 
 
 @pytest.mark.parametrize("returns_rows", [True, False])
@@ -218,3 +220,26 @@ def test_the_records_of_a_batch_come_back_with_their_keys(monkeypatch, returns_r
     assert [result.pk for result in results] == list(
         ServiceRecord.objects.order_by("starts_at").values_list("pk", flat=True)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_offices_posting_one_person_at_the_same_moment_credit_only_one():
+    """Rule 5 under concurrency: on PostgreSQL the volunteer's row lock makes the second
+    batch see the first one's record; on SQLite the IMMEDIATE transactions queue them."""
+    volunteer = VolunteerFactory()
+    teams = [TeamFactory(), TeamFactory()]  # two communities
+    assert teams[0].office_id != teams[1].office_id
+    together = threading.Barrier(len(teams))
+
+    def post_from(team):
+        try:
+            together.wait()
+            return ledger.post_records([posting(volunteer, team, f"attendance:{team.pk}")])[0]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(teams)) as pool:
+        results = list(pool.map(post_from, teams))
+
+    assert sorted(type(result).__name__ for result in results) == ["ServiceRecord", "ValidationError"]
+    assert ServiceRecord.objects.filter(volunteer=volunteer).count() == 1
