@@ -96,7 +96,19 @@ def _result(outcome: Outcome, volunteer: Volunteer | None = None, at=None) -> Sc
 
 
 def _on_roster(shift: Shift, volunteer: Volunteer) -> bool:
+    known = getattr(volunteer, "on_roster", None)  # read with the card (record_scan)
+    if known is not None:
+        return known
     return Signup.objects.confirmed().filter(shift=shift, volunteer=volunteer).exists()
+
+
+def _with_scan_facts(shift: Shift):
+    """Profiles that also say, in the card's own query, whether the person is on the roster
+    and already has attendance here: a first check-in then needs no look-up of its own."""
+    return Volunteer.objects.annotate(
+        on_roster=Exists(Signup.objects.confirmed().filter(shift=shift, volunteer=OuterRef("pk"))),
+        has_attendance=Exists(Attendance.objects.filter(shift=shift, volunteer=OuterRef("pk"))),
+    )
 
 
 def _may_walk_in(shift: Shift, volunteer: Volunteer) -> bool:
@@ -108,7 +120,7 @@ def record_scan(*, shift: Shift, token: str, client_event_id: str, **event) -> S
     """One card read at the venue: the card's volunteer, then as `record_event`
     (the same keyword arguments: at, by, kind, walk_in, method, device, now).
     A replayed event id repeats the first answer."""
-    check = verify_card_token(token)
+    check = verify_card_token(token, _with_scan_facts(shift))
     if not check.ok:
         # Asked after the card, not before: a card replaced since this event was
         # recorded still gets the first answer, and a good card costs no extra query.
@@ -157,9 +169,12 @@ def record_event(
     arguments = (shift, volunteer, client_event_id, at, by, kind, walk_in, method, device[:100])
     attempts = 2
     for attempt in range(1, attempts + 1):
+        # Read with the card, before this transaction: if another phone makes the row
+        # meanwhile, the insert trips the unique constraint and the next attempt looks.
+        known_new = attempt == 1 and getattr(volunteer, "has_attendance", None) is False
         try:
             with transaction.atomic():
-                return _record_event(*arguments)
+                return _record_event(*arguments, known_new=known_new)
         except IntegrityError:
             # Another request got in first. Either it recorded this event id (answer as it
             # did), or another phone made this person's attendance row at the same moment:
@@ -172,7 +187,9 @@ def record_event(
     raise RuntimeError("not reached: the last attempt returns or raises")
 
 
-def _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, method, device) -> ScanResult:
+def _record_event(
+    shift, volunteer, client_event_id, at, by, kind, walk_in, method, device, *, known_new=False
+) -> ScanResult:
     def unrecorded(outcome: Outcome, answer_at=at) -> ScanResult:
         return _unrecorded(client_event_id, shift, outcome, volunteer, answer_at)
 
@@ -180,10 +197,9 @@ def _record_event(shift, volunteer, client_event_id, at, by, kind, walk_in, meth
     # is being recorded is no different from one that commits just after it.
     if shift.is_cancelled:
         return unrecorded(Outcome.CANCELLED_SHIFT)
-    try:
-        attendance = Attendance.objects.select_for_update().get(shift=shift, volunteer=volunteer)
-    except Attendance.DoesNotExist:
-        attendance = None
+    attendance = None
+    if not known_new:
+        attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
     if attendance is None:
         allowed = _may_walk_in(shift, volunteer) if walk_in else _on_roster(shift, volunteer)
         if not allowed:

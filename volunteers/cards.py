@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import qrcode
 import qrcode.image.svg
+from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -55,8 +56,11 @@ class CardCheck:
         return str(self.problem.value) if self.problem else ""
 
 
-def verify_card_token(token: str) -> CardCheck:
-    """A scanned or typed code → the volunteer, or the reason it is refused."""
+def verify_card_token(token: str, volunteers: QuerySet[Volunteer] | None = None) -> CardCheck:
+    """A scanned or typed code → the volunteer, or the reason it is refused.
+
+    `volunteers` lets a caller read what it needs to know of the person in the same query
+    (annotations); by default the plain profiles."""
     match = TOKEN_PATTERN.match(re.sub(r"\s", "", token or "").upper())
     if not match:
         return CardCheck(None, CardProblem.MALFORMED)
@@ -66,7 +70,8 @@ def verify_card_token(token: str) -> CardCheck:
     # A scanner asks this for every card: only the fields a scan uses, not the whole
     # profile. Any other field still loads when asked for, at one query each.
     try:
-        volunteer = Volunteer.objects.only(*CARD_FIELDS).get(pk=volunteer_id, user__is_active=True)
+        volunteers = Volunteer.objects.all() if volunteers is None else volunteers
+        volunteer = volunteers.only(*CARD_FIELDS).get(pk=volunteer_id, user__is_active=True)
     except Volunteer.DoesNotExist:
         return CardCheck(None, CardProblem.UNKNOWN_VOLUNTEER)
     if volunteer.card_version != version:
