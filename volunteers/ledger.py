@@ -113,7 +113,7 @@ def _lock_offices(office_ids: Iterable[int]) -> None:
 def _lock_volunteers(volunteer_ids: Iterable[int]) -> None:
     # Rule 5 is checked against the volunteer's credited records: two batches of different
     # offices posting one person at the same moment must not both miss each other. Taken
-    # after the offices and in pk order, as everywhere, so no two batches wait crosswise.
+    # after the offices and in pk order, so no two batches wait for each other crosswise.
     locked = Volunteer.objects.select_for_update().filter(pk__in=set(volunteer_ids)).order_by("pk")
     list(locked.values_list("pk", flat=True))
 
