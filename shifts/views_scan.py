@@ -61,6 +61,7 @@ class ScanView(ShiftAccessMixin, View):
 
     run_only = True
     http_method_names = ["post"]
+    profile_not_required = True  # answers JSON; the run-only check above is its gate
     # What a scan reads of the shift: its times, whether it is cancelled or public, the
     # team's rounding and windows, and the team's office for the access check.
     shift_fields = (

@@ -520,8 +520,9 @@ CASES = [
     # The scanner and its endpoint: those who run team A, like the sign-in sheet.
     Case("shifts:scanner", shift_a_url("shifts:scanner"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    # A JSON endpoint: no redirect to the profile form; whoever does not run the team gets 404.
     Case("shifts:scan", shift_a_url("shifts:scan"), method=POST,
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_JSON, NOT_FOUND, NOT_JSON, NOT_JSON, NOT_JSON)),
+         expect=row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_JSON, NOT_FOUND, NOT_JSON, NOT_JSON, NOT_JSON)),
     # The scanner's service worker is a static script served from /shifts/ for its scope.
     Case("shifts:scanner_sw", lambda w: reverse("shifts:scanner_sw"),
          row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),

@@ -21,20 +21,27 @@ EXEMPT_PREFIXES = (
 class ProfileRequiredMiddleware:
     """After signing up, a volunteer completes the profile before anything else.
 
-    Office staff work without a volunteer profile: they are not volunteers by role.
+    Office staff work without a volunteer profile: they are not volunteers by role. A view
+    that answers machines, not people (the scanner's JSON endpoint), sets
+    `profile_not_required`: a redirect to a form means nothing to it, and it checks its
+    own access.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
         if (
             user.is_authenticated
             and not user.is_superuser
             and not request.path.startswith(EXEMPT_PREFIXES)
+            and not getattr(getattr(view_func, "view_class", view_func), "profile_not_required", False)
             and profile_for(user) is None
             and not grants_for(user).is_staff_somewhere
         ):
             return redirect("volunteers:profile")
-        return self.get_response(request)
+        return None

@@ -304,8 +304,8 @@ def test_get_is_not_allowed(leader_client, shift):
     assert leader_client.get(reverse("shifts:scan", args=[shift.pk])).status_code == 405
 
 
-# Per request: session, user, profile (the middleware), the leader's grants, the shift.
-QUERIES_PER_REQUEST = 5
+# Per request: session, user, the leader's grants, the shift (a JSON endpoint: no profile check).
+QUERIES_PER_REQUEST = 4
 # Per first check-in: the card, which also says whether the person is on the roster and
 # has attendance here; in a savepoint, the attendance row and the event written.
 QUERIES_PER_CHECK_IN = 5

@@ -4,7 +4,15 @@ import pytest
 from django.urls import reverse
 
 from teams.models import Membership
-from tests.factories import OfficeStaffFactory, TeamFactory, UserFactory, VolunteerFactory, resident_id, volunteer_in
+from tests.factories import (
+    OfficeStaffFactory,
+    ShiftFactory,
+    TeamFactory,
+    UserFactory,
+    VolunteerFactory,
+    resident_id,
+    volunteer_in,
+)
 from volunteers.cards import card_token
 from volunteers.models import Volunteer
 
@@ -101,3 +109,15 @@ def test_office_staff_work_without_a_volunteer_profile(client_for):
     team = TeamFactory(office=staff.office)
     response = client_for(staff.user).get(reverse("volunteers:roster_import", args=[team.pk]))
     assert response.status_code == 200
+
+
+def test_the_scanners_json_endpoint_is_not_sent_to_the_profile_form(client_for):
+    """A machine endpoint answers for itself: no redirect to an HTML form for someone
+    signed in without a profile (who runs no team, so is simply not found)."""
+    client = client_for(UserFactory())
+    shift = ShiftFactory()
+
+    response = client.post(reverse("shifts:scan", args=[shift.pk]), data="{}", content_type="application/json")
+
+    assert response.status_code == 404
+    assert client.get(reverse("shifts:mine")).url == reverse("volunteers:profile")
