@@ -2,7 +2,9 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.factories import PASSWORD
 
@@ -14,3 +16,11 @@ def log_in(page: Page, user, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.locator("main form:has(input[name=password]) button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/me/$"))
+
+
+def sign_in_by_cookie(context: BrowserContext, user, url: str) -> None:
+    """Signed in without the login form: the session of a test client, as a cookie for `url`."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": url}])

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 import qrcode
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
@@ -22,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 from shifts.attendance import confirm_sheet, record_scan
 from shifts.models import Attendance, ScanEvent, Signup
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT
+from tests.e2e.steps import sign_in_by_cookie
 from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
 from volunteers.cards import card_token
 
@@ -107,8 +106,6 @@ def camera_browser(browser: Browser, tmp_path):
 
 
 def logged_in_page(browser, live_server, user) -> Page:
-    client = Client()
-    client.force_login(user)
     context = browser.new_context(
         viewport=VIEWPORT,
         locale="zh-CN",
@@ -117,10 +114,7 @@ def logged_in_page(browser, live_server, user) -> Page:
     )
     context.set_default_timeout(15_000)
     context.grant_permissions(["camera"], origin=live_server.url)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    sign_in_by_cookie(context, user, live_server.url)
     return context.new_page()
 
 
@@ -233,12 +227,7 @@ def test_without_a_camera_a_typed_code_of_a_member_not_on_the_roster_can_be_adde
     member = volunteer_in(team)  # in the team, not signed up
     page.set_viewport_size({"width": 360, "height": 640})
     page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
-    client = Client()
-    client.force_login(leader.user)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
 
     csp_violations = watch_csp(page)
     page.goto(f"/shifts/{shift.pk}/scanner/")
@@ -278,12 +267,7 @@ def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive
     first, second = volunteer_in(team), volunteer_in(team)
     for volunteer in (first, second):
         Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
-    client = Client()
-    client.force_login(leader.user)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
     url = f"/shifts/{shift.pk}/scan/"
     now = timezone.now().isoformat()
     queue = [
@@ -336,12 +320,7 @@ def test_a_scan_after_the_sheet_is_posted_is_refused_large_and_with_the_error_so
     for kind, at in (("in", shift.starts_at), ("out", shift.starts_at + datetime.timedelta(hours=1))):
         record_scan(shift=shift, token=card_token(volunteer), client_event_id=kind, at=at, by=leader.user, kind=kind)
     confirm_sheet(shift=shift, by=leader.user)
-    client = Client()
-    client.force_login(leader.user)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
     page.add_init_script(SPEAKER)
 
     csp_violations = watch_csp(page)
@@ -376,12 +355,7 @@ def test_two_scanner_tabs_offline_both_count_every_waiting_scan_and_send_each_on
     people = [volunteer_in(team) for _ in range(4)]
     for volunteer in people:
         Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
-    client = Client()
-    client.force_login(leader.user)
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
     tabs = [page, page.context.new_page()]
     for tab in tabs:
         tab.goto(f"/shifts/{shift.pk}/scanner/")

@@ -29,8 +29,8 @@ def service(team, starts_at=START, minutes=150):
     )
 
 
-def post(volunteer, team, key="attendance:1", minutes=150, starts_at=START):
-    return ledger.post_record(
+def posting(volunteer, team, key, starts_at=START, minutes=150):
+    return ledger.Posting(
         volunteer=volunteer,
         service=service(team, starts_at),
         minutes=minutes,
@@ -38,6 +38,11 @@ def post(volunteer, team, key="attendance:1", minutes=150, starts_at=START):
         source_key=key,
         recorded_by=None,
     )
+
+
+def post(volunteer, team, key="attendance:1", minutes=150, starts_at=START):
+    """One posting on its own, through post_record: a refusal raises."""
+    return ledger.post_record(**vars(posting(volunteer, team, key, starts_at, minutes)))
 
 
 def test_posting_the_same_source_twice_gives_one_record():
@@ -108,17 +113,6 @@ def test_totals_add_up_by_month_and_year():
 
 
 # ---------------------------------------------------------------- a batch
-
-
-def posting(volunteer, team, key, starts_at=START, minutes=150):
-    return ledger.Posting(
-        volunteer=volunteer,
-        service=service(team, starts_at),
-        minutes=minutes,
-        kind=ServiceRecord.Kind.ATTENDANCE,
-        source_key=key,
-        recorded_by=None,
-    )
 
 
 def test_a_batch_judges_each_posting_in_order_as_if_posted_alone():
