@@ -26,8 +26,6 @@ SERIES_MONTHS = 12
 # The chart names the year under the first bar only up to October: a January two bars on
 # or closer would put its year on top of it.
 YEAR_LABEL_LAST_MONTH = 10
-# Months a dashboard may show; anything else asked for falls back to the current month.
-FIRST_YEAR = 2000
 
 
 def hours(minutes: int) -> float:
@@ -35,12 +33,13 @@ def hours(minutes: int) -> float:
 
 
 def chosen_month(text: str, today: datetime.date | None = None) -> datetime.date:
-    """The first day of the month in `text` (YYYY-MM); malformed or far off: the current month."""
+    """The first day of the month in `text` (YYYY-MM); malformed, out of parse_month's
+    years or after next year: the current month."""
     today = today or timezone.localdate()
     month = today.replace(day=1)
     with contextlib.suppress(ValidationError):
         asked = parse_month(text or "")
-        if FIRST_YEAR <= asked.year <= today.year + 1:
+        if asked.year <= today.year + 1:
             month = asked
     return month
 
