@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from teams.models import Membership, Office, OfficeStaff, Team
@@ -151,18 +151,30 @@ def offices_managed_by(user: User | AnonymousUser) -> QuerySet[Office]:
     return Office.objects.filter(pk__in=grants_for(user).managed_office_ids)
 
 
+def _memberships_run_by(user: User) -> QuerySet[Membership]:
+    """Live memberships (pending or active) in teams the user runs: as staff above them or as leader."""
+    grants = grants_for(user)
+    return Membership.objects.filter(
+        Q(team__office_id__in=grants.managed_office_ids) | Q(team_id__in=grants.led_team_ids),
+        status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
+    )
+
+
 def may_see_person(user: User | AnonymousUser, person: User) -> bool:
     """A person's profile (masked) is seen by them, and by those who run one of their teams."""
     if not user.is_authenticated:
         return False
     if user.is_superuser or user.pk == person.pk:
         return True
-    grants = grants_for(user)
-    return Membership.objects.filter(
-        Q(team__office_id__in=grants.managed_office_ids) | Q(team_id__in=grants.led_team_ids),
-        user=person,
-        status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
-    ).exists()
+    return _memberships_run_by(user).filter(user=person).exists()
+
+
+def person_visible_to(user: User, person_field: str) -> Q:
+    """`may_see_person` inside a query over rows that name a person (`person_field`, a user
+    id), so that a list asks it once for the page instead of once a row."""
+    if user.is_superuser:
+        return Q(pk__isnull=False)
+    return Q(Exists(_memberships_run_by(user).filter(user_id=OuterRef(person_field)))) | Q(**{person_field: user.pk})
 
 
 def may_see_pii(user: User | AnonymousUser, person: User) -> bool:

@@ -11,14 +11,14 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
 from teams.models import Membership, Office
-from teams.permissions import grants_for
+from teams.permissions import grants_for, person_visible_to
 from volunteers.models import Certificate, ServiceRecord, Volunteer
 from volunteers.selectors import home_office_of
 
@@ -159,27 +159,15 @@ def withdraw_certificate(*, certificate: Certificate, by: User | None, reason: s
 def certificates_for_staff(user: User, number: str = "") -> QuerySet[Certificate]:
     """Certificates recorded by the user's offices (and those below), newest first; `number` narrows by number.
 
-    `name_visible` says whether the user may see the holder's real name: the rule of
-    teams.permissions.may_see_person (someone in a team the user runs), asked once for
-    the whole page rather than once a row.
+    `name_visible` says whether the user may see the holder's real name
+    (teams.permissions.person_visible_to), asked once for the whole page.
     """
     found = Certificate.objects.select_related("volunteer", "office").order_by("-issued_at", "-pk")
-    if user.is_superuser:
-        found = found.annotate(name_visible=Value(True))
-    else:
-        grants = grants_for(user)
-        runs_their_team = Exists(
-            Membership.objects.filter(
-                Q(team__office_id__in=grants.managed_office_ids) | Q(team_id__in=grants.led_team_ids),
-                user_id=OuterRef("volunteer__user_id"),
-                status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE],
-            )
-        )
-        found = found.filter(office_id__in=grants.managed_office_ids).annotate(
-            name_visible=ExpressionWrapper(
-                Q(runs_their_team) | Q(volunteer__user_id=user.pk), output_field=BooleanField()
-            )
-        )
+    if not user.is_superuser:
+        found = found.filter(office_id__in=grants_for(user).managed_office_ids)
+    found = found.annotate(
+        name_visible=ExpressionWrapper(person_visible_to(user, "volunteer__user_id"), output_field=BooleanField())
+    )
     number = "".join(number.split()).upper()
     if number:
         found = found.filter(number__contains=number)
