@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from shifts.crediting import Credit, Schedule, credit
 from shifts.models import Attendance, ScanEvent, Shift, Signup
+from shifts.selectors import card_holder_at
 from shifts.workdays import working_days_after
 from teams.models import Membership
 from volunteers import ledger
@@ -102,15 +103,6 @@ def _on_roster(shift: Shift, volunteer: Volunteer) -> bool:
     return Signup.objects.confirmed().filter(shift=shift, volunteer=volunteer).exists()
 
 
-def _with_scan_facts(shift: Shift):
-    """Profiles that also say, in the card's own query, whether the person is on the roster
-    and already has attendance here: a first check-in then needs no look-up of its own."""
-    return Volunteer.objects.annotate(
-        on_roster=Exists(Signup.objects.confirmed().filter(shift=shift, volunteer=OuterRef("pk"))),
-        has_attendance=Exists(Attendance.objects.filter(shift=shift, volunteer=OuterRef("pk"))),
-    )
-
-
 def _may_walk_in(shift: Shift, volunteer: Volunteer) -> bool:
     """Members of the team, and anyone at a public shift, may be added at the venue."""
     return shift.is_public or Membership.objects.active().filter(team=shift.team, user_id=volunteer.user_id).exists()
@@ -120,7 +112,7 @@ def record_scan(*, shift: Shift, token: str, client_event_id: str, **event) -> S
     """One card read at the venue: the card's volunteer, then as `record_event`
     (the same keyword arguments: at, by, kind, walk_in, method, device, now).
     A replayed event id repeats the first answer."""
-    check = verify_card_token(token, _with_scan_facts(shift))
+    check = verify_card_token(token, lambda volunteer_id: card_holder_at(shift, volunteer_id))
     if not check.ok:
         # Asked after the card, not before: a card replaced since this event was
         # recorded still gets the first answer, and a good card costs no extra query.

@@ -1,9 +1,10 @@
-"""Reads about shifts that take the viewer into account. Fixed query counts."""
+"""Reads about shifts that take the viewer into account, and the scanner's reads. Fixed query counts."""
 
 import datetime
 import itertools
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -22,6 +23,58 @@ def shifts_visible_to(user: User) -> QuerySet[Shift]:
     return Shift.objects.filter(
         Q(team_id__in=my_teams) | Q(is_public=True, team__is_active=True) | Q(team__in=teams_run_by(user))
     )
+
+
+# The scanner's two reads, asked for every request and every card it sends, are written
+# out: building them with the ORM costs more than running them (benchmarks/scan.py).
+#
+# The shift, with what a scan uses of it: its times, whether it is cancelled or public,
+# and the team's office, rounding and windows. raw() converts the columns as the ORM does.
+SHIFT_TO_SCAN_SQL = f"""
+    SELECT s.id, s.team_id, s.starts_at, s.ends_at, s.is_cancelled, s.is_public,
+        t.office_id AS team_office_id, t.rounding_minutes AS team_rounding_minutes,
+        t.checkin_opens_minutes AS team_checkin_opens_minutes,
+        t.checkout_closes_minutes AS team_checkout_closes_minutes
+    FROM {Shift._meta.db_table} s JOIN {Team._meta.db_table} t ON t.id = s.team_id
+    WHERE s.id = %s
+"""  # noqa: S608 - model names only
+SCANNED_TEAM_FIELDS = ["id", "office_id", "rounding_minutes", "checkin_opens_minutes", "checkout_closes_minutes"]
+
+
+def shift_to_scan(pk: int) -> Shift | None:
+    """The shift with the few fields of it and its team that a scan reads; any other
+    field still loads when touched, at a query each."""
+    shift = next(iter(Shift.objects.raw(SHIFT_TO_SCAN_SQL, [pk])), None)
+    if shift is not None:
+        values = [shift.team_id] + [getattr(shift, f"team_{name}") for name in SCANNED_TEAM_FIELDS[1:]]
+        shift.team = Team.from_db(shift._state.db, SCANNED_TEAM_FIELDS, values)
+    return shift
+
+
+# The card's person, and whether they are on this shift's roster and already have
+# attendance here: a first check-in then needs no look-up of its own.
+SCAN_FACTS_SQL = f"""
+    SELECT v.id, v.user_id, v.real_name, v.card_version,
+        EXISTS (
+            SELECT 1 FROM {Signup._meta.db_table} s WHERE s.shift_id = %s AND s.volunteer_id = v.id AND s.status = %s
+        ),
+        EXISTS (SELECT 1 FROM {Attendance._meta.db_table} a WHERE a.shift_id = %s AND a.volunteer_id = v.id)
+    FROM {Volunteer._meta.db_table} v JOIN {User._meta.db_table} u ON u.id = v.user_id
+    WHERE v.id = %s AND u.is_active = %s
+"""  # noqa: S608 - model names only
+SCAN_FACTS_FIELDS = ["id", "user_id", "real_name", "card_version"]
+
+
+def card_holder_at(shift: Shift, volunteer_id: int) -> Volunteer | None:
+    """As volunteers.cards.card_holder, with the facts above as `on_roster` and `has_attendance`."""
+    with connection.cursor() as cursor:
+        cursor.execute(SCAN_FACTS_SQL, [shift.pk, Signup.Status.CONFIRMED, shift.pk, volunteer_id, True])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    volunteer = Volunteer.from_db(connection.alias, SCAN_FACTS_FIELDS, row[:4])
+    volunteer.on_roster, volunteer.has_attendance = bool(row[4]), bool(row[5])
+    return volunteer
 
 
 def with_counts(shifts: QuerySet[Shift], user: User) -> QuerySet[Shift]:

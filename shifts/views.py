@@ -32,24 +32,21 @@ class ShiftAccessMixin(LoginRequiredMixin):
     with `run_only`, only for people who run its team."""
 
     run_only = False
-    # The fields of the shift and its team the view uses, when it uses few of them and
-    # is asked often (the scanner); any other field still loads when touched, at a query each.
-    shift_fields: tuple[str, ...] = ()
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        # Whoever runs a team sees its shifts, so a run-only page needs no visibility
-        # filter: a plain lookup is cheaper, and the scanner posts here for every scan.
-        shifts = Shift.objects.all() if self.run_only else shifts_visible_to(request.user)
-        shifts = shifts.select_related("team")
-        if self.shift_fields:
-            shifts = shifts.only(*self.shift_fields)
-        self.shift = get_object_or_404(shifts, pk=kwargs["pk"])
+        self.shift = self.load_shift(kwargs["pk"])
         self.can_run = has_access(request.user, self.shift.team, ACCESS_TEAM_RUN)
         if self.run_only and not self.can_run:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    def load_shift(self, pk) -> Shift:
+        # Whoever runs a team sees its shifts, so a run-only page needs no visibility
+        # filter: a plain lookup is cheaper.
+        shifts = Shift.objects.all() if self.run_only else shifts_visible_to(self.request.user)
+        return get_object_or_404(shifts.select_related("team"), pk=pk)
 
 
 class ShiftListView(LoginRequiredMixin, TemplateView):

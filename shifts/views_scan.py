@@ -4,7 +4,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -14,7 +14,9 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
 from shifts.attendance import record_scan
+from shifts.models import Shift
 from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, result_json
+from shifts.selectors import shift_to_scan
 from shifts.views import ShiftAccessMixin
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
@@ -62,18 +64,13 @@ class ScanView(ShiftAccessMixin, View):
     run_only = True
     http_method_names = ["post"]
     profile_not_required = True  # answers JSON; the run-only check above is its gate
-    # What a scan reads of the shift: its times, whether it is cancelled or public, the
-    # team's rounding and windows, and the team's office for the access check.
-    shift_fields = (
-        "starts_at",
-        "ends_at",
-        "is_cancelled",
-        "is_public",
-        "team__office",
-        "team__rounding_minutes",
-        "team__checkin_opens_minutes",
-        "team__checkout_closes_minutes",
-    )
+
+    def load_shift(self, pk) -> Shift:
+        # The phone posts here for every scan: only what a scan reads of the shift.
+        shift = shift_to_scan(pk)
+        if shift is None:
+            raise Http404
+        return shift
 
     def post(self, request, pk):
         try:

@@ -10,11 +10,11 @@ version, which changes the token and revokes the old one.
 import base64
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import qrcode
 import qrcode.image.svg
-from django.db.models import QuerySet
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -56,23 +56,25 @@ class CardCheck:
         return str(self.problem.value) if self.problem else ""
 
 
-def verify_card_token(token: str, volunteers: QuerySet[Volunteer] | None = None) -> CardCheck:
+def card_holder(volunteer_id: int) -> Volunteer | None:
+    """The active volunteer with this id, with only the fields a scan uses: a scanner asks
+    this for every card. Any other field still loads when asked for, at one query each."""
+    return Volunteer.objects.only(*CARD_FIELDS).filter(pk=volunteer_id, user__is_active=True).first()
+
+
+def verify_card_token(token: str, load: Callable[[int], Volunteer | None] = card_holder) -> CardCheck:
     """A scanned or typed code → the volunteer, or the reason it is refused.
 
-    `volunteers` lets a caller read what it needs to know of the person in the same query
-    (annotations); by default the plain profiles."""
+    `load` finds the card's active volunteer by id (None when there is none); a caller
+    may pass its own to read what else it needs to know of the person in the same query."""
     match = TOKEN_PATTERN.match(re.sub(r"\s", "", token or "").upper())
     if not match:
         return CardCheck(None, CardProblem.MALFORMED)
     volunteer_id, version, signature = int(match[1]), int(match[2]), match[3]
     if not constant_time_compare(signature, _signature(volunteer_id, version)):
         return CardCheck(None, CardProblem.BAD_SIGNATURE)
-    # A scanner asks this for every card: only the fields a scan uses, not the whole
-    # profile. Any other field still loads when asked for, at one query each.
-    try:
-        volunteers = Volunteer.objects.all() if volunteers is None else volunteers
-        volunteer = volunteers.only(*CARD_FIELDS).get(pk=volunteer_id, user__is_active=True)
-    except Volunteer.DoesNotExist:
+    volunteer = load(volunteer_id)
+    if volunteer is None:
         return CardCheck(None, CardProblem.UNKNOWN_VOLUNTEER)
     if volunteer.card_version != version:
         return CardCheck(volunteer, CardProblem.REVOKED)

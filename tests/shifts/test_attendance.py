@@ -144,6 +144,15 @@ def test_a_resent_event_gets_its_first_answer_whatever_changed_since(shift, chan
     assert ScanEvent.objects.count() == 1
 
 
+@pytest.mark.parametrize("status", [s for s in Signup.Status if s != Signup.Status.CONFIRMED])
+def test_only_a_confirmed_signup_puts_a_card_on_the_roster(shift, status):
+    volunteer = volunteer_in(shift.team)
+    Signup.objects.create(shift=shift, volunteer=volunteer, status=status)
+
+    assert scan(shift, volunteer, shift.starts_at).outcome == Outcome.NOT_ON_ROSTER
+    assert not Attendance.objects.exists()
+
+
 def test_a_cancelled_shift_takes_no_scans(shift):
     volunteer = on_roster(shift)
     shift.is_cancelled = True

@@ -187,6 +187,32 @@ def test_a_replaced_card_is_refused(leader_client, shift):
     assert not ScanEvent.objects.exists()
 
 
+def test_the_card_of_a_deactivated_account_is_refused_like_a_bad_card(leader_client, shift):
+    anna = on_roster(shift)
+    anna.user.is_active = False
+    anna.user.save(update_fields=["is_active"])
+
+    result = post(leader_client, shift, {"events": [event(anna)]}).json()["results"][0]
+
+    assert result["outcome"] == "bad_card" and result["name"] == ""
+    assert not ScanEvent.objects.exists()
+
+
+def test_a_card_read_knows_the_roster_and_the_attendance_of_this_shift_only(leader_client, shift, past_shift):
+    """The card's query also says whether the person is on this roster and checked in here:
+    someone on another shift's roster, or with attendance there, is a stranger here."""
+    elsewhere = on_roster(past_shift)
+    record_scan(
+        shift=past_shift, token=card_token(elsewhere), client_event_id="there", at=past_shift.starts_at, by=None
+    )
+    anna = on_roster(shift)
+
+    results = post(leader_client, shift, {"events": [event(elsewhere), event(anna)]}).json()["results"]
+
+    assert [r["outcome"] for r in results] == ["not_on_roster", "checked_in"]
+    assert Attendance.objects.filter(shift=shift).get().volunteer == anna
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -291,6 +317,12 @@ def test_only_those_who_run_the_team_may_scan(shift, client_for, who):
     assert post(client, shift, {"events": [event(anna)]}).status_code == 404
     assert client.get(reverse("shifts:scanner", args=[shift.pk])).status_code == 404
     assert not ScanEvent.objects.exists()
+
+
+def test_an_unknown_shift_is_not_found(leader_client, shift):
+    missing = type(shift)(pk=shift.pk + 1000)
+
+    assert post(leader_client, missing, {"events": [event(on_roster(shift))]}).status_code == 404
 
 
 def test_anonymous_is_sent_to_log_in(shift, client):
