@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from shifts.models import Attendance, Shift, Signup
 from volunteers.dashboard import month_start
-from volunteers.ledger import next_month
+from volunteers.months import next_month
 
 NOT_THERE = (Attendance.Status.ABSENT, Attendance.Status.ON_LEAVE)
 CAME = tuple(status for status in Attendance.Status if status not in NOT_THERE)

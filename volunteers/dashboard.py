@@ -18,9 +18,8 @@ from django.utils import timezone
 from teams.models import Membership, Office
 from volunteers.charts import BarChart, bar_chart
 from volunteers.exports import office_and_below
-from volunteers.ledger import next_month
 from volunteers.models import BackfillRequest, CorrectionRequest, ServiceRecord, Volunteer
-from volunteers.months import parse_month
+from volunteers.months import next_month, parse_month
 
 SERIES_MONTHS = 12
 # The chart names the year under the first bar only up to October: a January two bars on

@@ -36,8 +36,8 @@ from common.transactions import consistent_read
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access
 from volunteers.identity import mask_id_number
-from volunteers.ledger import next_month
 from volunteers.models import ExportLog, ServiceRecord, first_of_month
+from volunteers.months import next_month
 from volunteers.stars import star_level, thresholds_for
 
 CHUNK_SIZE = 2000

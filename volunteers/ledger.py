@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from teams.models import Office, Team
 from volunteers.models import MonthClose, ServiceRecord, Volunteer, first_of_month
+from volunteers.months import next_month
 from volunteers.recognition import notify_new_star
 from volunteers.selectors import home_offices_of
 from volunteers.stars import thresholds_for
@@ -83,10 +84,6 @@ def minutes_on(volunteer: Volunteer, day: datetime.date, *, exclude_key: str = "
     if exclude_key:
         records = records.exclude(source_key=exclude_key)
     return records.aggregate(total=Sum("minutes"))["total"] or 0
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 def _first_open_month(service_date: datetime.date, closed: set[datetime.date]) -> datetime.date:

@@ -39,6 +39,11 @@ def parse_month(text: str) -> datetime.date:
     return month
 
 
+def next_month(month: datetime.date) -> datetime.date:
+    """The first day of the month after the one `month` falls in."""
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
 def month_snapshot(office: Office, month: datetime.date) -> dict:
     """Per-volunteer totals of the records the office reports in `month`, and the month's top list."""
     year_start = month.replace(month=1)

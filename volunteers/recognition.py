@@ -21,7 +21,7 @@ from accounts.models import User
 from accounts.notifications import notify
 from teams.models import Office, Team
 from volunteers.models import Honour, MonthClose, ServiceRecord, Volunteer
-from volunteers.months import TOP_LIST_LENGTH, parse_month
+from volunteers.months import TOP_LIST_LENGTH, next_month, parse_month
 from volunteers.selectors import home_office_of
 from volunteers.stars import star_level, thresholds_for
 
@@ -65,10 +65,6 @@ class Period:
     key: str  # "YYYY-MM", "YYYY" or "" (all time): how honours name it
 
 
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 def period_for(kind: str, month_text: str = "", today: datetime.date | None = None) -> Period:
     """The period asked for; an unknown kind or a malformed month falls back to the current one."""
     today = today or timezone.localdate()
@@ -81,7 +77,7 @@ def period_for(kind: str, month_text: str = "", today: datetime.date | None = No
     if kind == PERIOD_YEAR:
         start = month.replace(month=1)
         return Period(PERIOD_YEAR, start, start.replace(year=start.year + 1), f"{start:%Y}")
-    return Period(PERIOD_MONTH, month, _next_month(month), f"{month:%Y-%m}")
+    return Period(PERIOD_MONTH, month, next_month(month), f"{month:%Y-%m}")
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,20 @@ def test_months_at_the_edges_are_accepted(text):
     assert months.parse_month(text).strftime("%Y-%m") == text
 
 
+@pytest.mark.parametrize(
+    ("day", "first_of_next"),
+    [
+        ("2027-01-01", "2027-02-01"),
+        ("2027-01-31", "2027-02-01"),
+        ("2028-02-29", "2028-03-01"),
+        ("2027-12-15", "2028-01-01"),
+        ("2099-12-31", "2100-01-01"),
+    ],
+)
+def test_the_month_after(day, first_of_next):
+    assert months.next_month(datetime.date.fromisoformat(day)) == datetime.date.fromisoformat(first_of_next)
+
+
 def test_the_ranking_list_and_the_export_answer_a_far_off_month_without_error(client_for, office, staff):
     client = client_for(staff)
     listing = client.get(reverse("volunteers:recognition", args=[office.pk]), {"period": "month", "month": "9999-12"})
