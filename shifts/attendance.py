@@ -276,20 +276,24 @@ def _apply_credit(attendance: Attendance, schedule: Schedule, events: list[tuple
         if has_closed_pair
         else 0,
     )
+    set_credit(attendance, result)
+    return result
+
+
+def set_credit(attendance: Attendance, result: Credit) -> None:
+    """The status, credited minutes and review flags that a crediting result gives (unsaved)."""
     if result.not_signed_out:
-        status = Attendance.Status.CHECKED_IN
+        attendance.status = Attendance.Status.CHECKED_IN
     elif result.late:
-        status = Attendance.Status.LATE
+        attendance.status = Attendance.Status.LATE
     elif result.left_early:
-        status = Attendance.Status.LEFT_EARLY
+        attendance.status = Attendance.Status.LEFT_EARLY
     else:
-        status = Attendance.Status.PRESENT
-    attendance.status = status
+        attendance.status = Attendance.Status.PRESENT
     attendance.credited_minutes = result.minutes
     attendance.review_reasons = [str(reason) for reason in result.review]
     if attendance.review_state != Attendance.Review.POSTED:
         attendance.review_state = Attendance.Review.NEEDS_REVIEW if result.needs_review else Attendance.Review.OPEN
-    return result
 
 
 def source_key(attendance: Attendance) -> str:
@@ -366,18 +370,27 @@ def post_attendance(
             for attendance in due
         ]
     )
-    changed_at = timezone.now()
-    for attendance, result in zip(due, results, strict=True):
+    set_posting_results(due, results, timezone.now())
+    Attendance.objects.bulk_update(due, POSTING_FIELDS)
+    return [result for result in results if not isinstance(result, ValidationError)]
+
+
+POSTING_FIELDS = ["posted_record", "review_state", "updated_at"]
+
+
+def set_posting_results(
+    attendances: list[Attendance], results: list[ServiceRecord | ValidationError], at: datetime.datetime
+) -> None:
+    """What the ledger said of each person's posting, on their attendance (unsaved)."""
+    for attendance, result in zip(attendances, results, strict=True):
         if isinstance(result, ValidationError):
             # An overlap with another credited record (rule 5): the leader decides.
             attendance.review_state = Attendance.Review.NEEDS_REVIEW
         else:
             attendance.posted_record = result
             attendance.review_state = Attendance.Review.POSTED
-        # bulk_update leaves auto_now fields alone.
-        attendance.updated_at = changed_at
-    Attendance.objects.bulk_update(due, ["posted_record", "review_state", "updated_at"])
-    return [result for result in results if not isinstance(result, ValidationError)]
+        # Bulk updates leave auto_now fields alone.
+        attendance.updated_at = at
 
 
 # ---------------------------------------------------------------- marks by the leader

@@ -27,7 +27,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from shifts import services
-from shifts.attendance import schedule_of, service_of, source_key
+from shifts.attendance import (
+    POSTING_FIELDS,
+    schedule_of,
+    service_of,
+    set_credit,
+    set_posting_results,
+    source_key,
+)
 from shifts.crediting import credit
 from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
 from shifts.series import create_series
@@ -423,17 +430,10 @@ def _attendance(
             if fixed:
                 events.append(("out", shift.ends_at - datetime.timedelta(minutes=rng.choice([0, 0, 30]))))
             result = credit(events, schedule_of(shift))
-            status = _status_of(result)
+            attendance = Attendance(shift=shift, volunteer=volunteer)
+            set_credit(attendance, result)
             if result.not_signed_out and schedule_of(shift).checkout_until < now:
-                status = Attendance.Status.NOT_SIGNED_OUT
-            attendance = Attendance(
-                shift=shift,
-                volunteer=volunteer,
-                status=status,
-                credited_minutes=result.minutes,
-                review_reasons=[str(reason) for reason in result.review],
-                review_state=Attendance.Review.NEEDS_REVIEW if result.needs_review else Attendance.Review.OPEN,
-            )
+                attendance.status = Attendance.Status.NOT_SIGNED_OUT
             plans.append((attendance, events, fixed))
     attendances = [attendance for attendance, _events_, _fixed in plans]
     Attendance.objects.bulk_create(attendances)
@@ -484,40 +484,27 @@ def _post_sheets(
             recorded_by=leader,
         )
         due.append((attendance, posting))
+    attendances = [attendance for attendance, _posting in due]
     results = ledger.post_records([posting for _attendance, posting in due])
-    rows = []
-    for (attendance, _posting), result in zip(due, results, strict=True):
-        if isinstance(result, ValidationError):
-            # An overlap with another credited record (rule 5): the leader decides.
-            rows.append((None, Attendance.Review.NEEDS_REVIEW, now, attendance.pk))
-        else:
-            rows.append((result.pk, Attendance.Review.POSTED, now, attendance.pk))
-    _update_attendances(rows)
+    set_posting_results(attendances, results, now)
+    _update_attendances(attendances)
     return sum(not isinstance(result, ValidationError) for result in results)
 
 
-def _update_attendances(rows: list[tuple[int | None, str, datetime.datetime, int]]) -> None:
-    """(posted record, review state, updated at, attendance) for thousands of rows at once.
-    bulk_update builds a CASE branch per row and field, which costs seconds here; one
-    statement run for every row costs milliseconds."""
+def _update_attendances(attendances: list[Attendance]) -> None:
+    """POSTING_FIELDS of thousands of rows at once. bulk_update builds a CASE branch per
+    row and field, which costs seconds here; one statement run for every row costs milliseconds."""
     meta, quote = Attendance._meta, connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in ("posted_record", "review_state", "updated_at")]
-    statement = "UPDATE {} SET {} = %s, {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608 - only the model's names
-        quote(meta.db_table), *map(quote, columns), quote(meta.pk.column)
+    fields = [meta.get_field(name) for name in POSTING_FIELDS]
+    statement = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - only the model's names
+        quote(meta.db_table), ", ".join(f"{quote(field.column)} = %s" for field in fields), quote(meta.pk.column)
     )
-    field = meta.get_field("updated_at")
     with connection.cursor() as cursor:
         cursor.executemany(
             statement,
-            [(record, state, field.get_db_prep_value(at, connection), pk) for record, state, at, pk in rows],
+            [
+                [field.get_db_prep_value(getattr(attendance, field.attname), connection) for field in fields]
+                + [attendance.pk]
+                for attendance in attendances
+            ],
         )
-
-
-def _status_of(result) -> str:
-    if result.not_signed_out:
-        return Attendance.Status.CHECKED_IN
-    if result.late:
-        return Attendance.Status.LATE
-    if result.left_early:
-        return Attendance.Status.LEFT_EARLY
-    return Attendance.Status.PRESENT
