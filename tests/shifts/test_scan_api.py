@@ -228,6 +228,8 @@ def test_a_card_read_knows_the_roster_and_the_attendance_of_this_shift_only(lead
         pytest.param({"events": [{"id": "", "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="empty-id"),
         pytest.param({"events": [{"id": "x" * 65, "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="long-id"),
         pytest.param({"events": [{"id": 5, "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="number-id"),
+        pytest.param({"events": [{"id": "a\u0000b", "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="nul-id"),
+        pytest.param({"events": [{"id": "a\nb", "token": "x", "at": "2026-05-01T09:00:00+08:00"}]}, id="newline-id"),
         pytest.param({"events": [{"id": "a", "at": "2026-05-01T09:00:00+08:00"}]}, id="no-token"),
         pytest.param({"events": [{"id": "a", "token": "x" * 101, "at": "2026-05-01T09:00:00+08:00"}]}, id="long"),
         pytest.param({"events": [{"id": "a", "token": "x"}]}, id="no-time"),
@@ -257,6 +259,14 @@ def test_a_malformed_request_is_refused_whole_with_a_json_error(leader_client, s
     assert response.json()["error"]
     assert not ScanEvent.objects.exists()
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["V1-1-\u0000AAAAAAA", "\u0000", "V\u00001-1-AAAAAAAA"])
+def test_a_card_code_with_a_nul_is_a_bad_card_not_a_server_error(leader_client, shift, token):
+    result = post(leader_client, shift, {"events": [event(token=token, event_id="nul-token")]}).json()["results"][0]
+
+    assert result["outcome"] == "bad_card"
+    assert not ScanEvent.objects.exists()
 
 
 def test_the_error_names_the_event_at_fault(leader_client, shift):
