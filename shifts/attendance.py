@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -264,20 +264,38 @@ def _apply_credit(attendance: Attendance, schedule: Schedule, events: list[tuple
     # The ledger is asked only once a check-out closes a pair: a check-in alone credits
     # nothing, and check-ins are most of a busy scanner's work.
     has_closed_pair = any(kind == ScanEvent.Kind.OUT for kind, _at in events)
-    result = credit(
-        events,
-        schedule,
-        other_credited=ledger.credited_intervals(attendance.volunteer, schedule.starts_at, exclude_key=key)
-        if has_closed_pair
-        else (),
-        day_minutes_elsewhere=ledger.minutes_on(
-            attendance.volunteer, timezone.localdate(schedule.starts_at), exclude_key=key
+    if not has_closed_pair:
+        result = credit(events, schedule)
+    else:
+        day = timezone.localdate(schedule.starts_at)
+        result = credit(
+            events,
+            schedule,
+            other_credited=ledger.credited_intervals(attendance.volunteer, schedule.starts_at, exclude_key=key),
+            day_minutes_elsewhere=ledger.minutes_on(attendance.volunteer, day, exclude_key=key)
+            + _unposted_minutes_on(attendance, day),
         )
-        if has_closed_pair
-        else 0,
-    )
     set_credit(attendance, result)
     return result
+
+
+def _unposted_minutes_on(attendance: Attendance, day: datetime.date) -> int:
+    """Minutes credited to the person on `day` at other shifts and not yet in the ledger.
+    Rule 4 judges the whole day: two shifts of five hours each, both waiting to be
+    posted, must not both post by themselves."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    return (
+        Attendance.objects.filter(
+            volunteer=attendance.volunteer,
+            shift__starts_at__gte=start,
+            shift__starts_at__lt=start + datetime.timedelta(days=1),
+            credited_minutes__gt=0,
+        )
+        .exclude(shift_id=attendance.shift_id)
+        .exclude(review_state=Attendance.Review.POSTED)
+        .aggregate(total=Sum("credited_minutes"))["total"]
+        or 0
+    )
 
 
 def set_credit(attendance: Attendance, result: Credit) -> None:

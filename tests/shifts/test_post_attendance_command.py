@@ -71,3 +71,48 @@ def test_shifts_older_than_ten_working_days_are_left_for_backfill():
 
     assert "1 shifts ended more than 10 working days ago" in output and "backfill" in output
     assert not ServiceRecord.objects.exists()
+
+
+def _day_of_two_shifts(hours: tuple[int, int]):
+    """One volunteer at a morning and an afternoon shift of the same team, two days ago."""
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    morning_start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(7, 0)))
+    afternoon_start = morning_start + datetime.timedelta(hours=hours[0], minutes=30)
+    morning = ShiftFactory(starts_at=morning_start, ends_at=morning_start + datetime.timedelta(hours=hours[0]))
+    afternoon = ShiftFactory(
+        team=morning.team, starts_at=afternoon_start, ends_at=afternoon_start + datetime.timedelta(hours=hours[1])
+    )
+    volunteer = volunteer_in(morning.team)
+    for shift in (morning, afternoon):
+        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    return morning, afternoon, volunteer
+
+
+def _present(shift, volunteer):
+    mark_present(shift=shift, volunteer=volunteer, checked_in=shift.starts_at, checked_out=shift.ends_at, by=None)
+    return Attendance.objects.get(shift=shift, volunteer=volunteer)
+
+
+@pytest.mark.parametrize("morning_posted_first", [False, True])
+def test_a_day_above_eight_hours_waits_for_review_even_when_nothing_is_posted_yet(morning_posted_first):
+    morning, afternoon, volunteer = _day_of_two_shifts(hours=(5, 5))
+    _present(morning, volunteer)
+    if morning_posted_first:
+        post_finished_shifts()
+    afternoon_attendance = _present(afternoon, volunteer)
+
+    post_finished_shifts()
+
+    assert afternoon_attendance.review_reasons == ["long_day"]
+    assert list(ServiceRecord.objects.values_list("team_id", "minutes")) == [(morning.team_id, 300)]
+    assert Attendance.objects.get(pk=afternoon_attendance.pk).review_state == Attendance.Review.NEEDS_REVIEW
+
+
+def test_a_day_of_eight_hours_or_less_posts_by_itself():
+    morning, afternoon, volunteer = _day_of_two_shifts(hours=(4, 4))
+    _present(morning, volunteer)
+    _present(afternoon, volunteer)
+
+    post_finished_shifts()
+
+    assert sorted(ServiceRecord.objects.values_list("minutes", flat=True)) == [240, 240]
