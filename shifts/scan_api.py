@@ -60,9 +60,7 @@ def _parse_event(number: int, event: object) -> ScanIn:
     event_id, token, at = event.get("id"), event.get("token"), event.get("at")
     # Printable only: PostgreSQL refuses text holding a NUL, and an id is never shown anyway.
     if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_LENGTH or not event_id.isprintable():
-        raise bad(
-            _('"id" must be a text of 1 to %(length)d printable characters.') % {"length": MAX_EVENT_ID_LENGTH}
-        )
+        raise bad(_('"id" must be a text of 1 to %(length)d printable characters.') % {"length": MAX_EVENT_ID_LENGTH})
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
         raise bad(_('"token" must be a text of 1 to %(length)d characters.') % {"length": MAX_TOKEN_LENGTH})
     kind = event.get("kind")

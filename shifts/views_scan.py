@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
@@ -41,6 +42,12 @@ SCANNER_PAGE_POLICY = "; ".join(
 # The service worker only fetches from this site, to keep the page's files for offline use.
 SERVICE_WORKER_POLICY = "default-src 'none'; connect-src 'self'"
 
+# The scanner's refusals, as the phone shows them whether the server or the page says them.
+SIGNED_OUT = gettext_lazy(
+    "You are signed out. Sign in again, then come back to this page: the scans stay on this phone."
+)
+UNAVAILABLE = gettext_lazy("This shift's scanner is not available to you any more. The scans stay on this phone.")
+
 
 def content_security_policy(policy: str):
     """Sets the Content-Security-Policy header on the view's responses. Django 5.2 has no
@@ -64,6 +71,18 @@ class ScanView(ShiftAccessMixin, View):
     run_only = True
     http_method_names = ["post"]
     profile_not_required = True  # answers JSON; the run-only check above is its gate
+
+    def dispatch(self, request, *args, **kwargs):
+        # The phone reads every answer as JSON, refusals too; a shift it may not scan at
+        # is not found, whether it exists or not.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            return JsonResponse({"error": str(UNAVAILABLE)}, status=404)
+
+    def handle_no_permission(self):
+        # Not a redirect to the login form: the phone cannot follow it with its queue.
+        return JsonResponse({"error": str(SIGNED_OUT)}, status=401)
 
     def load_shift(self, pk) -> Shift:
         # The phone posts here for every scan: only what a scan reads of the shift.
@@ -138,8 +157,8 @@ def _scanner_strings() -> dict[str, str]:
         "readJustNow": _("This card was read just now."),
         "walkIn": _("Add as walk-in"),
         "refused": _("The server refused this scan: %(error)s"),
-        "signedOut": _("You are signed out. Sign in again, then come back to this page: the scans stay on this phone."),
-        "unavailable": _("This shift's scanner is not available to you any more. The scans stay on this phone."),
+        "signedOut": str(SIGNED_OUT),
+        "unavailable": str(UNAVAILABLE),
     }
 
 

@@ -62,7 +62,7 @@ class Outcome:
     @property
     def refused(self) -> bool:
         """The request was turned away before the view did anything."""
-        return self in (LOGIN, PROFILE, NOT_FOUND)
+        return self in (LOGIN, PROFILE, NOT_FOUND, SIGNED_OUT)
 
 
 def redirect(label: str, location: Callable[[World, str], str]) -> Outcome:
@@ -78,6 +78,7 @@ NOT_FOUND = Outcome(404, label="404")
 # The scan endpoint takes JSON; the matrix posts a form, which it refuses with a JSON error
 # (tests/shifts/test_scan_api.py posts real scans).
 NOT_JSON = Outcome(400, label="400 not JSON")
+SIGNED_OUT = Outcome(401, label="401 JSON")  # the scanner's phone cannot follow a login redirect
 LOGIN = redirect("login", login_page)
 PROFILE = redirect("profile", lambda w, url: reverse("volunteers:profile"))
 HOME = redirect("home", lambda w, url: reverse("volunteers:home"))
@@ -522,7 +523,7 @@ CASES = [
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
     # A JSON endpoint: no redirect to the profile form; whoever does not run the team gets 404.
     Case("shifts:scan", shift_a_url("shifts:scan"), method=POST,
-         expect=row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_JSON, NOT_FOUND, NOT_JSON, NOT_JSON, NOT_JSON)),
+         expect=row(SIGNED_OUT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_JSON, NOT_FOUND, NOT_JSON, NOT_JSON, NOT_JSON)),
     # The scanner's service worker is a static script served from /shifts/ for its scope.
     Case("shifts:scanner_sw", lambda w: reverse("shifts:scanner_sw"),
          row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),

@@ -258,15 +258,11 @@ async function flush() {
         batchSize = BATCH_SIZE;
         continue;
       }
-      if (response.type === "opaqueredirect" || response.status === 403 || response.status === 401) {
+      if (response.type === "opaqueredirect" || [401, 403, 404].includes(response.status)) {
+        // Refused before any scan was looked at: keep them all, say why, try again later.
+        const { error = "" } = await response.json().catch(() => ({}));
         resultName.textContent = "";
-        resultMessage.textContent = t.signedOut;
-        retryLater();
-        break;
-      }
-      if (response.status === 404) {
-        resultName.textContent = "";
-        resultMessage.textContent = t.unavailable;
+        resultMessage.textContent = error || (response.status === 404 ? t.unavailable : t.signedOut);
         retryLater();
         break;
       }

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 import qrcode
-from django.utils import timezone
+from django.contrib.sessions.models import Session
+from django.utils import timezone, translation
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from shifts.attendance import confirm_sheet, record_scan
 from shifts.models import Attendance, ScanEvent, Signup
+from shifts.views_scan import SIGNED_OUT
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT
 from tests.e2e.steps import sign_in_by_cookie
 from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
@@ -290,6 +292,35 @@ def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive
     expect(log.locator("li[data-outcome=checked_in]")).to_have_count(2)
     assert sorted(ScanEvent.objects.values_list("client_event_id", flat=True)) == ["q-1", "q-3"]
     assert csp_violations() == []
+
+
+def test_a_scan_made_after_the_session_ended_waits_on_the_phone_until_the_leader_signs_in_again(
+    page: Page, live_server
+):
+    team = TeamFactory()
+    leader = VolunteerFactory()
+    LeaderFactory(team=team, user=leader.user)
+    shift = ShiftFactory(team=team, starts_at=timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5))
+    volunteer = volunteer_in(team)
+    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
+    page.goto(f"/shifts/{shift.pk}/scanner/")
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+
+    Session.objects.all().delete()  # the session expired while the page stayed open
+    page.get_by_test_id("manual-code").fill(card_token(volunteer))
+    page.get_by_test_id("manual-code").press("Enter")
+
+    with translation.override("zh-hans"):  # the browser asks for Chinese
+        expect(page.get_by_test_id("scan-message")).to_have_text(str(SIGNED_OUT))
+    expect(page.get_by_test_id("pending-count")).to_have_text("1")
+    assert not ScanEvent.objects.exists()
+
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
+    page.get_by_test_id("send-now").click()
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_in")
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    assert ScanEvent.objects.get().attendance.volunteer == volunteer
 
 
 # Stands in for the phone's speaker: records the wave type of each tone the page plays

@@ -302,7 +302,8 @@ def test_csrf_is_enforced(leader, shift):
     client.force_login(leader)
     body = {"events": [event(anna, event_id="csrf-1")]}
 
-    assert post(client, shift, body).status_code == 403
+    refused = post(client, shift, body, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 403 and "reload" in refused.json()["error"]
     assert not ScanEvent.objects.exists()
 
     page = client.get(reverse("shifts:scanner", args=[shift.pk]))  # the page sets the CSRF cookie
@@ -324,7 +325,8 @@ def test_only_those_who_run_the_team_may_scan(shift, client_for, who):
         user = VolunteerFactory().user
     client = client_for(user)
 
-    assert post(client, shift, {"events": [event(anna)]}).status_code == 404
+    refused = post(client, shift, {"events": [event(anna)]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 404 and "not available" in refused.json()["error"]
     assert client.get(reverse("shifts:scanner", args=[shift.pk])).status_code == 404
     assert not ScanEvent.objects.exists()
 
@@ -335,11 +337,24 @@ def test_an_unknown_shift_is_not_found(leader_client, shift):
     assert post(leader_client, missing, {"events": [event(on_roster(shift))]}).status_code == 404
 
 
-def test_anonymous_is_sent_to_log_in(shift, client):
-    response = post(client, shift, {"events": []})
+def test_anonymous_is_told_to_sign_in_again_in_json(shift, client):
+    """The phone cannot follow a redirect to the login form with its queue: it shows the
+    error and keeps the scans."""
+    response = post(client, shift, {"events": [event(on_roster(shift))]}, HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response.status_code == 401
+    assert "signed out" in response.json()["error"]
+    assert not ScanEvent.objects.exists()
+
+
+def test_a_form_without_its_csrf_token_still_gets_a_page(leader):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(leader)
+
+    response = client.post(reverse("set_language"), {"language": "en"})
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_get_is_not_allowed(leader_client, shift):
