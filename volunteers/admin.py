@@ -62,7 +62,9 @@ class BackfillRequestAdmin(NoAddOrChangeAdmin):
 
 
 @admin.register(MonthClose)
-class MonthCloseAdmin(NoAddOrChangeAdmin):
+class MonthCloseAdmin(ReadOnlyAdmin):
+    """Read-only: a deleted close would reopen its month (rule 10); months are closed on the site."""
+
     list_display = ("month", "office", "closed_by", "closed_at")
     list_filter = ("office",)
 

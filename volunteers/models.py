@@ -328,10 +328,17 @@ class BackfillRequest(DecidedRequest):
             raise ValidationError({"reason": _("Say why the record is backfilled.")})
 
 
+class MonthCloseQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("a closed month stays closed: deleting the close would reopen it")
+
+
 class MonthClose(models.Model):
     """A month closed for an office (DESIGN rule 10): its totals and ranking frozen in `snapshot`.
 
-    Records of a closed month that arrive later are reported in the next open month.
+    Records of a closed month that arrive later are reported in the next open month. A
+    close is never deleted: that would reopen the month, and the ledger would report
+    late records in it again, beside the frozen snapshot.
     """
 
     office = models.ForeignKey("teams.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
@@ -347,6 +354,8 @@ class MonthClose(models.Model):
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
     snapshot = models.JSONField(_("frozen totals and ranking"), default=dict)
 
+    objects = MonthCloseQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("closed month")
         verbose_name_plural = _("closed months")
@@ -358,6 +367,9 @@ class MonthClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.month:%Y-%m}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("a closed month stays closed: deleting the close would reopen it")
 
 
 class ExportLog(models.Model):

@@ -1,8 +1,11 @@
 """Recognition: star notifications, ranking lists and honours (DESIGN rules 10–12).
 
-Lists count the records of an office and every office below it, by service date, in
-one grouped query; a closed month shows the ranking frozen when it was closed. Public
-lists carry the surname and a star (张*), never a phone or an ID number.
+Lists count the records of an office and every office below it in one grouped query,
+by the month each record is reported in, as the close snapshot and the export do: a
+backfill or correction for a closed month counts in the next open one, so the lists of a
+closed month, a team's included, never change; the office's own list of a closed month
+is the ranking frozen when it was closed. Public lists carry the surname and a star (张*),
+never a phone or an ID number.
 """
 
 import contextlib
@@ -101,16 +104,18 @@ class RecognitionList:
     period: Period
     team: Team | None
     rows: list[Row] = field(default_factory=list)
-    frozen: MonthClose | None = None  # the close whose snapshot this is
+    frozen: MonthClose | None = None  # the close that froze this list (without a team: whose snapshot it is)
     provisional: bool = False  # an open month: may still change
     honours: list[Honour] = field(default_factory=list)
 
 
 def _records(tree_ids, period: Period, team: Team | None):
-    # Date ranges, not year/month extraction: they use the (office, service_date) index.
+    # By reported month, not service date: records arriving after a close are reported in a
+    # later month, so a closed month's sums stay as they were (rule 10). Ranges, not
+    # year/month extraction: they use the (office, reported_month) index.
     records = ServiceRecord.objects.filter(office_id__in=tree_ids)
     if period.start is not None:
-        records = records.filter(service_date__gte=period.start, service_date__lt=period.end)
+        records = records.filter(reported_month__gte=period.start, reported_month__lt=period.end)
     if team is not None:
         records = records.filter(team=team)
     return records
@@ -122,12 +127,11 @@ def top_list(
     """Top volunteers of the office tree for the period: a fixed number of queries whatever the size."""
     result = RecognitionList(office=office, period=period, team=team)
     if period.kind == PERIOD_MONTH:
-        close = MonthClose.objects.filter(office=office, month=period.start).first()
-        if close is not None and team is None:
-            result.frozen = close
-        elif close is None:
-            result.provisional = True
-    if result.frozen is not None:
+        # A team's records are recorded by the team's office: its close is what freezes them.
+        closing_office_id = office.pk if team is None else team.office_id
+        result.frozen = MonthClose.objects.filter(office_id=closing_office_id, month=period.start).first()
+        result.provisional = result.frozen is None
+    if result.frozen is not None and team is None:
         ranked = [(row["volunteer"], row["public_name"], row["minutes"]) for row in result.frozen.snapshot["top"]]
     else:
         grouped = (

@@ -71,7 +71,9 @@ class MyHoursView(ProfileRequiredMixin, TemplateView):
         totals = ledger.totals(volunteer)
         table = ServiceRecordTable(hours_records_for(volunteer))
         RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
-        requests_table = MyCorrectionRequestTable(correction_requests_of(volunteer)[:10])
+        # Every request, newest first, ten a page: a volunteer looks back for a decision on an old one too.
+        requests_table = MyCorrectionRequestTable(correction_requests_of(volunteer), prefix="requests-")
+        RequestConfig(self.request, paginate={"per_page": 10}).configure(requests_table)
         home_office = home_office_of(volunteer)
         return super().get_context_data(
             volunteer=volunteer,

@@ -182,3 +182,18 @@ def test_the_ranking_list_and_the_export_answer_a_far_off_month_without_error(cl
     assert listing.status_code == 200
     export = client.get(reverse("volunteers:export_xlsx", args=[office.pk, "9999-12"]))
     assert export.status_code == 404
+
+
+def test_a_close_is_never_deleted_so_the_month_stays_closed(team, office, staff):
+    close = months.close_month(office=office, month=MARCH, by=staff, today=datetime.date(2026, 4, 2))
+
+    with pytest.raises(PermissionError):
+        close.delete()
+    with pytest.raises(PermissionError):
+        MonthClose.objects.filter(pk=close.pk).delete()
+    with pytest.raises(PermissionError):
+        MonthClose.objects.all().delete()
+
+    assert MonthClose.objects.get().snapshot == close.snapshot
+    late = post(volunteer_in(team), team, key="late", starts_at=at(datetime.date(2026, 3, 20)))
+    assert late.reported_month == APRIL

@@ -18,7 +18,7 @@ from tests.factories import (
     volunteer_in,
 )
 from tests.volunteers.ledger_helpers import at, post
-from volunteers import months, recognition
+from volunteers import ledger, months, recognition, requests
 from volunteers.models import Honour
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +163,106 @@ def test_the_page_says_frozen_or_provisional(team, office, client_for):
 
     assert 'data-testid="frozen"' in closed and 'data-testid="provisional"' not in closed
     assert 'data-testid="provisional"' in open_
+
+
+def _team_ranking(office, team, month: str):
+    listing = recognition.top_list(
+        office=office, tree_ids=office_tree_ids(office), period=recognition.period_for("month", month), team=team
+    )
+    return listing, [(row.volunteer_id, row.minutes) for row in listing.rows]
+
+
+def _late_backfill(team, volunteer, day: datetime.date, minutes: int) -> None:
+    asker, approver = OfficeStaffFactory(office=team.office).user, OfficeStaffFactory(office=team.office).user
+    backfill = requests.ask_backfill(
+        team=team,
+        volunteer=volunteer,
+        by=asker,
+        starts_at=at(day),
+        ends_at=at(day, 9 + minutes // 60),
+        activity="垃圾分类宣传",
+        minutes=minutes,
+        reason="纸质签到表迟交",
+    )
+    requests.decide_backfill(backfill=backfill, by=approver, approve=True)
+
+
+def test_a_team_list_of_a_closed_month_stays_frozen_after_a_late_backfill_and_correction(team, office):
+    first, second = volunteer_in(team), volunteer_in(team)
+    record = post(first, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    post(second, team, key="b", starts_at=at(datetime.date(2026, 3, 3)), minutes=60)
+    months.close_month(office=office, month=MARCH, by=None, today=datetime.date(2026, 4, 5))
+    _listing, before = _team_ranking(office.parent, team, "2026-03")
+
+    _late_backfill(team, second, datetime.date(2026, 3, 20), 300)
+    ledger.correct_record(record=record, minutes=0, reason="当天未到岗", by=OfficeStaffFactory(office=office).user)
+
+    for viewer in (office, office.parent):  # the community's list and the street's
+        listing, after = _team_ranking(viewer, team, "2026-03")
+        assert after == before == [(first.pk, 120), (second.pk, 60)]
+        assert listing.frozen is not None and not listing.provisional
+    # The late changes count in April, the first open month, as in the export.
+    april, rows = _team_ranking(office, team, "2026-04")
+    assert rows == [(second.pk, 300)]
+    assert april.frozen is None and april.provisional
+
+
+def test_a_team_list_of_an_open_month_still_takes_late_records(team, office):
+    first, second = volunteer_in(team), volunteer_in(team)
+    post(first, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    months.close_month(office=CommunityFactory(parent=office.parent), month=MARCH, by=None)  # not this team's office
+
+    _late_backfill(team, second, datetime.date(2026, 3, 20), 180)
+
+    listing, rows = _team_ranking(office.parent, team, "2026-03")
+    assert rows == [(second.pk, 180), (first.pk, 120)]
+    assert listing.frozen is None and listing.provisional
+
+
+def test_an_open_months_list_is_what_closing_it_freezes_and_years_follow_reported_months(team, office):
+    first, second = volunteer_in(team), volunteer_in(team)
+    post(first, team, key="a", starts_at=at(datetime.date(2025, 12, 2)), minutes=120)
+    post(second, team, key="b", starts_at=at(datetime.date(2026, 1, 5)), minutes=60)
+    months.close_month(office=office, month=datetime.date(2025, 12, 1), by=None, today=datetime.date(2026, 1, 3))
+    _late_backfill(team, second, datetime.date(2025, 12, 20), 180)
+    tree = office_tree_ids(office)
+
+    def ranking(kind, month, team=None):
+        period = recognition.period_for(kind, month)
+        listing = recognition.top_list(office=office, tree_ids=tree, period=period, team=team)
+        return [(row.volunteer_id, row.minutes) for row in listing.rows]
+
+    provisional = ranking("month", "2026-01")
+    assert provisional == [(second.pk, 240)]  # the late December backfill is reported in January
+    months.close_month(office=office, month=datetime.date(2026, 1, 1), by=None, today=datetime.date(2026, 2, 3))
+    assert ranking("month", "2026-01") == ranking("month", "2026-01", team) == provisional
+    assert ranking("year", "2025-06") == ranking("year", "2025-06", team) == [(first.pk, 120)]
+    assert ranking("year", "2026-06") == [(second.pk, 240)]
+
+
+def test_a_team_list_asks_the_same_number_of_queries_for_3_or_30_volunteers(team, office, client_for):
+    client = client_for(OfficeStaffFactory(office=office.parent).user)
+    url = reverse("volunteers:recognition", args=[office.parent.pk])
+    params = {"period": "month", "month": "2026-03", "team": team.pk}
+    _serve(team, 6, 0)
+    client.get(url, params)
+
+    few = _queries(client, url, params)
+    _serve(team, 54, 6)  # every other one in this team
+    many = _queries(client, url, params)
+
+    assert many == few
+
+
+def test_the_page_says_a_closed_months_team_list_is_frozen(team, office, client_for):
+    member = volunteer_in(team)
+    post(member, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    months.close_month(office=office, month=MARCH, by=None, today=datetime.date(2026, 4, 5))
+    url = reverse("volunteers:recognition", args=[office.parent.pk])
+
+    html = client_for(member.user).get(url, {"period": "month", "month": "2026-03", "team": team.pk}).content.decode()
+
+    assert 'data-testid="frozen"' in html and 'data-testid="provisional"' not in html
 
 
 # ---------------------------------------------------------------- the page: access and masking
