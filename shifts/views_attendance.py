@@ -177,23 +177,43 @@ class SelfCodeView(ShiftAccessMixin, TemplateView):
 
 
 class SelfCheckView(ShiftAccessMixin, TemplateView):
-    """A volunteer scanned the shift's code: confirm, and the scan is theirs."""
+    """A volunteer scanned the shift's code: confirm, and the scan is theirs.
+
+    Someone not signed in has the code judged at once: signing in can take longer than a
+    code lives. A valid one is remembered in the session and sends them to log in; after
+    the login they confirm, and the check-in is made at the time they first opened it."""
 
     template_name = "shifts/self_check.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and profile_for(request.user) is None:
+        if not request.user.is_authenticated:
+            return self.before_login(request, kwargs["pk"], kwargs["code"])
+        if profile_for(request.user) is None:
             return redirect("volunteers:profile")
         return super().dispatch(request, *args, **kwargs)
 
+    def before_login(self, request, pk, code):
+        # Opened again on the way (back from the login page): the first opening stands.
+        if self_checkin.pending_opening(request.session, pk, code) is None:
+            if not self_checkin.code_is_valid(pk, code):
+                # Refused now rather than after a login that could not make it good. The
+                # shift stays unnamed: who is asking, and so what they may see, is unknown.
+                return self.render_to_response({"shift": None, "valid": False, "code": code})
+            self_checkin.remember_opening(request.session, pk, code)
+        return self.handle_no_permission()
+
     def get_context_data(self, **kwargs):
         # `code` comes in with the URL's arguments.
-        valid = self_checkin.code_is_valid(self.shift.pk, kwargs["code"])
+        code = kwargs["code"]
+        valid = self_checkin.code_is_valid(self.shift.pk, code) or (
+            self_checkin.pending_opening(self.request.session, self.shift.pk, code) is not None
+        )
         return super().get_context_data(shift=self.shift, valid=valid, **kwargs)
 
     def post(self, request, pk, code):
         volunteer = profile_for(request.user)
-        if not self_checkin.code_is_valid(self.shift.pk, code):
+        opened_at = self_checkin.take_pending_opening(request.session, self.shift.pk, code)
+        if opened_at is None and not self_checkin.code_is_valid(self.shift.pk, code):
             messages.error(
                 request, _("This code has expired or is not for this shift: scan the code on the screen again.")
             )
@@ -202,7 +222,7 @@ class SelfCheckView(ShiftAccessMixin, TemplateView):
             shift=self.shift,
             volunteer=volunteer,
             client_event_id=f"self-{uuid.uuid4().hex}",
-            at=timezone.now(),
+            at=opened_at or timezone.now(),
             by=request.user,
             method=ScanEvent.Method.SELF,
             device="self",
