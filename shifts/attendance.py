@@ -123,6 +123,19 @@ def record_scan(*, shift: Shift, token: str, client_event_id: str, **event) -> S
     return record_event(shift=shift, volunteer=check.volunteer, client_event_id=client_event_id, **event)
 
 
+def record_pick(*, shift: Shift, volunteer_id: int, client_event_id: str, **event) -> ScanResult:
+    """The leader picked the person from the roster on the scanner (no card at hand, or no
+    camera): as a card read, recorded as marked by the leader. Only people on the roster
+    can be picked, and anyone else is answered without a name: a number is no card, and
+    must not tell who it belongs to."""
+    volunteer = card_holder_at(shift, volunteer_id)
+    if volunteer is None or not volunteer.on_roster:
+        return _unrecorded(client_event_id, shift, Outcome.NOT_ON_ROSTER, None)
+    return record_event(
+        shift=shift, volunteer=volunteer, client_event_id=client_event_id, method=ScanEvent.Method.MANUAL, **event
+    )
+
+
 def _replay(client_event_id: str, shift: Shift) -> ScanResult | None:
     event = ScanEvent.objects.select_related("attendance__volunteer").filter(client_event_id=client_event_id).first()
     if event is None:

@@ -27,11 +27,14 @@ class BadScanRequest(ValueError):
 
 @dataclass(frozen=True)
 class ScanIn:
+    """One scan: a card's token, or the id of a person the leader picked from the roster."""
+
     id: str
     token: str
     at: datetime.datetime
     kind: str | None = None
     walk_in: bool = False
+    volunteer_id: int | None = None
 
 
 def parse_scan_batch(body: bytes) -> list[ScanIn]:
@@ -61,7 +64,15 @@ def _parse_event(number: int, event: object) -> ScanIn:
     # Printable only: PostgreSQL refuses text holding a NUL, and an id is never shown anyway.
     if not isinstance(event_id, str) or not 0 < len(event_id) <= MAX_EVENT_ID_LENGTH or not event_id.isprintable():
         raise bad(_('"id" must be a text of 1 to %(length)d printable characters.') % {"length": MAX_EVENT_ID_LENGTH})
-    if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
+    volunteer_id = event.get("volunteer")
+    if volunteer_id is not None:
+        if token is not None:
+            raise bad(_('Give either "token" or "volunteer", not both.'))
+        # bool is an int to Python, not to the phone.
+        if type(volunteer_id) is not int or not 0 < volunteer_id < 2**63:
+            raise bad(_('"volunteer" must be a person\'s number.'))
+        token = ""
+    elif not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_LENGTH:
         raise bad(_('"token" must be a text of 1 to %(length)d characters.') % {"length": MAX_TOKEN_LENGTH})
     kind = event.get("kind")
     if kind not in KINDS:
@@ -69,7 +80,11 @@ def _parse_event(number: int, event: object) -> ScanIn:
     walk_in = event.get("walk_in", False)
     if not isinstance(walk_in, bool):
         raise bad(_('"walk_in" must be true or false.'))
-    return ScanIn(id=event_id, token=token, at=_parse_time(at, bad), kind=kind, walk_in=walk_in)
+    if walk_in and volunteer_id is not None:
+        raise bad(_("Someone picked from the roster is not a walk-in."))
+    return ScanIn(
+        id=event_id, token=token, at=_parse_time(at, bad), kind=kind, walk_in=walk_in, volunteer_id=volunteer_id
+    )
 
 
 def _parse_time(value: object, bad) -> datetime.datetime:

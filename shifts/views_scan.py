@@ -14,10 +14,10 @@ from django.views import View
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
-from shifts.attendance import record_scan
+from shifts.attendance import record_pick, record_scan
 from shifts.models import Shift
 from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, result_json
-from shifts.selectors import shift_to_scan
+from shifts.selectors import shift_to_scan, sign_in_list
 from shifts.views import ShiftAccessMixin
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
@@ -103,9 +103,8 @@ class ScanView(ShiftAccessMixin, View):
         for scan in scans:
             # One short transaction per scan (inside record_scan): a long batch never
             # holds the write lock, and each answer stands on its own.
-            result = record_scan(
+            event = dict(
                 shift=self.shift,
-                token=scan.token,
                 client_event_id=scan.id,
                 at=scan.at,
                 by=request.user,
@@ -113,6 +112,10 @@ class ScanView(ShiftAccessMixin, View):
                 walk_in=scan.walk_in,
                 device=device,
             )
+            if scan.volunteer_id is not None:
+                result = record_pick(volunteer_id=scan.volunteer_id, **event)
+            else:
+                result = record_scan(token=scan.token, **event)
             results.append(result_json(scan, result))
         return JsonResponse({"results": results})
 
@@ -134,7 +137,8 @@ class ScannerPageView(ShiftAccessMixin, TemplateView):
             "styleUrl": static("css/app.css"),
             "strings": _scanner_strings(),
         }
-        return super().get_context_data(shift=shift, scanner_config=config, **kwargs)
+        roster = sign_in_list(shift)
+        return super().get_context_data(shift=shift, scanner_config=config, roster=roster, **kwargs)
 
 
 def _scanner_strings() -> dict[str, str]:

@@ -33,6 +33,8 @@ const pendingCount = $("#pending-count");
 const log = $("#scan-log");
 const manualForm = $("#manual-entry");
 const manualCode = $("#manual-code");
+const rosterFilter = $("#roster-filter");
+const rosterButtons = document.querySelectorAll("[data-volunteer]");
 
 // ------------------------------------------------------------------ event ids and the queue
 
@@ -144,9 +146,10 @@ function show(item, { name = "", message, state, outcome = "" }) {
   entry.querySelector("span").textContent = message;
   resultBox.className = `scan-result scan-${state}`;
   resultBox.dataset.outcome = outcome;
-  resultName.textContent = name;
+  resultName.textContent = name || item.name || "";
   resultMessage.textContent = message;
-  walkInButton.hidden = outcome !== "not_on_roster";
+  // Only a card can be added as a walk-in: the roster's names are on the roster already.
+  walkInButton.hidden = outcome !== "not_on_roster" || Boolean(item.volunteer);
   walkInButton.onclick = () => {
     walkInButton.hidden = true;
     enqueue({ token: item.token, at: item.at, kind: item.kind, walk_in: true });
@@ -161,14 +164,19 @@ function chosenKind() {
   return document.querySelector("input[name=kind]:checked")?.value || null;
 }
 
+// A card held in front of the camera is read many times a second, and a name may be
+// tapped twice: the same one again within SAME_CARD_MS is one scan.
+function seenJustNow(key, now) {
+  const seen = lastSeen.get(key);
+  lastSeen.set(key, now);
+  return seen !== undefined && now - seen < SAME_CARD_MS;
+}
+
 function read(rawValue, { typed = false } = {}) {
   const token = rawValue.replace(/\s+/g, "").toUpperCase();
   if (!token) return;
   const now = Date.now();
-  const seen = lastSeen.get(token);
-  lastSeen.set(token, now);
-  // A card held in front of the camera is read many times a second: one scan.
-  if (seen !== undefined && now - seen < SAME_CARD_MS) {
+  if (seenJustNow(token, now)) {
     if (typed) {
       resultMessage.textContent = t.readJustNow;
       resultName.textContent = "";
@@ -183,6 +191,17 @@ function read(rawValue, { typed = false } = {}) {
     return;
   }
   enqueue({ token, at: new Date(now).toISOString(), kind: chosenKind(), walk_in: false });
+}
+
+// A person picked from the roster: sent by their number, recorded as marked by the leader.
+function pick(volunteer, name) {
+  const now = Date.now();
+  if (seenJustNow(`#${volunteer}`, now)) {
+    resultName.textContent = name;
+    resultMessage.textContent = t.readJustNow;
+    return;
+  }
+  enqueue({ volunteer, name, at: new Date(now).toISOString(), kind: chosenKind(), walk_in: false });
 }
 
 function enqueue(fields) {
@@ -237,7 +256,13 @@ async function flush() {
           redirect: "manual",
           headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
           body: JSON.stringify({
-            events: batch.map(({ id, token, at, kind, walk_in }) => ({ id, token, at, kind: kind || null, walk_in })),
+            events: batch.map(({ id, token, volunteer, at, kind, walk_in }) => ({
+              id,
+              ...(volunteer ? { volunteer } : { token }),
+              at,
+              kind: kind || null,
+              walk_in,
+            })),
           }),
         });
       } catch {
@@ -411,6 +436,13 @@ manualForm.addEventListener("submit", (event) => {
   read(code, { typed: true });
   manualCode.value = "";
   manualCode.focus();
+});
+for (const button of rosterButtons) {
+  button.addEventListener("click", () => pick(Number(button.dataset.volunteer), button.dataset.name));
+}
+rosterFilter?.addEventListener("input", () => {
+  const wanted = rosterFilter.value.trim();
+  for (const button of rosterButtons) button.parentElement.hidden = !button.dataset.name.includes(wanted);
 });
 $("#send-now").addEventListener("click", () => {
   failures = 0;

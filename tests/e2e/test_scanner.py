@@ -23,7 +23,14 @@ from shifts.models import Attendance, ScanEvent, Signup
 from shifts.views_scan import SIGNED_OUT
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT
 from tests.e2e.steps import sign_in_by_cookie
-from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
+from tests.factories import (
+    LeaderFactory,
+    MembershipFactory,
+    ShiftFactory,
+    TeamFactory,
+    VolunteerFactory,
+    volunteer_in,
+)
 from volunteers.cards import card_token
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -291,6 +298,47 @@ def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive
     expect(log.locator("li[data-event-id=q-2].scan-problem")).to_be_visible()
     expect(log.locator("li[data-outcome=checked_in]")).to_have_count(2)
     assert sorted(ScanEvent.objects.values_list("client_event_id", flat=True)) == ["q-1", "q-3"]
+    assert csp_violations() == []
+
+
+def test_without_card_or_camera_the_leader_picks_people_from_the_roster_even_offline(
+    page: Page, live_server, assert_no_sideways_scroll
+):
+    team = TeamFactory()
+    leader = VolunteerFactory()
+    LeaderFactory(team=team, user=leader.user)
+    shift = ShiftFactory(team=team, starts_at=timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5))
+    for name in ("王秀英", "李建国"):
+        volunteer = VolunteerFactory(real_name=name)
+        MembershipFactory(team=team, user=volunteer.user)
+        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
+    csp_violations = watch_csp(page)
+    page.goto(f"/shifts/{shift.pk}/scanner/")
+
+    page.get_by_test_id("roster-pick").locator("summary").click()
+    page.get_by_test_id("roster-filter").fill("秀英")
+    expect(page.get_by_role("button", name=re.compile("李建国"))).to_be_hidden()
+    page.get_by_role("button", name=re.compile("王秀英")).click()
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_in")
+    expect(page.get_by_test_id("scan-name")).to_have_text("王秀英")
+    assert_no_sideways_scroll(page)
+
+    page.context.set_offline(True)
+    page.get_by_test_id("roster-filter").fill("")
+    page.get_by_role("button", name=re.compile("李建国")).click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("1")
+    expect(page.get_by_test_id("scan-name")).to_have_text("李建国")
+    page.context.set_offline(False)
+    page.get_by_test_id("send-now").click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_in")
+
+    events = ScanEvent.objects.select_related("attendance__volunteer")
+    assert sorted(e.attendance.volunteer.real_name for e in events) == ["李建国", "王秀英"]
+    assert {e.method for e in events} == {ScanEvent.Method.MANUAL}
     assert csp_violations() == []
 
 

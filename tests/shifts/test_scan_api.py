@@ -213,6 +213,66 @@ def test_a_card_read_knows_the_roster_and_the_attendance_of_this_shift_only(lead
     assert Attendance.objects.filter(shift=shift).get().volunteer == anna
 
 
+def pick(volunteer, at=None, event_id=None, **fields):
+    """A person picked from the roster on the scanner page, as the phone sends it."""
+    at = at or timezone.now() - datetime.timedelta(minutes=1)
+    return {"id": event_id or f"pick-{random.random()}", "volunteer": volunteer.pk, "at": at.isoformat(), **fields}
+
+
+def test_a_person_picked_from_the_roster_checks_in_and_out_marked_by_the_leader(leader, leader_client, shift):
+    anna = on_roster(shift)
+    now = timezone.now()
+    batch = [pick(anna, now - datetime.timedelta(minutes=10)), pick(anna, now - datetime.timedelta(minutes=2))]
+
+    results = post(leader_client, shift, {"events": batch}).json()["results"]
+
+    assert [(r["outcome"], r["name"]) for r in results] == [
+        ("checked_in", anna.real_name),
+        ("checked_out", anna.real_name),
+    ]
+    events = ScanEvent.objects.order_by("at")
+    assert {(e.method, e.by_id) for e in events} == {(ScanEvent.Method.MANUAL, leader.pk)}
+    assert events.count() == 2
+
+
+@pytest.mark.parametrize("who", ["member_not_signed_up", "stranger", "waitlisted", "nobody"])
+def test_only_the_roster_can_be_picked_and_a_number_tells_no_name(leader_client, shift, who):
+    if who == "member_not_signed_up":
+        person = volunteer_in(shift.team)
+    elif who == "stranger":
+        person = VolunteerFactory()
+    elif who == "waitlisted":
+        person = volunteer_in(shift.team)
+        Signup.objects.create(shift=shift, volunteer=person, status=Signup.Status.WAITLISTED)
+    else:
+        person = type(on_roster(shift))(pk=10**9)
+
+    result = post(leader_client, shift, {"events": [pick(person)]}).json()["results"][0]
+
+    assert (result["outcome"], result["name"]) == ("not_on_roster", "")
+    assert not ScanEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"token": "V1-1-AAAAAAAA"}, id="token-too"),
+        pytest.param({"volunteer": "12"}, id="text"),
+        pytest.param({"volunteer": True}, id="bool"),
+        pytest.param({"volunteer": 0}, id="zero"),
+        pytest.param({"volunteer": 2**63}, id="huge"),
+        pytest.param({"walk_in": True}, id="walk-in"),
+    ],
+)
+def test_a_malformed_pick_is_refused_whole(leader_client, shift, fields):
+    body = {"events": [{**pick(on_roster(shift)), **fields}]}
+
+    response = post(leader_client, shift, body, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400 and response.json()["error"].startswith("Event 1")
+    assert not ScanEvent.objects.exists()
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -446,6 +506,24 @@ def test_the_scanner_page_carries_its_strings_and_urls(leader_client, shift):
     assert loaded and not [url for url in loaded if re.match(r"^(?:[a-z]+:)?//", url)], loaded
     absolute = re.findall(r"(?:https?:)?\\?/\\?/[\w.-]+", html)
     assert not [url for url in absolute if "testserver" not in url and "www.w3.org" not in url], absolute
+
+
+@pytest.mark.parametrize("people", [2, 12])
+def test_the_scanner_page_lists_the_roster_to_pick_from_with_masked_phones(
+    leader_client, shift, django_assert_num_queries, people
+):
+    roster = [on_roster(shift) for _ in range(people)]
+    waiting = volunteer_in(shift.team)
+    Signup.objects.create(shift=shift, volunteer=waiting, status=Signup.Status.WAITLISTED)
+
+    with django_assert_num_queries(7):  # the same whatever the roster's size
+        html = leader_client.get(reverse("shifts:scanner", args=[shift.pk])).content.decode()
+
+    picked = re.findall(r'data-volunteer="(\d+)"', html)
+    assert sorted(map(int, picked)) == sorted(v.pk for v in roster)
+    for volunteer in roster:
+        assert volunteer.user.masked_phone in html
+        assert volunteer.user.phone[-8:] not in html
 
 
 def test_the_scanner_page_has_a_content_security_policy_and_nothing_inline_for_it_to_block(leader_client, shift):
