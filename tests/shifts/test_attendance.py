@@ -188,6 +188,33 @@ def test_an_old_card_and_strangers_and_far_future_scans_are_refused(shift):
     assert not ScanEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("kind", "edge", "minutes", "outcome"),
+    [
+        ("in", "start", -31, Outcome.OUTSIDE_WINDOW),
+        ("in", "start", -30, Outcome.CHECKED_IN),
+        ("in", "end", 0, Outcome.CHECKED_IN),
+        ("in", "end", 1, Outcome.OUTSIDE_WINDOW),
+        ("out", "end", 60, Outcome.CHECKED_OUT),
+        ("out", "end", 61, Outcome.OUTSIDE_WINDOW),
+    ],
+)
+def test_scans_are_taken_only_within_the_teams_windows(kind, edge, minutes, outcome):
+    """Rule 2 through the scanner: check-in from 30 minutes before the start until the end,
+    check-out until 60 minutes after the end (the team's defaults)."""
+    start = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=6)
+    shift = ShiftFactory(starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    volunteer = on_roster(shift)
+    if kind == "out":
+        scan(shift, volunteer, shift.starts_at, kind="in")
+    at = (shift.starts_at if edge == "start" else shift.ends_at) + datetime.timedelta(minutes=minutes)
+
+    result = scan(shift, volunteer, at, kind=kind)
+
+    assert result.outcome == outcome
+    assert ScanEvent.objects.filter(at=at).exists() == (outcome != Outcome.OUTSIDE_WINDOW)
+
+
 def test_a_walk_in_member_is_added_at_the_venue(shift):
     member = volunteer_in(shift.team)
     assert scan(shift, member, shift.starts_at).outcome == Outcome.NOT_ON_ROSTER
