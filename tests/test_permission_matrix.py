@@ -208,7 +208,16 @@ def shows_waiting_requests(world: World, html: str, role: str) -> None:
     assert world.member_a.full_phone not in html
 
 
+def shows_record_a_no_numbers(world: World, html: str, role: str) -> None:
+    """Member A's records for those who run team A: record A, no phone or ID number."""
+    assert world.record_a.activity in html
+    assert world.member_a.full_phone not in html
+    assert world.member_a.full_id_number not in html
+
+
 MY_HOURS = Outcome(200, content=shows_own_record_only, label="my hours")
+RECORDS_A = Outcome(200, content=shows_record_a_no_numbers, label="records")
+CORRECT_RECORD_A = redirect("correct", lambda w, url: reverse("volunteers:record_correct", args=[w.record_a.pk]))
 QUEUE = Outcome(200, content=shows_waiting_requests, label="queue")
 CORRECTION_QUEUE = redirect("corrections", lambda w, url: reverse("volunteers:correction_queue"))
 BACKFILL_QUEUE = redirect("backfills", lambda w, url: reverse("volunteers:backfill_queue"))
@@ -450,6 +459,18 @@ CASES = [
     Case("volunteers:correction_request",
          lambda w: reverse("volunteers:correction_request", args=[w.record_a.pk]),
          row(LOGIN, PROFILE, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    # Member A's records: those who run team A; leaders of another team, members and the person see none.
+    Case("volunteers:volunteer_records",
+         lambda w: reverse("volunteers:volunteer_records", args=[w.member_a.volunteer.pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, RECORDS_A, NOT_FOUND, RECORDS_A, RECORDS_A, RECORDS_A)),
+    # Staff of the recording office (or above) correct record A; its team's leader asks them to.
+    Case("volunteers:record_correct",
+         lambda w: reverse("volunteers:record_correct", args=[w.record_a.pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RECORDS_A, RECORDS_A, RECORDS_A)),
+    Case("volunteers:record_correction_ask",
+         lambda w: reverse("volunteers:record_correction_ask", args=[w.record_a.pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, RECORDS_A, NOT_FOUND, CORRECT_RECORD_A, CORRECT_RECORD_A,
+             CORRECT_RECORD_A)),
     Case("volunteers:correction_queue", lambda w: reverse("volunteers:correction_queue"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, QUEUE, QUEUE, QUEUE)),
     # Leaders do not decide corrections: staff of the record's office do.

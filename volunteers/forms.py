@@ -87,6 +87,40 @@ class CorrectionRequestForm(forms.Form):
         return _minutes(self.cleaned_data["hours"])
 
 
+class RecordCorrectionForm(forms.Form):
+    """Office staff correct a record, or a team leader asks them to (rule 9)."""
+
+    hours = HoursField(
+        label=_("Right time (hours)"),
+        help_text=_("For example 2.5 for two and a half hours; 0 withdraws the record."),
+    )
+    reason = forms.CharField(
+        label=_("Why is the record wrong?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the correction; the volunteer is told."),
+    )
+
+    def __init__(self, *args, scheduled_minutes: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheduled_minutes = scheduled_minutes
+        if scheduled_minutes is not None:
+            self.fields["hours"].widget.attrs["max"] = f"{scheduled_minutes / 60:g}"
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        # The ledger refuses it too; saying the limit here is clearer (rule 8).
+        if self.scheduled_minutes is not None and _minutes(hours) > self.scheduled_minutes:
+            raise forms.ValidationError(
+                _("At most %(hours)s h: the scheduled length."), params={"hours": f"{self.scheduled_minutes / 60:g}"}
+            )
+        return hours
+
+    @property
+    def minutes(self) -> int:
+        return _minutes(self.cleaned_data["hours"])
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -248,7 +248,8 @@ class DecidedRequest(models.Model):
 
 
 class CorrectionRequest(DecidedRequest):
-    """A volunteer asks for a record of their own to be corrected (DESIGN rule 9).
+    """A volunteer asks for a record of their own to be corrected (DESIGN rule 9), or a leader
+    of the record's team asks for it (`requested_by` says who).
 
     Office staff of the record's office decide; an approval reverses the record and
     posts the asked value through the ledger.

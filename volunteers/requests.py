@@ -29,7 +29,7 @@ def _record_label(record: ServiceRecord | BackfillRequest) -> str:
     return f"{record.service_date:%Y-%m-%d} {record.activity}"
 
 
-# ---------------------------------------------------------------- corrections asked by a volunteer
+# ---------------------------------------------------------------- corrections: asked, decided, or made by the office
 
 
 @transaction.atomic
@@ -39,6 +39,21 @@ def ask_correction(*, record: ServiceRecord, by: User, minutes: int, reason: str
     record = ServiceRecord.objects.select_for_update().select_related("volunteer").get(pk=record.pk)
     if record.volunteer.user_id != by.pk:
         raise ValidationError(_("You can only ask for a correction of your own records."))
+    return _file_correction(record=record, by=by, minutes=minutes, reason=reason)
+
+
+@transaction.atomic
+def ask_team_correction(*, record: ServiceRecord, by: User, minutes: int, reason: str) -> CorrectionRequest:
+    """A leader of the record's team asks the office to set it to `minutes`: leaders do not
+    correct records themselves, office staff decide in the same queue as a volunteer's request."""
+    record = ServiceRecord.objects.select_for_update(of=("self",)).select_related("team").get(pk=record.pk)
+    if record.team is None or not has_access(by, record.team, ACCESS_TEAM_RUN):
+        raise ValidationError(_("Only those who run the record's team ask for its correction."))
+    return _file_correction(record=record, by=by, minutes=minutes, reason=reason)
+
+
+def _file_correction(*, record: ServiceRecord, by: User, minutes: int, reason: str) -> CorrectionRequest:
+    """The checks every request passes, the record locked by the caller."""
     if not ledger.is_correctable(record):
         raise ValidationError(_("This record has already been corrected."))
     if CorrectionRequest.objects.filter(record=record, state=CorrectionRequest.State.PENDING).exists():
@@ -61,7 +76,7 @@ def decide_correction(*, correction: CorrectionRequest, by: User, approve: bool,
     """Approve (the ledger reverses the record and posts the asked time) or refuse, and tell the volunteer."""
     correction = (
         CorrectionRequest.objects.select_for_update(of=("self",))
-        .select_related("record__office", "record__volunteer__user")
+        .select_related("record__office", "record__volunteer__user", "requested_by")
         .get(pk=correction.pk)
     )
     record = correction.record
@@ -72,24 +87,85 @@ def decide_correction(*, correction: CorrectionRequest, by: User, approve: bool,
     if by.pk in (correction.requested_by_id, record.volunteer.user_id):
         raise ValidationError(_("A correction is decided by someone other than the person who asked."))
     note = note.strip()
+    # A request a leader filed is told to both, naming whose record it is.
+    asked_by_volunteer = correction.requested_by_id == record.volunteer.user_id
+    words = {
+        "record": _record_label(record),
+        "name": record.volunteer.real_name,
+        "hours": _hours(correction.requested_minutes),
+        "note": note,
+    }
     if approve:
         ledger.correct_record(
             record=record, minutes=correction.requested_minutes, reason=correction.reason, by=by, approved_by=by
         )
-        message = _("Your correction of %(record)s was approved: now %(hours)s h.") % {
-            "record": _record_label(record),
-            "hours": _hours(correction.requested_minutes),
-        }
+        if asked_by_volunteer:
+            message = _("Your correction of %(record)s was approved: now %(hours)s h.") % words
+        else:
+            message = _("The correction of %(record)s of %(name)s was approved: now %(hours)s h.") % words
     else:
         if not note:
             raise ValidationError(_("Say why the correction is refused."))
-        message = _("Your correction of %(record)s was refused: %(note)s") % {
-            "record": _record_label(record),
-            "note": note,
-        }
+        if asked_by_volunteer:
+            message = _("Your correction of %(record)s was refused: %(note)s") % words
+        else:
+            message = _("The correction of %(record)s of %(name)s was refused: %(note)s") % words
     correction.record_decision(approved=approve, by=by, note=note)
     notify([record.volunteer.user], message, reverse("volunteers:hours"))
+    if not asked_by_volunteer:
+        notify([correction.requested_by], message, reverse("volunteers:volunteer_records", args=[record.volunteer_id]))
     return correction
+
+
+@transaction.atomic
+def correct_by_office(
+    *, record: ServiceRecord, by: User, minutes: int, reason: str
+) -> tuple[ServiceRecord, ServiceRecord | None]:
+    """Office staff of the record's office correct it themselves (rule 9): the ledger reverses it
+    and posts `minutes` (0 withdraws it), keeping who, when and why; never more than the scheduled
+    length (rule 8, the ledger's check). A request waiting for the record is decided with it, and
+    the volunteer (and a leader who asked) are told."""
+    # Waiting requests first, then the record: the order decide_correction locks them in.
+    waiting = list(
+        CorrectionRequest.objects.select_for_update(of=("self",))
+        .filter(record_id=record.pk, state=CorrectionRequest.State.PENDING)
+        .select_related("requested_by")
+    )
+    record = (
+        ServiceRecord.objects.select_for_update(of=("self",))
+        .select_related("office", "volunteer__user")
+        .get(pk=record.pk)
+    )
+    if not has_access(by, record.office, ACCESS_OFFICE_MANAGE):
+        raise ValidationError(_("Only staff of the record's office correct it."))
+    if by.pk == record.volunteer.user_id:
+        raise ValidationError(_("Your own record is corrected by someone else in the office."))
+    if not ledger.is_correctable(record):
+        raise ValidationError(_("This record has already been corrected."))
+    if minutes == record.minutes:
+        raise ValidationError(_("That is the time already recorded."))
+    reversal, replacement = ledger.correct_record(record=record, minutes=minutes, reason=reason, by=by, approved_by=by)
+    words = {
+        "record": _record_label(record),
+        "name": record.volunteer.real_name,
+        "hours": _hours(minutes),
+        "reason": reversal.reason,
+    }
+    if minutes:
+        message = _("%(record)s of %(name)s was corrected by the office: now %(hours)s h. Why: %(reason)s") % words
+    else:
+        message = _("%(record)s of %(name)s was withdrawn by the office. Why: %(reason)s") % words
+    for request in waiting:
+        request.record_decision(
+            approved=request.requested_minutes == minutes,
+            by=by,
+            note=_("The office corrected the record itself: now %(hours)s h.") % words,
+        )
+    notify([record.volunteer.user], message, reverse("volunteers:hours"))
+    leaders = {request.requested_by for request in waiting if request.requested_by_id != record.volunteer.user_id}
+    if leaders:
+        notify(leaders, message, reverse("volunteers:volunteer_records", args=[record.volunteer_id]))
+    return reversal, replacement
 
 
 # ---------------------------------------------------------------- backfills (补录)

@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_TEAM_RUN, has_access
 from volunteers.models import BackfillRequest, Certificate, CorrectionRequest, MonthClose, ServiceRecord
 
 
@@ -55,6 +56,41 @@ class ServiceRecordTable(tables.Table):
         )
 
 
+class VolunteerRecordTable(ServiceRecordTable):
+    """A volunteer's records as staff and leaders see them (views_ledger.records_within_reach):
+    staff of the recording office correct a record, a leader of its team asks them to."""
+
+    reason = tables.Column(verbose_name=_("Reason"), attrs={"td": {"class": "wrap"}}, default="")
+
+    class Meta(ServiceRecordTable.Meta):
+        fields = ("service_date", "activity", "team", "minutes", "labels", "reason", "actions")
+        empty_text = _("No record of your offices or teams.")
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
+    def render_actions(self, record):
+        if record.minutes <= 0 or record.is_reversed:
+            return ""
+        parts = []
+        if record.correction_pending:
+            parts.append(format_html('<span class="badge warn">{}</span>', _("Asked, waiting")))
+        if has_access(self.viewer, record.office, ACCESS_OFFICE_MANAGE):
+            parts.append(
+                format_html('<a href="{}">{}</a>', reverse("volunteers:record_correct", args=[record.pk]), _("Correct"))
+            )
+        elif not record.correction_pending and record.team and has_access(self.viewer, record.team, ACCESS_TEAM_RUN):
+            parts.append(
+                format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("volunteers:record_correction_ask", args=[record.pk]),
+                    _("Ask the office to correct"),
+                )
+            )
+        return format_html_join(" ", "{}", ((part,) for part in parts))
+
+
 class MyCorrectionRequestTable(tables.Table):
     requested_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d")
     record = tables.Column(verbose_name=_("Record"), empty_values=(), attrs={"td": {"class": "wrap"}})
@@ -79,6 +115,15 @@ class MyCorrectionRequestTable(tables.Table):
         return format_html('<span class="badge {}">{}</span>', css, value)
 
 
+class VolunteerCorrectionRequestTable(MyCorrectionRequestTable):
+    """Requests for a volunteer's records, with who asked: the volunteer or a team leader."""
+
+    requested_by = tables.Column(verbose_name=_("Asked by"), accessor="requested_by__volunteer__real_name", default="—")
+
+    class Meta(MyCorrectionRequestTable.Meta):
+        fields = ("requested_at", "record", "requested_minutes", "requested_by", "state", "decision_note")
+
+
 class CorrectionQueueTable(tables.Table):
     requested_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d H:i")
     volunteer = tables.Column(verbose_name=_("Volunteer"), accessor="record__volunteer__real_name")
@@ -86,6 +131,8 @@ class CorrectionQueueTable(tables.Table):
     recorded = tables.Column(verbose_name=_("Recorded hours"), accessor="record__minutes")
     requested_minutes = tables.Column(verbose_name=_("Asked hours"))
     reason = tables.Column(verbose_name=_("Reason"), attrs={"td": {"class": "wrap"}})
+    # The queue's view adds requested_by__volunteer to the selector's joins.
+    requested_by = tables.Column(verbose_name=_("Asked by"), accessor="requested_by__volunteer__real_name", default="—")
     decide = tables.TemplateColumn(
         template_name="volunteers/_decide.html",
         verbose_name=_("Decision"),
@@ -95,7 +142,16 @@ class CorrectionQueueTable(tables.Table):
 
     class Meta:
         model = CorrectionRequest
-        fields = ("requested_at", "volunteer", "record", "recorded", "requested_minutes", "reason", "decide")
+        fields = (
+            "requested_at",
+            "volunteer",
+            "record",
+            "recorded",
+            "requested_minutes",
+            "reason",
+            "requested_by",
+            "decide",
+        )
         orderable = False
         empty_text = _("No correction is waiting.")
 

@@ -46,6 +46,13 @@ urlpatterns = [
     ),
     path("teams/<int:team_pk>/backfills/", views_ledger.BackfillRequestView.as_view(), name="backfill_request"),
     path("volunteers/<int:pk>/", views.VolunteerDetailView.as_view(), name="detail"),
+    path("volunteers/<int:pk>/records/", views_ledger.VolunteerRecordsView.as_view(), name="volunteer_records"),
+    path("records/<int:pk>/correct/", views_ledger.RecordCorrectView.as_view(), name="record_correct"),
+    path(
+        "records/<int:pk>/ask-correction/",
+        views_ledger.RecordCorrectionAskView.as_view(),
+        name="record_correction_ask",
+    ),
     path("teams/<int:team_pk>/cards/", views.TeamCardSheetView.as_view(), name="card_sheet"),
     path("teams/<int:team_pk>/roster/template.xlsx", views.RosterTemplateView.as_view(), name="roster_template"),
     path("teams/<int:team_pk>/roster/import/", views.RosterImportView.as_view(), name="roster_import"),

@@ -1,8 +1,10 @@
-"""Pages of the service-hours ledger: my hours, corrections, backfills, closing months."""
+"""Pages of the service-hours ledger: my hours, a volunteer's records for those who run their
+teams, corrections, backfills, closing months."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -11,11 +13,25 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig, SingleTableView
 
+from accounts.models import User
 from teams.mixins import TeamAccessMixin
 from teams.models import Membership
-from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_TEAM_RUN, has_access, offices_managed_by
+from teams.permissions import (
+    ACCESS_OFFICE_MANAGE,
+    ACCESS_TEAM_RUN,
+    has_access,
+    may_see_person,
+    offices_managed_by,
+    teams_run_by,
+)
 from volunteers import ledger, months, requests
-from volunteers.forms import BackfillRequestForm, CorrectionRequestForm, DecisionForm, MonthCloseForm
+from volunteers.forms import (
+    BackfillRequestForm,
+    CorrectionRequestForm,
+    DecisionForm,
+    MonthCloseForm,
+    RecordCorrectionForm,
+)
 from volunteers.models import BackfillRequest, CorrectionRequest, ServiceRecord, Volunteer
 from volunteers.selectors import (
     backfills_of_team,
@@ -35,6 +51,8 @@ from volunteers.tables import (
     MyCorrectionRequestTable,
     ServiceRecordTable,
     TeamBackfillTable,
+    VolunteerCorrectionRequestTable,
+    VolunteerRecordTable,
 )
 
 
@@ -128,13 +146,145 @@ class CorrectionRequestView(ProfileRequiredMixin, FormView):
         return redirect("volunteers:hours")
 
 
+def records_within_reach(viewer: User, volunteer: Volunteer) -> QuerySet[ServiceRecord]:
+    """The volunteer's records the viewer acts on: of the offices they manage, of the teams they run."""
+    reach = Q(office__in=offices_managed_by(viewer)) | Q(team__in=teams_run_by(viewer))
+    return hours_records_for(volunteer).filter(reach).select_related("office")
+
+
+class VolunteerRecordsView(LoginRequiredMixin, TemplateView):
+    """A volunteer's records for office staff (who correct them) and the team's leaders (who ask
+    the office to): only the records of their offices and teams; a fixed number of queries."""
+
+    template_name = "volunteers/volunteer_records.html"
+
+    def get_context_data(self, **kwargs):
+        viewer = self.request.user
+        volunteer = get_object_or_404(Volunteer.objects.select_related("user"), pk=kwargs["pk"])
+        records = records_within_reach(viewer, volunteer)
+        # Those running one of the person's teams see the page, empty or not; staff of an office
+        # the person has left still reach its records. The person's own page is My hours.
+        runs_their_team = viewer.pk != volunteer.user_id and may_see_person(viewer, volunteer.user)
+        if not runs_their_team and not records.exists():
+            raise Http404
+        table = VolunteerRecordTable(records, viewer=viewer)
+        RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
+        asked = (
+            CorrectionRequest.objects.filter(record__in=records.values("pk"))
+            .select_related("record", "requested_by__volunteer")
+            .order_by("-requested_at", "-pk")
+        )
+        requests_table = VolunteerCorrectionRequestTable(asked, prefix="requests-")
+        RequestConfig(self.request, paginate={"per_page": 10}).configure(requests_table)
+        return super().get_context_data(volunteer=volunteer, table=table, requests_table=requests_table, **kwargs)
+
+
+class RecordActionMixin(LoginRequiredMixin):
+    """A correction page for one record: 404 unless `allowed`, as for any record out of reach."""
+
+    template_name = "volunteers/record_correction.html"
+    form_class = RecordCorrectionForm
+    asking = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.record = get_object_or_404(
+            ServiceRecord.objects.select_related("volunteer", "team", "office"), pk=kwargs["pk"]
+        )
+        if not self.allowed(request.user):
+            raise Http404
+        elsewhere = self.elsewhere(request.user)
+        if elsewhere is not None:
+            return elsewhere
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self, user: User) -> bool:
+        raise NotImplementedError
+
+    def elsewhere(self, user: User):
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scheduled_minutes": ledger.scheduled_length(self.record)}
+
+    def get_initial(self):
+        return {"hours": round(self.record.minutes / 60, 2)}
+
+    def get_context_data(self, **kwargs):
+        length = ledger.scheduled_length(self.record)
+        waiting = (
+            CorrectionRequest.objects.filter(record=self.record, state=CorrectionRequest.State.PENDING)
+            .select_related("requested_by__volunteer")
+            .first()
+        )
+        return super().get_context_data(
+            record=self.record,
+            asking=self.asking,
+            correctable=ledger.is_correctable(self.record),
+            scheduled_hours=None if length is None else length / 60,
+            waiting=waiting,
+            **kwargs,
+        )
+
+    def done(self):
+        return redirect("volunteers:volunteer_records", pk=self.record.volunteer_id)
+
+
+class RecordCorrectView(RecordActionMixin, FormView):
+    """Office staff of the record's office (or above) correct it themselves (rule 9)."""
+
+    def allowed(self, user):
+        return has_access(user, self.record.office, ACCESS_OFFICE_MANAGE)
+
+    def form_valid(self, form):
+        try:
+            requests.correct_by_office(
+                record=self.record, by=self.request.user, minutes=form.minutes, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+            return self.form_invalid(form)
+        if form.minutes:
+            messages.success(self.request, _("The record has been corrected. The volunteer has been told."))
+        else:
+            messages.success(self.request, _("The record has been withdrawn. The volunteer has been told."))
+        return self.done()
+
+
+class RecordCorrectionAskView(RecordActionMixin, FormView):
+    """A leader of the record's team asks the office to correct it; staff who may correct it do so."""
+
+    asking = True
+
+    def allowed(self, user):
+        return self.record.team is not None and has_access(user, self.record.team, ACCESS_TEAM_RUN)
+
+    def elsewhere(self, user):
+        # Staff of the recording office need nobody's decision: they correct it themselves.
+        if has_access(user, self.record.office, ACCESS_OFFICE_MANAGE):
+            return redirect("volunteers:record_correct", pk=self.record.pk)
+        return None
+
+    def form_valid(self, form):
+        try:
+            requests.ask_team_correction(
+                record=self.record, by=self.request.user, minutes=form.minutes, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your request has been sent to the office. You will be told the decision."))
+        return self.done()
+
+
 class CorrectionQueueView(OfficeStaffMixin, SingleTableView):
     table_class = CorrectionQueueTable
     template_name = "volunteers/correction_queue.html"
     paginate_by = 25
 
     def get_queryset(self):
-        return pending_corrections_for(self.request.user)
+        return pending_corrections_for(self.request.user).select_related("requested_by__volunteer")
 
 
 class CorrectionDecideView(LoginRequiredMixin, View):
