@@ -1,11 +1,11 @@
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KT
 
 from accounts.models import User
 from teams.models import Membership, Office, Team
-from teams.permissions import offices_managed_by
+from teams.permissions import offices_managed_by, teams_run_by
 from volunteers.models import BackfillRequest, CorrectionRequest, MonthClose, ServiceRecord, Volunteer
 
 
@@ -39,6 +39,12 @@ def hours_records_for(volunteer: Volunteer) -> QuerySet[ServiceRecord]:
         )
         .order_by("-service_date", "-pk")
     )
+
+
+def records_within_reach(viewer: User, volunteer: Volunteer) -> QuerySet[ServiceRecord]:
+    """The volunteer's records the viewer acts on: of the offices they manage, of the teams they run."""
+    reach = Q(office__in=offices_managed_by(viewer)) | Q(team__in=teams_run_by(viewer))
+    return hours_records_for(volunteer).filter(reach).select_related("office")
 
 
 def correction_requests_of(volunteer: Volunteer) -> QuerySet[CorrectionRequest]:

@@ -4,7 +4,6 @@ teams, corrections, backfills, closing months."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -22,7 +21,6 @@ from teams.permissions import (
     has_access,
     may_see_person,
     offices_managed_by,
-    teams_run_by,
 )
 from volunteers import ledger, months, requests
 from volunteers.forms import (
@@ -42,6 +40,7 @@ from volunteers.selectors import (
     pending_backfills_for,
     pending_corrections_for,
     profile_for,
+    records_within_reach,
 )
 from volunteers.stars import star_level, thresholds_for
 from volunteers.tables import (
@@ -144,12 +143,6 @@ class CorrectionRequestView(ProfileRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Your request has been sent. You will be told the decision."))
         return redirect("volunteers:hours")
-
-
-def records_within_reach(viewer: User, volunteer: Volunteer) -> QuerySet[ServiceRecord]:
-    """The volunteer's records the viewer acts on: of the offices they manage, of the teams they run."""
-    reach = Q(office__in=offices_managed_by(viewer)) | Q(team__in=teams_run_by(viewer))
-    return hours_records_for(volunteer).filter(reach).select_related("office")
 
 
 class VolunteerRecordsView(LoginRequiredMixin, TemplateView):
