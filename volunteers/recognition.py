@@ -127,11 +127,18 @@ def top_list(
     """Top volunteers of the office tree for the period: a fixed number of queries whatever the size."""
     result = RecognitionList(office=office, period=period, team=team)
     if period.kind == PERIOD_MONTH:
-        # A team's records are recorded by the team's office: its close is what freezes them.
-        closing_office_id = office.pk if team is None else team.office_id
-        result.frozen = MonthClose.objects.filter(office_id=closing_office_id, month=period.start).first()
+        # The list is frozen once every office whose records it counts has closed the month:
+        # a team's office, or each office of the tree (a street office and its communities).
+        counted = {team.office_id} if team is not None else set(tree_ids)
+        closes = MonthClose.objects.filter(office_id__in=counted, month=period.start)
+        by_office = {close.office_id: close for close in closes}
+        if counted and by_office.keys() == counted:
+            # The list's own office's close, or for a team list the team's office's.
+            result.frozen = by_office.get(office.pk) or by_office[team.office_id]
         result.provisional = result.frozen is None
-    if result.frozen is not None and team is None:
+    # The snapshot holds the office's own records: it is the list only when the list counts
+    # nothing else. Otherwise the sums by reported month are as frozen as the snapshot.
+    if result.frozen is not None and team is None and set(tree_ids) == {office.pk}:
         ranked = [(row["volunteer"], row["public_name"], row["minutes"]) for row in result.frozen.snapshot["top"]]
     else:
         grouped = (

@@ -151,6 +151,28 @@ def test_a_closed_month_shows_its_frozen_list_and_an_open_one_is_provisional(tea
     assert live.frozen is None and live.provisional
 
 
+def test_a_street_offices_list_counts_its_communities_and_is_frozen_once_all_have_closed():
+    team = TeamFactory()
+    community, street = team.office, team.office.parent
+    volunteer = volunteer_in(team)
+    post(volunteer, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    tree = office_tree_ids(street)
+
+    def march():
+        return recognition.top_list(office=street, tree_ids=tree, period=recognition.period_for("month", "2026-03"))
+
+    months.close_month(office=street, month=MARCH, by=None, today=datetime.date(2026, 4, 5))
+    only_street_closed = march()
+    months.close_month(office=community, month=MARCH, by=None, today=datetime.date(2026, 4, 5))
+    post(volunteer, team, key="late", starts_at=at(datetime.date(2026, 3, 20)), minutes=300)
+    all_closed = march()
+
+    assert [(row.volunteer_id, row.minutes) for row in only_street_closed.rows] == [(volunteer.pk, 120)]
+    assert only_street_closed.provisional and only_street_closed.frozen is None
+    assert [(row.volunteer_id, row.minutes) for row in all_closed.rows] == [(volunteer.pk, 120)]
+    assert all_closed.frozen.office == street and not all_closed.provisional
+
+
 def test_the_page_says_frozen_or_provisional(team, office, client_for):
     member = volunteer_in(team)
     post(member, team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
