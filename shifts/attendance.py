@@ -67,6 +67,9 @@ def schedule_of(shift: Shift) -> Schedule:
         unit_minutes=team.rounding_minutes,
         checkin_opens=datetime.timedelta(minutes=team.checkin_opens_minutes),
         checkout_closes=datetime.timedelta(minutes=team.checkout_closes_minutes),
+        break_starts_at=shift.break_starts_at,
+        break_ends_at=shift.break_ends_at,
+        is_service=shift.is_service,
     )
 
 
@@ -276,8 +279,9 @@ def _apply_credit(attendance: Attendance, schedule: Schedule, events: list[tuple
     key = source_key(attendance) if attendance.pk is not None else ""
     # The ledger is asked only once a check-out closes a pair: a check-in alone credits
     # nothing, and check-ins are most of a busy scanner's work.
+    # A meeting or duty (rule 6) credits nothing, so it has no day total or overlap to judge either.
     has_closed_pair = any(kind == ScanEvent.Kind.OUT for kind, _at in events)
-    if not has_closed_pair:
+    if not has_closed_pair or not schedule.is_service:
         result = credit(events, schedule)
     else:
         day = timezone.localdate(schedule.starts_at)
@@ -337,9 +341,11 @@ def close_unfinished(shift: Shift, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     if now <= schedule_of(shift).checkout_until:
         return 0
+    # At a meeting or duty (rule 6) there is no time to credit, so nothing waits for the leader.
+    review = Attendance.Review.NEEDS_REVIEW if shift.is_service else Attendance.Review.OPEN
     with transaction.atomic():
         changed = Attendance.objects.filter(shift=shift, status=Attendance.Status.CHECKED_IN).update(
-            status=Attendance.Status.NOT_SIGNED_OUT, credited_minutes=0, review_state=Attendance.Review.NEEDS_REVIEW
+            status=Attendance.Status.NOT_SIGNED_OUT, credited_minutes=0, review_state=review
         )
         seen = Attendance.objects.filter(shift=shift).values("volunteer_id")
         absent = Signup.objects.confirmed().filter(shift=shift).exclude(volunteer_id__in=seen)
@@ -375,9 +381,12 @@ def post_attendance(
     is posted; the leader's confirmation (`include_reviewed`) posts the rest too,
     except people not signed out, whose time the leader must set first. The whole
     sheet goes to the ledger as one batch, judged person by person by its rules.
+    A meeting or duty (rule 6) posts nothing, even time credited before it was marked so.
     """
     shift = Shift.objects.select_related("team__office").select_for_update().get(pk=shift.pk)
     close_unfinished(shift, now)
+    if not shift.is_service:
+        return []
     states = [Attendance.Review.OPEN, Attendance.Review.NEEDS_REVIEW] if include_reviewed else [Attendance.Review.OPEN]
     due = list(
         Attendance.objects.select_for_update()
@@ -618,6 +627,8 @@ class Confirmation:
 
 def waiting_on(shift: Shift) -> list[Waiting]:
     """People of a sheet whose time is not in the ledger yet and needs the leader."""
+    if not shift.is_service:
+        return []  # rule 6: no time of a meeting or duty goes to the ledger
     rows = (
         Attendance.objects.filter(shift=shift)
         .exclude(review_state=Attendance.Review.POSTED)
@@ -679,13 +690,14 @@ def post_finished_shifts(*, now: datetime.datetime | None = None) -> PostingRun:
     # span at most about 24 calendar days (the Spring Festival's nine days off plus
     # weekends); three times as many leaves room, and posting_open() decides each shift.
     oldest = now - datetime.timedelta(days=POSTING_WORKING_DAYS * 3 + 4)
-    pending = Attendance.objects.filter(shift=OuterRef("pk")).filter(
-        Q(status=Attendance.Status.CHECKED_IN) | Q(review_state=Attendance.Review.OPEN, credited_minutes__gt=0)
-    )
+    at_shift = Attendance.objects.filter(shift=OuterRef("pk"))
+    to_close = at_shift.filter(status=Attendance.Status.CHECKED_IN)
+    to_post = at_shift.filter(review_state=Attendance.Review.OPEN, credited_minutes__gt=0)
     shifts = (
         Shift.objects.live()
         .filter(ends_at__lt=now)
-        .filter(Exists(pending))
+        # A meeting or duty (rule 6) posts nothing: only its people still checked in are closed.
+        .filter(Exists(to_close) | Q(Exists(to_post), is_service=True))
         .select_related("team__office")
         .order_by("ends_at", "pk")
     )

@@ -1,4 +1,4 @@
-"""How scans become credited minutes (DESIGN rules 1–5). Pure functions: no database.
+"""How scans become credited minutes (DESIGN rules 1–6). Pure functions: no database.
 
 1. Credited minutes = the sum over in/out pairs of the overlap with the scheduled
    time, never more than the scheduled length, rounded down to the team's unit.
@@ -8,6 +8,10 @@
 4. Below 60% of the scheduled length, or a day above 8 hours, goes to review.
 5. Two credited records of one volunteer may not overlap (the caller passes the
    volunteer's other credited intervals).
+6. Rest and meals are not service time: the break is taken out of every pair and of
+   the scheduled length. Meetings and duty are not volunteer service: they keep
+   attendance (late, left early, not signed out) but credit nothing and need no review.
+   Travel is outside the scheduled time already (rule 1).
 """
 
 import datetime
@@ -35,10 +39,28 @@ class Schedule:
     unit_minutes: int = 30
     checkin_opens: datetime.timedelta = datetime.timedelta(minutes=30)
     checkout_closes: datetime.timedelta = datetime.timedelta(minutes=60)
+    # Inside [starts_at, ends_at], or both None (Shift's constraint).
+    break_starts_at: datetime.datetime | None = None
+    break_ends_at: datetime.datetime | None = None
+    is_service: bool = True
 
     @property
     def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        """The scheduled length net of the break: the cap of rule 1, the base of rule 4's share."""
+        return int((self.ends_at - self.starts_at - self.break_length).total_seconds() // 60)
+
+    @property
+    def break_length(self) -> datetime.timedelta:
+        if self.break_starts_at is None or self.break_ends_at is None:
+            return datetime.timedelta(0)
+        return self.break_ends_at - self.break_starts_at
+
+    def served(self, checked_in: datetime.datetime, checked_out: datetime.datetime) -> datetime.timedelta:
+        """Service time in one in/out pair: its overlap with the schedule, less the break."""
+        served = _overlap(checked_in, checked_out, self.starts_at, self.ends_at)
+        if self.break_starts_at is not None and self.break_ends_at is not None:
+            served -= _overlap(checked_in, checked_out, self.break_starts_at, self.break_ends_at)
+        return served
 
     @property
     def checkin_from(self) -> datetime.datetime:
@@ -110,11 +132,7 @@ def credit(
     pairs = pair_up(events)
     not_signed_out = any(pair.checked_out is None for pair in pairs)
     served = sum(
-        (
-            _overlap(pair.checked_in, pair.checked_out, schedule.starts_at, schedule.ends_at)
-            for pair in pairs
-            if pair.checked_out is not None
-        ),
+        (schedule.served(pair.checked_in, pair.checked_out) for pair in pairs if pair.checked_out is not None),
         datetime.timedelta(0),
     )
     served_minutes = min(int(served.total_seconds() // 60), schedule.minutes)
@@ -122,6 +140,9 @@ def credit(
     late = bool(pairs) and pairs[0].checked_in > schedule.starts_at + LATENESS_GRACE
     last_out = pairs[-1].checked_out if pairs else None
     left_early = last_out is not None and last_out < schedule.ends_at - LATENESS_GRACE
+    if not schedule.is_service:
+        # Rule 6: a meeting or duty credits nothing, so there is nothing for the leader to check.
+        return Credit(0, pairs, not_signed_out, late, left_early)
 
     review = []
     if not_signed_out:

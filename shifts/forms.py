@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shifts.models import Shift, ShiftSeries
@@ -26,9 +27,40 @@ def _datetime_field(label, required=True, help_text=""):
     )
 
 
+class TimeOfDayInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _time_field(label, required=False, help_text=""):
+    return forms.TimeField(
+        label=label, required=required, help_text=help_text, widget=TimeOfDayInput(), input_formats=["%H:%M"]
+    )
+
+
+def _next_at(moment: datetime.datetime, clock: datetime.time) -> datetime.datetime:
+    """The first time the local clock shows `clock` from `moment` on: a break at 01:00 in a
+    shift from 22:00 is on the next day."""
+    local = timezone.localtime(moment)
+    at = datetime.datetime.combine(local.date(), clock, tzinfo=local.tzinfo)
+    if at < moment:
+        at += datetime.timedelta(days=1)
+    return at
+
+
+BREAK_FIELDS = ("break_starts_at", "break_ends_at")
+
+
 class ShiftForm(forms.ModelForm):
     starts_at = _datetime_field(_("Starts at"))
     ends_at = _datetime_field(_("Ends at"), help_text=_("A shift may run past midnight."))
+    # Clock times, placed within the shift in clean(); the model checks they fit (rule 6).
+    break_starts_at = _time_field(
+        _("Break from"), help_text=_("Rest and meals are not service time. Leave both empty if there is no break.")
+    )
+    break_ends_at = _time_field(_("Break until"))
     signup_closes_at = _datetime_field(_("Sign-up closes at"), required=False, help_text=_("Empty: at the start."))
     cancel_deadline = _datetime_field(
         _("Cancelling closes at"), required=False, help_text=_("Empty: two hours before the start.")
@@ -42,14 +74,24 @@ class ShiftForm(forms.ModelForm):
             "place",
             "starts_at",
             "ends_at",
+            "break_starts_at",
+            "break_ends_at",
             "capacity",
             "signup_closes_at",
             "cancel_deadline",
             "required_skills",
             "notes",
             "is_public",
+            "is_service",
         ]
         widgets = {"content": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in BREAK_FIELDS:
+            value = getattr(self.instance, name)
+            if value is not None:
+                self.initial[name] = timezone.localtime(value).time()
 
     def clean(self):
         data = super().clean()
@@ -58,7 +100,21 @@ class ShiftForm(forms.ModelForm):
             self.add_error("ends_at", _("The end must be after the start."))
         if starts and ends and ends - starts > datetime.timedelta(hours=24):
             self.add_error("ends_at", _("A shift lasts at most 24 hours."))
+        self._place_break(data, starts)
         return data
+
+    def _place_break(self, data: dict, starts: datetime.datetime | None) -> None:
+        """The break's clock times → moments within the shift: the start at or after the
+        shift's start, the end after the break's start."""
+        if starts is None or any(self.has_error(name) for name in BREAK_FIELDS):
+            # A time that is not a time, or no start to place it by: the error shown is enough.
+            for name in BREAK_FIELDS:
+                data.pop(name, None)
+            return
+        break_from, break_until = data.get("break_starts_at"), data.get("break_ends_at")
+        data["break_starts_at"] = _next_at(starts, break_from) if break_from is not None else None
+        after = data["break_starts_at"] or starts
+        data["break_ends_at"] = _next_at(after, break_until) if break_until is not None else None
 
 
 class CancelShiftForm(forms.Form):
@@ -108,6 +164,8 @@ class SeriesForm(forms.ModelForm):
             "weekdays",
             "start_time",
             "end_time",
+            "break_start_time",
+            "break_minutes",
             "first_date",
             "last_date",
             "skip_dates",
@@ -115,11 +173,13 @@ class SeriesForm(forms.ModelForm):
             "signup_closes_minutes",
             "cancel_deadline_minutes",
             "is_public",
+            "is_service",
         ]
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "break_start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "first_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "last_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -145,17 +205,6 @@ class SeriesForm(forms.ModelForm):
                     _("%(value)s is not a date; write it as 2027-05-01."), params={"value": part}
                 ) from None
         return sorted(set(dates))
-
-
-class TimeOfDayInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
-
-
-def _time_field(label, required=False):
-    return forms.TimeField(label=label, required=required, widget=TimeOfDayInput(), input_formats=["%H:%M"])
 
 
 class MarkForm(forms.Form):

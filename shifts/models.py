@@ -12,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from teams.models import Team
 from volunteers.models import Volunteer
 
+MINUTES_A_DAY = 24 * 60
+IS_SERVICE_HELP = _(
+    "Meetings and duty (例会、值班) are not volunteer service: untick this for them. "
+    "Attendance is still kept, but no service hours are credited."
+)
+
+
+def _clock_minutes(time: datetime.time) -> int:
+    return time.hour * 60 + time.minute
+
 
 class ShiftSeries(models.Model):
     """A repeating shift, e.g. the 六点半课堂 every Monday to Saturday 18:30–20:00.
@@ -38,6 +48,15 @@ class ShiftSeries(models.Model):
         _("cancelling closes (minutes before the start)"), default=120
     )
     is_public = models.BooleanField(_("open to volunteers outside the team"), default=False)
+    # Rule 6: rest and meals are not service time. Each occurrence gets the break at this
+    # clock time, for this long; both or neither.
+    break_start_time = models.TimeField(
+        _("break starts at"), null=True, blank=True, help_text=_("Rest and meals are not service time.")
+    )
+    break_minutes = models.PositiveIntegerField(
+        _("break length (minutes)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    is_service = models.BooleanField(_("counts as volunteer service"), default=True, help_text=IS_SERVICE_HELP)
     materialised_until = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -47,10 +66,32 @@ class ShiftSeries(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(last_date__gte=F("first_date")), name="series_dates_in_order"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="series_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(break_start_time__isnull=True, break_minutes__isnull=True)
+                | Q(break_start_time__isnull=False, break_minutes__isnull=False, break_minutes__gte=1),
+                name="series_break_whole_or_none",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if (self.break_start_time is None) != (self.break_minutes is None):
+            missing = "break_minutes" if self.break_minutes is None else "break_start_time"
+            errors[missing] = _("Give both the start and the length of the break, or neither.")
+        elif self.break_start_time is not None and self.start_time and self.end_time and self.break_minutes:
+            # In clock minutes after the start, past midnight as times_on() and break_on() take it.
+            start = _clock_minutes(self.start_time)
+            length = (_clock_minutes(self.end_time) - start) % MINUTES_A_DAY
+            offset = (_clock_minutes(self.break_start_time) - start) % MINUTES_A_DAY
+            if length and not 0 < offset < length:
+                errors["break_start_time"] = _("The break must start after the shift starts and before it ends.")
+            elif length and offset + self.break_minutes >= length:
+                errors["break_minutes"] = _("The break must end before the shift ends.")
+        if errors:
+            raise ValidationError(errors)
 
     def weekday_numbers(self) -> set[int]:
         return {int(day) for day in self.weekdays}
@@ -68,6 +109,15 @@ class ShiftSeries(models.Model):
         starts = datetime.datetime.combine(day, self.start_time, tzinfo=tz)
         end_day = day if self.end_time > self.start_time else day + datetime.timedelta(days=1)
         return starts, datetime.datetime.combine(end_day, self.end_time, tzinfo=tz)
+
+    def break_on(self, day: datetime.date) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        """The break of the occurrence on `day`; a break after midnight falls on the next day."""
+        if self.break_start_time is None or self.break_minutes is None:
+            return None, None
+        tz = timezone.get_current_timezone()
+        break_day = day if self.break_start_time >= self.start_time else day + datetime.timedelta(days=1)
+        starts = datetime.datetime.combine(break_day, self.break_start_time, tzinfo=tz)
+        return starts, starts + datetime.timedelta(minutes=self.break_minutes)
 
 
 class ShiftQuerySet(models.QuerySet):
@@ -105,6 +155,10 @@ class Shift(models.Model):
     place = models.CharField(_("place"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    # Rule 6: rest and meals are not service time. Both or neither, inside the shift.
+    break_starts_at = models.DateTimeField(_("break starts at"), null=True, blank=True)
+    break_ends_at = models.DateTimeField(_("break ends at"), null=True, blank=True)
+    is_service = models.BooleanField(_("counts as volunteer service"), default=True, help_text=IS_SERVICE_HELP)
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
     signup_closes_at = models.DateTimeField(_("sign-up closes at"))
     cancel_deadline = models.DateTimeField(_("cancelling closes at"))
@@ -125,6 +179,18 @@ class Shift(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="shift_capacity_positive"),
+            # Spelt out with isnull=False: a comparison with NULL would let half a break through.
+            models.CheckConstraint(
+                condition=Q(break_starts_at__isnull=True, break_ends_at__isnull=True)
+                | Q(
+                    break_starts_at__isnull=False,
+                    break_ends_at__isnull=False,
+                    break_starts_at__gt=F("starts_at"),
+                    break_ends_at__gt=F("break_starts_at"),
+                    break_ends_at__lt=F("ends_at"),
+                ),
+                name="shift_break_inside_or_none",
+            ),
             models.UniqueConstraint(fields=["series", "occurrence_date"], name="one_shift_per_series_date"),
         ]
         indexes = [models.Index(fields=["team", "starts_at"]), models.Index(fields=["starts_at"])]
@@ -145,8 +211,24 @@ class Shift(models.Model):
             errors["signup_closes_at"] = _("Sign-up must close before the shift ends.")
         if self.cancel_deadline and self.ends_at and self.cancel_deadline > self.ends_at:
             errors["cancel_deadline"] = _("Cancelling must close before the shift ends.")
+        errors.update(self._break_errors())
         if errors:
             raise ValidationError(errors)
+
+    def _break_errors(self) -> dict:
+        starts, ends = self.break_starts_at, self.break_ends_at
+        if starts is None and ends is None:
+            return {}
+        if starts is None or ends is None:
+            missing = "break_starts_at" if starts is None else "break_ends_at"
+            return {missing: _("Give both the start and the end of the break, or neither.")}
+        if ends <= starts:
+            return {"break_ends_at": _("The break must end after it starts.")}
+        if (self.starts_at and starts <= self.starts_at) or (self.ends_at and starts >= self.ends_at):
+            return {"break_starts_at": _("The break must start after the shift starts and before it ends.")}
+        if self.ends_at and ends >= self.ends_at:
+            return {"break_ends_at": _("The break must end before the shift ends.")}
+        return {}
 
     def state(self, confirmed: int, now: datetime.datetime | None = None) -> str:
         """Derived from time and data; `confirmed` is the number of confirmed sign-ups."""
@@ -166,6 +248,10 @@ class Shift(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def has_break(self) -> bool:
+        return self.break_starts_at is not None and self.break_ends_at is not None
 
 
 class SignupQuerySet(models.QuerySet):

@@ -28,10 +28,12 @@ def shifts_visible_to(user: User) -> QuerySet[Shift]:
 # The scanner's two reads, asked for every request and every card it sends, are written
 # out: building them with the ORM costs more than running them (benchmarks/scan.py).
 #
-# The shift, with what a scan uses of it: its times, whether it is cancelled or public,
-# and the team's office, rounding and windows. raw() converts the columns as the ORM does.
+# The shift, with what a scan uses of it: its times and break, whether it is cancelled,
+# public or service at all (rule 6), and the team's office, rounding and windows.
+# raw() converts the columns as the ORM does.
 SHIFT_TO_SCAN_SQL = f"""
-    SELECT s.id, s.team_id, s.starts_at, s.ends_at, s.is_cancelled, s.is_public,
+    SELECT s.id, s.team_id, s.starts_at, s.ends_at, s.break_starts_at, s.break_ends_at, s.is_service,
+        s.is_cancelled, s.is_public,
         t.office_id AS team_office_id, t.rounding_minutes AS team_rounding_minutes,
         t.checkin_opens_minutes AS team_checkin_opens_minutes,
         t.checkout_closes_minutes AS team_checkout_closes_minutes

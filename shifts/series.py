@@ -19,7 +19,7 @@ from shifts.models import Shift, ShiftSeries, Signup
 
 MAX_SPAN_DAYS = 366
 # The fields a series hands down to its occurrences.
-COPIED_FIELDS = ("title", "content", "place", "capacity", "is_public")
+COPIED_FIELDS = ("title", "content", "place", "capacity", "is_public", "is_service")
 
 
 def window_end(today: datetime.date | None = None) -> datetime.date:
@@ -47,6 +47,7 @@ def _apply_to(shift: Shift, series: ShiftSeries, day: datetime.date) -> None:
     for field in COPIED_FIELDS:
         setattr(shift, field, getattr(series, field))
     shift.starts_at, shift.ends_at = series.times_on(day)
+    shift.break_starts_at, shift.break_ends_at = series.break_on(day)
     shift.signup_closes_at = shift.starts_at - datetime.timedelta(minutes=series.signup_closes_minutes)
     shift.cancel_deadline = shift.starts_at - datetime.timedelta(minutes=series.cancel_deadline_minutes)
 
@@ -92,11 +93,11 @@ def update_series(*, series: ShiftSeries, now: datetime.datetime | None = None) 
         if shift.occurrence_date not in wanted:
             _cancel_occurrence(shift)
             continue
-        before = (shift.starts_at, shift.ends_at, shift.place)
+        before = _when_and_where(shift)
         _apply_to(shift, series, shift.occurrence_date)
         shift.full_clean()
         shift.save()
-        if (shift.starts_at, shift.ends_at, shift.place) != before:
+        if _when_and_where(shift) != before:
             notify(
                 _signed_up_users(shift),
                 _("%(shift)s on %(date)s has changed. Please check the time and place.")
@@ -105,6 +106,10 @@ def update_series(*, series: ShiftSeries, now: datetime.datetime | None = None) 
             )
     _materialise(series, today)
     return series
+
+
+def _when_and_where(shift: Shift) -> tuple:
+    return (shift.starts_at, shift.ends_at, shift.break_starts_at, shift.break_ends_at, shift.place)
 
 
 def _signed_up_users(shift: Shift):

@@ -1,4 +1,4 @@
-"""DESIGN rules 1–5, table by table."""
+"""DESIGN rules 1–6, table by table."""
 
 import datetime
 
@@ -100,3 +100,85 @@ def test_pairs_are_made_in_time_order_whatever_order_the_scans_arrive_in():
         (t("09:00"), t("10:00")),
         (t("10:30"), t("11:30")),
     ]
+
+
+# Rule 6: rest and meals are not service time. 09:00–17:00 with lunch 12:00–13:00: 420 minutes net.
+LUNCH = Schedule(t("09:00"), t("17:00"), break_starts_at=t("12:00"), break_ends_at=t("13:00"))
+SHORT_BY_NET = [Review.SHORT]
+
+
+@pytest.mark.parametrize(
+    ("scans", "minutes", "review", "late", "left_early"),
+    [
+        # the whole day: the break is left out, whatever the scans say
+        (("in 08:50", "out 17:05"), 420, [], False, False),
+        (("in 09:00", "out 17:00"), 420, [], False, False),
+        # arriving during the break: 12:30–17:00 is 270, less 30 of break = 240, under 60% of 420
+        (("in 12:30", "out 17:00"), 240, SHORT_BY_NET, True, False),
+        # arriving as the break ends: the afternoon only
+        (("in 13:00", "out 17:00"), 240, SHORT_BY_NET, True, False),
+        # leaving before the break: 170 → 150
+        (("in 09:00", "out 11:50"), 150, SHORT_BY_NET, False, True),
+        # leaving during the break and not coming back: 220 less 40 of break = 180
+        (("in 09:00", "out 12:40"), 180, SHORT_BY_NET, False, True),
+        # signing out for lunch and back in: the pairs span the break, 210 + 255 less 30 + 15
+        (("in 09:00", "out 12:30", "in 12:45", "out 17:00"), 420, [], False, False),
+        (("in 09:00", "out 12:05", "in 12:55", "out 17:00"), 420, [], False, False),
+        # rounding after the break is taken out: 460 less 60 = 400 → 390 (not the cap's 420)
+        (("in 09:10", "out 16:50"), 390, [], False, False),
+        # the 60% share is of the net 420 (252), not of 480 (288): 330 less 60 = 270 passes
+        (("in 09:00", "out 14:30"), 270, [], False, True),
+        # 250 less 60 = 190 → 180: short
+        (("in 09:00", "out 13:10"), 180, SHORT_BY_NET, False, True),
+        # not signed out: still nothing, break or not
+        (("in 09:00",), 0, [Review.NOT_SIGNED_OUT], False, False),
+    ],
+)
+def test_the_break_is_not_service_time(scans, minutes, review, late, left_early):
+    result = credit(events(*scans), LUNCH)
+    assert result.minutes == minutes
+    assert result.review == review
+    assert (result.late, result.left_early) == (late, left_early)
+
+
+def test_the_scheduled_length_and_so_the_cap_are_net_of_the_break():
+    assert LUNCH.minutes == 420
+    assert MORNING.minutes == 150
+    # The long-day rule counts the credited (net) time: 420 + 60 is 8 hours exactly.
+    assert credit(events("in 09:00", "out 17:00"), LUNCH, day_minutes_elsewhere=60).review == []
+    assert credit(events("in 09:00", "out 17:00"), LUNCH, day_minutes_elsewhere=61).review == [Review.LONG_DAY]
+
+
+@pytest.mark.parametrize(("unit", "minutes"), [(15, 270), (30, 270), (60, 240)])
+def test_rounding_to_the_teams_unit_comes_after_the_break(unit, minutes):
+    schedule = Schedule(t("09:00"), t("17:00"), unit, break_starts_at=t("12:00"), break_ends_at=t("13:00"))
+    # 09:00–14:40 is 340, less the 60 of break = 280.
+    assert credit(events("in 09:00", "out 14:40"), schedule).minutes == minutes
+
+
+def test_a_break_after_midnight_in_a_night_shift():
+    night = Schedule(t("22:00"), t("06:00", day_offset=1), break_starts_at=t("02:00", 1), break_ends_at=t("02:30", 1))
+    assert night.minutes == 450
+    assert credit([("in", t("21:55")), ("out", t("06:00", day_offset=1))], night).minutes == 450
+    assert credit([("in", t("21:55")), ("out", t("02:15", day_offset=1))], night).minutes == 240  # 255 less 15 of break
+
+
+# Rule 6: meetings and duty are not volunteer service.
+MEETING = Schedule(t("09:00"), t("11:30"), is_service=False)
+
+
+@pytest.mark.parametrize(
+    ("scans", "not_signed_out", "late", "left_early"),
+    [
+        (("in 08:45", "out 11:40"), False, False, False),
+        (("in 09:25", "out 11:30"), False, True, False),
+        (("in 09:00", "out 09:30"), False, False, True),  # would be short (rule 4) at a service shift
+        (("in 09:00",), True, False, False),  # not signed out: attendance, but nothing to wait for
+    ],
+)
+def test_a_meeting_keeps_attendance_but_credits_nothing_and_needs_no_review(scans, not_signed_out, late, left_early):
+    other = [(t("09:00"), t("12:00"))]
+    result = credit(events(*scans), MEETING, other_credited=other, day_minutes_elsewhere=480)
+    assert (result.minutes, result.review) == (0, [])
+    assert (result.not_signed_out, result.late, result.left_early) == (not_signed_out, late, left_early)
+    assert len(result.pairs) == 1

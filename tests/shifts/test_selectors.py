@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from shifts.attendance import schedule_of
 from shifts.models import Shift
 from shifts.selectors import shift_to_scan
 from teams.models import Team
@@ -35,3 +36,23 @@ def test_the_shift_to_scan_is_what_the_orm_reads_in_one_query(django_assert_num_
 
 def test_no_shift_to_scan_for_an_unknown_id():
     assert shift_to_scan(ShiftFactory().pk + 1) is None
+
+
+@pytest.mark.parametrize("with_break", [False, True])
+def test_the_shift_to_scan_carries_the_break_and_the_service_flag(django_assert_num_queries, with_break):
+    """Everything schedule_of reads (rule 6 too) comes with the one query: a scan asks no more."""
+    made = ShiftFactory(is_service=not with_break)
+    if with_break:
+        made.break_starts_at = made.starts_at + datetime.timedelta(minutes=30)
+        made.break_ends_at = made.starts_at + datetime.timedelta(minutes=45)
+        made.save()
+    expected = Shift.objects.select_related("team").get(pk=made.pk)
+
+    with django_assert_num_queries(1):
+        shift = shift_to_scan(made.pk)
+        schedule = schedule_of(shift)
+
+    assert schedule == schedule_of(expected)
+    assert (shift.break_starts_at, shift.break_ends_at) == (expected.break_starts_at, expected.break_ends_at)
+    assert shift.is_service is (not with_break)
+    assert schedule.minutes == (105 if with_break else 120)
