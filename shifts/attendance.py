@@ -263,6 +263,25 @@ def _record_event(
 CREDIT_FIELDS = ["status", "credited_minutes", "review_reasons", "review_state", "updated_at"]
 
 
+# The fields of a shift that its people's credited time follows from.
+CREDITED_FROM = frozenset({"starts_at", "ends_at", "break_starts_at", "break_ends_at", "is_service"})
+
+
+def recredit(shift: Shift) -> int:
+    """After the leader changed the shift's times, break or kind: everyone's time not yet
+    in the ledger, worked out again (the ledger's records are corrected there, rule 9).
+    Returns how many people's time was worked out."""
+    attendances = list(
+        Attendance.objects.select_for_update()
+        .filter(shift=shift)
+        .exclude(review_state=Attendance.Review.POSTED)
+        .select_related("volunteer")
+    )
+    for attendance in attendances:
+        _evaluate(attendance, shift)
+    return len(attendances)
+
+
 def _evaluate(attendance: Attendance, shift: Shift) -> Credit:
     """Recompute credited minutes, status and review flags from the events, and save them."""
     schedule = schedule_of(shift)

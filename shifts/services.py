@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.notifications import notify
+from shifts import attendance
 from shifts.models import CalendarFeed, Shift, Signup, new_feed_token
 from teams.models import Membership
 from volunteers.models import Volunteer
@@ -168,6 +169,8 @@ def update_shift(*, shift: Shift, changed: list[str]) -> Shift:
     locked = _locked(shift)
     if "capacity" in changed:
         _promote_waitlist(locked)
+    if attendance.CREDITED_FROM.intersection(changed):
+        attendance.recredit(locked)
     if changed:
         notify(
             _people_signed_up(locked),

@@ -15,7 +15,7 @@ from shifts import series as series_services
 from shifts.attendance import close_unfinished, confirm_sheet, mark_present, post_attendance, post_finished_shifts
 from shifts.forms import SeriesForm, ShiftForm
 from shifts.models import Attendance, Shift, ShiftSeries, Signup
-from shifts.services import sign_up
+from shifts.services import sign_up, update_shift
 from tests.factories import ShiftFactory, TeamFactory, volunteer_in
 from tests.shifts.test_scan_api import QUERIES_PER_CHECK_IN, QUERIES_PER_CHECK_OUT, QUERIES_PER_REQUEST
 from volunteers.cards import card_token
@@ -525,3 +525,36 @@ def test_a_service_shift_without_a_break_shows_neither(client_for):
     assert 'data-testid="break"' not in page + sheet
     assert 'data-testid="not-service"' not in page + sheet
     assert 'data-testid="confirm-sheet"' in sheet
+
+
+# ---------------------------------------------------------------- editing a shift after people came
+
+
+@pytest.mark.parametrize(
+    ("change", "minutes"),
+    [
+        ({"break_starts_at": 30, "break_ends_at": 60}, 90),
+        ({"ends_at": -60}, 60),
+        ({"is_service": False}, 0),
+        ({"title": "改名"}, 120),
+    ],
+)
+def test_editing_the_times_break_or_kind_works_out_the_time_not_yet_posted_again(change, minutes):
+    shift = finished(hours=2)
+    leader = volunteer_in(shift.team, role="leader").user
+    waiting, posted = on_roster(shift), on_roster(shift)
+    present = {"checked_in": shift.starts_at, "checked_out": shift.ends_at, "by": leader}
+    mark_present(shift=shift, volunteer=posted, **present)
+    post_attendance(shift=shift, by=leader, include_reviewed=True)
+    mark_present(shift=shift, volunteer=waiting, **present)
+    for field, value in change.items():
+        if field in ("break_starts_at", "break_ends_at"):
+            value = shift.starts_at + datetime.timedelta(minutes=value)
+        elif field == "ends_at":
+            value = shift.ends_at + datetime.timedelta(minutes=value)
+        setattr(shift, field, value)
+
+    update_shift(shift=shift, changed=list(change))
+
+    assert Attendance.objects.get(volunteer=waiting).credited_minutes == minutes
+    assert Attendance.objects.get(volunteer=posted).credited_minutes == 120  # in the ledger: corrected there
