@@ -180,6 +180,13 @@ class ShiftCreateView(TeamAccessMixin, FormView):
                     "required_skills": original.required_skills,
                     "notes": original.notes,
                     "is_public": original.is_public,
+                    "is_service": original.is_service,
+                    # The form takes the break as clock times.
+                    **{
+                        field: timezone.localtime(getattr(original, field)).time()
+                        for field in ("break_starts_at", "break_ends_at")
+                        if getattr(original, field) is not None
+                    },
                 }
         return {}
 

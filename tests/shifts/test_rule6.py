@@ -215,6 +215,21 @@ def test_a_leader_creates_a_meeting_with_a_break(client_for):
     ]
 
 
+def test_a_copy_of_a_meeting_with_a_break_keeps_both_a_week_later(client_for):
+    team = TeamFactory()
+    leader = volunteer_in(team, role="leader")
+    original = ShiftFactory(team=team, starts_at=at("09:00"), ends_at=at("17:00"), is_service=False)
+    original.break_starts_at, original.break_ends_at = at("12:00"), at("13:00")
+    original.save()
+
+    response = client_for(leader.user).get(reverse("shifts:create", args=[team.pk]), {"copy": original.pk})
+
+    form = response.context["form"]
+    assert form.initial["is_service"] is False
+    assert (form.initial["break_starts_at"], form.initial["break_ends_at"]) == (datetime.time(12), datetime.time(13))
+    assert timezone.localtime(form.initial["starts_at"]).date() == DAY + datetime.timedelta(days=7)
+
+
 # ---------------------------------------------------------------- the series
 
 
