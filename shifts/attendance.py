@@ -383,6 +383,7 @@ def service_of(shift: Shift, responsible: str) -> ledger.Service:
         service_date=timezone.localdate(shift.starts_at),
         starts_at=shift.starts_at,
         ends_at=shift.ends_at,
+        break_minutes=schedule_of(shift).break_length // datetime.timedelta(minutes=1),
         activity=shift.title,
         place=shift.place,
         content=shift.content,

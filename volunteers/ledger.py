@@ -39,6 +39,7 @@ class Service:
     starts_at: datetime.datetime | None
     ends_at: datetime.datetime | None
     activity: str
+    break_minutes: int = 0  # rest and meals between the two (rule 6): not service time
     place: str = ""
     content: str = ""
     responsible_person: str = ""
@@ -184,6 +185,7 @@ def post_records(postings: Sequence[Posting]) -> list[ServiceRecord | Validation
             service_date=service.service_date,
             starts_at=service.starts_at,
             ends_at=service.ends_at,
+            break_minutes=service.break_minutes,
             activity=service.activity,
             place=service.place,
             content=service.content,
@@ -287,6 +289,7 @@ def correct_record(
         "service_date": record.service_date,
         "starts_at": record.starts_at,
         "ends_at": record.ends_at,
+        "break_minutes": record.break_minutes,
         "activity": record.activity,
         "place": record.place,
         "content": record.content,
@@ -321,7 +324,7 @@ def correct_record(
 
 
 def scheduled_length(record: ServiceRecord) -> int | None:
-    """Minutes between the record's start and end, when it has them."""
+    """Minutes between the record's start and end less its break (rule 6), when it has them."""
     if record.starts_at is None or record.ends_at is None:
         return None
     return _length(record)
@@ -333,7 +336,7 @@ def is_correctable(record: ServiceRecord) -> bool:
 
 
 def _length(record: ServiceRecord) -> int:
-    return int((record.ends_at - record.starts_at).total_seconds() // 60)
+    return int((record.ends_at - record.starts_at).total_seconds() // 60) - record.break_minutes
 
 
 def totals(volunteer: Volunteer, today: datetime.date | None = None) -> dict[str, int]:

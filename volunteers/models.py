@@ -148,6 +148,9 @@ class ServiceRecord(models.Model):
     service_date = models.DateField(_("service date"))
     starts_at = models.DateTimeField(_("from"), null=True, blank=True)
     ends_at = models.DateTimeField(_("to"), null=True, blank=True)
+    break_minutes = models.PositiveIntegerField(
+        _("break (minutes)"), default=0, help_text=_("Rest and meals between from and to: not service time.")
+    )
     activity = models.CharField(_("activity"), max_length=100)
     place = models.CharField(_("place"), max_length=200, blank=True)
     content = models.TextField(_("service content"), blank=True)

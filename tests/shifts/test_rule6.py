@@ -18,6 +18,7 @@ from shifts.models import Attendance, Shift, ShiftSeries, Signup
 from shifts.services import sign_up, update_shift
 from tests.factories import ShiftFactory, TeamFactory, volunteer_in
 from tests.shifts.test_scan_api import QUERIES_PER_CHECK_IN, QUERIES_PER_CHECK_OUT, QUERIES_PER_REQUEST
+from volunteers import ledger
 from volunteers.cards import card_token
 from volunteers.models import ServiceRecord
 
@@ -573,3 +574,19 @@ def test_editing_the_times_break_or_kind_works_out_the_time_not_yet_posted_again
 
     assert Attendance.objects.get(volunteer=waiting).credited_minutes == minutes
     assert Attendance.objects.get(volunteer=posted).credited_minutes == 120  # in the ledger: corrected there
+
+
+def test_the_ledger_keeps_the_break_and_no_correction_credits_it():
+    shift = finished(hours=8, lunch=(180, 60))
+    leader = volunteer_in(shift.team, role="leader").user
+    present = on_roster(shift)
+    mark_present(shift=shift, volunteer=present, checked_in=shift.starts_at, checked_out=shift.ends_at, by=leader)
+    post_attendance(shift=shift, by=leader, include_reviewed=True)
+    record = ServiceRecord.objects.get()
+    assert (record.minutes, record.break_minutes, ledger.scheduled_length(record)) == (420, 60, 420)
+
+    with pytest.raises(ValidationError):
+        ledger.correct_record(record=record, minutes=450, reason="算上了午饭", by=leader)
+    reversal, replacement = ledger.correct_record(record=record, minutes=390, reason="提前半小时离开", by=leader)
+
+    assert (reversal.break_minutes, replacement.break_minutes, ledger.scheduled_length(replacement)) == (60, 60, 420)
