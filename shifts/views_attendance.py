@@ -3,6 +3,7 @@ with the shift's rotating code."""
 
 import datetime
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -61,8 +62,25 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
             default_out=f"{end:%H:%M}",
             posting_open=service.posting_open(shift),
             posting_days=service.POSTING_WORKING_DAYS,
+            backfill_url=_backfill_url(shift),
             **kwargs,
         )
+
+
+def _backfill_url(shift: Shift) -> str:
+    """The team's backfill form, filled in with this shift: the leader picks the person."""
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    net_minutes = service.schedule_of(shift).minutes
+    details = {
+        "date": f"{start:%Y-%m-%d}",
+        "from": f"{start:%H:%M}",
+        "to": f"{end:%H:%M}",
+        "activity": shift.title,
+        "place": shift.place,
+        "content": shift.content,
+        "hours": f"{net_minutes / 60:g}",
+    }
+    return f"{reverse('volunteers:backfill_request', args=[shift.team_id])}?{urlencode(details)}"
 
 
 def _sheet(shift: Shift):

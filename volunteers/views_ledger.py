@@ -302,6 +302,23 @@ class BackfillRequestView(TeamAccessMixin, FormView):
         ).order_by("real_name", "pk")
         return {**super().get_form_kwargs(), "members": members}
 
+    # Filled in from a shift's attendance sheet (?date=…&from=…): a starting point only,
+    # checked like anything typed.
+    PREFILLED = {
+        "volunteer": "volunteer",
+        "service_date": "date",
+        "start_time": "from",
+        "end_time": "to",
+        "activity": "activity",
+        "place": "place",
+        "content": "content",
+        "hours": "hours",
+    }
+
+    def get_initial(self):
+        given = self.request.GET
+        return {field: given[key] for field, key in self.PREFILLED.items() if given.get(key)}
+
     def get_context_data(self, **kwargs):
         table = TeamBackfillTable(backfills_of_team(self.team))
         RequestConfig(self.request, paginate={"per_page": 20}).configure(table)

@@ -1,6 +1,7 @@
 """The leader's attendance sheet: the table, marks, walk-ins and confirming (shifts/views_attendance.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -161,3 +162,34 @@ def test_confirm_before_the_end_is_refused(client, leader):
     running = ShiftFactory(team=leader.memberships.get().team, starts_at=timezone.now() - datetime.timedelta(hours=1))
     html = post(client, "shifts:attendance_confirm", running, {}).content.decode()
     assert "has not ended yet" in html
+
+
+def test_a_sheet_past_the_posting_days_links_a_backfill_filled_in_with_the_shift(client_for):
+    """Rule 7: more than 10 working days after the shift, missing time comes in as a backfill;
+    the sheet opens the team's backfill form with the shift's date, times and net hours."""
+    start = timezone.localtime(timezone.now() - datetime.timedelta(days=28)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    old = ShiftFactory(title="敬老院探访", place="幸福院", starts_at=start, ends_at=start + datetime.timedelta(hours=4))
+    old.break_starts_at, old.break_ends_at = start + datetime.timedelta(hours=2), start + datetime.timedelta(hours=3)
+    old.save()
+    leader = volunteer_in(old.team, role="leader")
+    client = client_for(leader.user)
+
+    sheet = client.get(reverse("shifts:attendance", args=[old.pk]))
+    link = re.search(r'href="([^"]+)" data-testid="backfill-link"', sheet.content.decode())[1].replace("&amp;", "&")
+    form = client.get(link).context["form"]
+
+    assert link.startswith(reverse("volunteers:backfill_request", args=[old.team_id]))
+    assert {name: form[name].value() for name in ("service_date", "start_time", "end_time", "activity", "hours")} == {
+        "service_date": f"{start:%Y-%m-%d}",
+        "start_time": "09:00",
+        "end_time": "13:00",
+        "activity": "敬老院探访",
+        "hours": "3",
+    }
+
+
+def test_a_sheet_still_open_for_posting_has_no_backfill_link(client, shift):
+    html = client.get(reverse("shifts:attendance", args=[shift.pk])).content.decode()
+    assert 'data-testid="backfill-link"' not in html
