@@ -116,6 +116,17 @@ def test_the_title_rows_name_team_shift_shanghai_time_place_and_leader(client_fo
     assert any(str(merged).startswith("A1:") for merged in sheet.merged_cells.ranges)
 
 
+def test_the_time_row_names_the_break(client_for, shift, leader):
+    shift.break_starts_at = STARTS + datetime.timedelta(hours=1)
+    shift.break_ends_at = STARTS + datetime.timedelta(hours=1, minutes=30)
+    shift.save()
+    sheet = workbook_of(download(client_for(leader.user), shift, HTTP_ACCEPT_LANGUAGE="en").content).active
+
+    titles = [sheet.cell(row=number, column=1).value for number in range(1, header_row_of(sheet, "No."))]
+
+    assert any("09:00–11:30 (break 10:00–10:30, not service time)" in title for title in titles), titles
+
+
 def test_phones_are_masked(client_for, shift, leader):
     sheet = workbook_of(download(client_for(leader.user), shift).content).active
 
