@@ -17,16 +17,6 @@ DAY = datetime.date(2026, 3, 6)
 
 
 @pytest.fixture
-def team():
-    return TeamFactory()
-
-
-@pytest.fixture
-def volunteer(team):
-    return volunteer_in(team)
-
-
-@pytest.fixture
 def leader(team):
     return volunteer_in(team, role=Membership.Role.LEADER)
 

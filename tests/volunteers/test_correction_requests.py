@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Notification
-from tests.factories import CommunityFactory, OfficeStaffFactory, TeamFactory, VolunteerFactory, volunteer_in
+from tests.factories import CommunityFactory, OfficeStaffFactory, VolunteerFactory, volunteer_in
 from tests.volunteers.ledger_helpers import at, post
 from volunteers import ledger, requests
 from volunteers.models import CorrectionRequest, ServiceRecord
@@ -13,21 +13,6 @@ from volunteers.models import CorrectionRequest, ServiceRecord
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 3, 6)
-
-
-@pytest.fixture
-def team():
-    return TeamFactory()
-
-
-@pytest.fixture
-def volunteer(team):
-    return volunteer_in(team)
-
-
-@pytest.fixture
-def record(volunteer, team):
-    return post(volunteer, team, key="attendance:1", starts_at=at(DAY), minutes=120, length=180)
 
 
 @pytest.fixture

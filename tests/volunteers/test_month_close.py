@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from tests.factories import CommunityFactory, OfficeStaffFactory, TeamFactory, VolunteerFactory, volunteer_in
+from tests.factories import CommunityFactory, OfficeStaffFactory, VolunteerFactory, volunteer_in
 from tests.volunteers.ledger_helpers import at, post
 from volunteers import ledger, months, requests
 from volunteers.models import MonthClose, ServiceRecord
@@ -15,11 +15,6 @@ pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2026, 3, 1)
 APRIL = datetime.date(2026, 4, 1)
 MAY = datetime.date(2026, 5, 1)
-
-
-@pytest.fixture
-def team():
-    return TeamFactory()
 
 
 @pytest.fixture

@@ -8,21 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import TeamFactory, volunteer_in
 from tests.volunteers.ledger_helpers import at, post
 from volunteers import requests
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory()
-
-
-@pytest.fixture
-def volunteer(team):
-    return volunteer_in(team)
 
 
 def ask(volunteer, team, how_many: int, start: int = 0) -> list[datetime.date]:

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CommunityFactory, TeamFactory, UserFactory, volunteer_in
+from tests.factories import CommunityFactory, TeamFactory, UserFactory
 from tests.volunteers.ledger_helpers import at, post
 from volunteers import ledger
 from volunteers.stars import DEFAULT_THRESHOLDS, star_level, thresholds_for
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def team():
     return TeamFactory(name="银龄互助志愿服务队")
-
-
-@pytest.fixture
-def volunteer(team):
-    return volunteer_in(team)
 
 
 def days_ago(days: int) -> datetime.datetime:

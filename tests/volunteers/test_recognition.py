@@ -27,11 +27,6 @@ MARCH = datetime.date(2026, 3, 1)
 
 
 @pytest.fixture
-def team():
-    return TeamFactory()
-
-
-@pytest.fixture
 def office(team):
     return team.office
 

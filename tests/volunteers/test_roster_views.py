@@ -88,11 +88,6 @@ def roster_people() -> int:
 
 
 @pytest.fixture
-def team():
-    return TeamFactory()
-
-
-@pytest.fixture
 def staff(team):
     volunteer = VolunteerFactory()
     OfficeStaffFactory(office=team.office, user=volunteer.user)

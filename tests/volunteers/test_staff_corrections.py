@@ -30,22 +30,6 @@ REASON = "签退时忘了扫码"
 
 
 @pytest.fixture
-def team():
-    return TeamFactory()
-
-
-@pytest.fixture
-def volunteer(team):
-    return volunteer_in(team)
-
-
-@pytest.fixture
-def record(volunteer, team):
-    # Scheduled 09:00–12:00, credited 2 h.
-    return post(volunteer, team, key="attendance:1", starts_at=at(DAY), minutes=120, length=180)
-
-
-@pytest.fixture
 def staff(team):
     return OfficeStaffFactory(office=team.office, user=VolunteerFactory(real_name="孙社区干事").user).user
 
