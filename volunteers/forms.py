@@ -87,7 +87,7 @@ class CorrectionRequestForm(forms.Form):
         return _minutes(self.cleaned_data["hours"])
 
 
-class RecordCorrectionForm(forms.Form):
+class RecordCorrectionForm(CorrectionRequestForm):
     """Office staff correct a record, or a team leader asks them to (rule 9)."""
 
     hours = HoursField(
@@ -115,10 +115,6 @@ class RecordCorrectionForm(forms.Form):
                 _("At most %(hours)s h: the scheduled length."), params={"hours": f"{self.scheduled_minutes / 60:g}"}
             )
         return hours
-
-    @property
-    def minutes(self) -> int:
-        return _minutes(self.cleaned_data["hours"])
 
 
 class DecisionForm(forms.Form):
