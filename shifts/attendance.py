@@ -279,6 +279,8 @@ def recredit(shift: Shift) -> int:
     )
     for attendance in attendances:
         _evaluate(attendance, shift)
+    # Worked out from the scans alone, someone who never signed out reads as checked in.
+    close_unfinished(shift)
     return len(attendances)
 
 
@@ -325,6 +327,9 @@ def _unposted_minutes_on(attendance: Attendance, day: datetime.date) -> int:
             volunteer=attendance.volunteer,
             shift__starts_at__gte=start,
             shift__starts_at__lt=start + datetime.timedelta(days=1),
+            # Time that will never post does not count: cancelled shifts, meetings and duty.
+            shift__is_cancelled=False,
+            shift__is_service=True,
             credited_minutes__gt=0,
         )
         .exclude(shift_id=attendance.shift_id)

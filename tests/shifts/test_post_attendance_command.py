@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from shifts.attendance import mark_present, post_finished_shifts
-from shifts.models import Attendance, Signup
+from shifts.models import Attendance, Shift, Signup
 from tests.factories import ShiftFactory, volunteer_in
 from volunteers.models import ServiceRecord
 
@@ -116,3 +116,15 @@ def test_a_day_of_eight_hours_or_less_posts_by_itself():
     post_finished_shifts()
 
     assert sorted(ServiceRecord.objects.values_list("minutes", flat=True)) == [240, 240]
+
+
+@pytest.mark.parametrize("elsewhere", ["cancelled", "meeting"])
+def test_time_that_will_never_post_does_not_count_towards_the_day(elsewhere):
+    morning, afternoon, volunteer = _day_of_two_shifts(hours=(5, 5))
+    _present(morning, volunteer)
+    if elsewhere == "cancelled":
+        Shift.objects.filter(pk=morning.pk).update(is_cancelled=True)
+    else:
+        Shift.objects.filter(pk=morning.pk).update(is_service=False)
+
+    assert _present(afternoon, volunteer).review_reasons == []

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from shifts import series as series_services
-from shifts.attendance import close_unfinished, confirm_sheet, mark_present, post_attendance, post_finished_shifts
+from shifts.attendance import (
+    close_unfinished,
+    confirm_sheet,
+    mark_present,
+    post_attendance,
+    post_finished_shifts,
+    record_scan,
+)
 from shifts.forms import SeriesForm, ShiftForm
 from shifts.models import Attendance, Shift, ShiftSeries, Signup
 from shifts.services import sign_up, update_shift
@@ -590,3 +597,18 @@ def test_the_ledger_keeps_the_break_and_no_correction_credits_it():
     reversal, replacement = ledger.correct_record(record=record, minutes=390, reason="提前半小时离开", by=leader)
 
     assert (reversal.break_minutes, replacement.break_minutes, ledger.scheduled_length(replacement)) == (60, 60, 420)
+
+
+def test_editing_an_ended_shift_leaves_whoever_never_signed_out_not_signed_out():
+    shift = finished(hours=2)
+    leader = volunteer_in(shift.team, role="leader").user
+    never_out = on_roster(shift)
+    record_scan(shift=shift, token=card_token(never_out), client_event_id="in", at=shift.starts_at, by=leader)
+    close_unfinished(shift)
+    shift.break_starts_at = shift.starts_at + 30 * MINUTE
+    shift.break_ends_at = shift.starts_at + 60 * MINUTE
+
+    update_shift(shift=shift, changed=["break_starts_at", "break_ends_at"])
+
+    left = Attendance.objects.get(volunteer=never_out)
+    assert (left.status, left.credited_minutes) == (Attendance.Status.NOT_SIGNED_OUT, 0)
