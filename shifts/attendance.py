@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from shifts.crediting import Credit, Schedule, credit
 from shifts.models import Attendance, ScanEvent, Shift, Signup
-from shifts.selectors import card_holder_at
+from shifts.selectors import card_holder_at, shift_to_scan
 from shifts.workdays import working_days_after
 from teams.models import Membership
 from volunteers import ledger
@@ -232,6 +232,11 @@ def _record_event(
         if last is not None and abs(at - last[2]) < REPEAT_WINDOW:
             return unrecorded(Outcome.REPEAT, last[2])
         kind = ScanEvent.Kind.OUT if last is not None and last[1] == ScanEvent.Kind.IN else ScanEvent.Kind.IN
+    if kind == ScanEvent.Kind.OUT or any(event[1] == ScanEvent.Kind.OUT for event in events):
+        # Time is credited: read the shift again under the row lock. A leader's edit of its
+        # times, break or kind that committed after this request read it must count; one
+        # still running waits for this row, and works this time out again after.
+        shift = shift_to_scan(shift.pk) or shift
     schedule = schedule_of(shift)
     accepted = schedule.accepts_checkin(at) if kind == ScanEvent.Kind.IN else schedule.accepts_checkout(at)
     if not accepted:

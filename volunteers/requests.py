@@ -138,6 +138,11 @@ def correct_by_office(
     )
     if not has_access(by, record.office, ACCESS_OFFICE_MANAGE):
         raise ValidationError(_("Only staff of the record's office correct it."))
+    # A request filed while this waited for the record's lock would stay pending on a
+    # record already reversed: let the staff see it first.
+    arrived = CorrectionRequest.objects.filter(record_id=record.pk, state=CorrectionRequest.State.PENDING)
+    if arrived.exclude(pk__in=[request.pk for request in waiting]).exists():
+        raise ValidationError(_("A correction request for this record has just arrived: reload the page to see it."))
     if by.pk == record.volunteer.user_id:
         raise ValidationError(_("Your own record is corrected by someone else in the office."))
     if not ledger.is_correctable(record):

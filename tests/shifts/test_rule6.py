@@ -612,3 +612,18 @@ def test_editing_an_ended_shift_leaves_whoever_never_signed_out_not_signed_out()
 
     left = Attendance.objects.get(volunteer=never_out)
     assert (left.status, left.credited_minutes) == (Attendance.Status.NOT_SIGNED_OUT, 0)
+
+
+def test_a_check_out_counts_a_break_added_after_its_request_read_the_shift():
+    shift = finished(hours=2)
+    volunteer = on_roster(shift)
+    token = card_token(volunteer)
+    record_scan(shift=shift, token=token, client_event_id="in", at=shift.starts_at, by=None)
+    as_read = Shift.objects.select_related("team").get(pk=shift.pk)  # what the scanner's request loaded
+    Shift.objects.filter(pk=shift.pk).update(
+        break_starts_at=shift.starts_at + 30 * MINUTE, break_ends_at=shift.starts_at + 60 * MINUTE
+    )
+
+    record_scan(shift=as_read, token=token, client_event_id="out", at=shift.ends_at, by=None)
+
+    assert Attendance.objects.get().credited_minutes == 90

@@ -426,10 +426,11 @@ QUERIES_PER_REQUEST = 4
 # Per first check-in: the card, which also says whether the person is on the roster and
 # has attendance here; in a savepoint, the attendance row and the event written.
 QUERIES_PER_CHECK_IN = 5
-# Per check-out: the card; in a savepoint, the attendance row and its events, the
-# ledger's other records (rules 4 and 5) and the day's attendance not yet posted
-# (rule 4), then the event and the attendance written.
-QUERIES_PER_CHECK_OUT = 10
+# Per check-out: the card; in a savepoint, the attendance row and its events, the shift
+# read again (a leader's edit may have committed since), the ledger's other records
+# (rules 4 and 5) and the day's attendance not yet posted (rule 4), then the event and
+# the attendance written.
+QUERIES_PER_CHECK_OUT = 11
 
 
 def _busy(shift, people):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Notification
 from tests.factories import (
@@ -381,3 +382,20 @@ def test_the_profile_page_links_to_the_records_for_those_who_run_the_team_only(c
     assert records_url(volunteer) in client_for(staff).get(detail).content.decode()
     assert records_url(volunteer) in client_for(leader.user).get(detail).content.decode()
     assert records_url(volunteer) not in client_for(volunteer.user).get(detail).content.decode()
+
+
+def test_a_request_filed_while_staff_wait_for_the_record_stops_the_correction(monkeypatch, record, leader, staff):
+    """The leader's request commits between the staff's look at waiting requests and their lock
+    on the record: the correction stops rather than leave it pending on a reversed record."""
+    lock_record = ServiceRecord.objects.select_for_update
+
+    def leader_gets_in_first(*args, **kwargs):
+        monkeypatch.setattr(ServiceRecord.objects, "select_for_update", lock_record)
+        requests.ask_team_correction(record=record, by=leader.user, minutes=180, reason="扫码器没电")
+        return lock_record(*args, **kwargs)
+
+    monkeypatch.setattr(ServiceRecord.objects, "select_for_update", leader_gets_in_first)
+
+    with translation.override("en"), pytest.raises(ValidationError, match="just arrived"):
+        requests.correct_by_office(record=record, by=staff, minutes=60, reason=REASON)
+    assert ServiceRecord.objects.count() == 1
