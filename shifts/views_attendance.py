@@ -70,7 +70,7 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
 def _backfill_url(shift: Shift) -> str:
     """The team's backfill form, filled in with this shift: the leader picks the person."""
     start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
-    net_minutes = service.schedule_of(shift).minutes
+    schedule = service.schedule_of(shift)
     details = {
         "date": f"{start:%Y-%m-%d}",
         "from": f"{start:%H:%M}",
@@ -78,7 +78,8 @@ def _backfill_url(shift: Shift) -> str:
         "activity": shift.title,
         "place": shift.place,
         "content": shift.content,
-        "hours": f"{net_minutes / 60:g}",
+        "break": schedule.break_length // datetime.timedelta(minutes=1),
+        "hours": f"{schedule.minutes / 60:g}",
     }
     return f"{reverse('volunteers:backfill_request', args=[shift.team_id])}?{urlencode(details)}"
 

@@ -134,6 +134,12 @@ class BackfillRequestForm(forms.Form):
     activity = forms.CharField(label=_("Activity"), max_length=100)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     content = forms.CharField(label=_("Service content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    break_minutes = forms.IntegerField(
+        label=_("Break (minutes)"),
+        min_value=0,
+        required=False,
+        help_text=_("Rest and meals in between are not service time."),
+    )
     hours = HoursField(
         label=_("Time to credit (hours)"),
         min_value=Decimal("0.01"),
@@ -156,9 +162,11 @@ class BackfillRequestForm(forms.Form):
         if day and start and end:
             zone = timezone.get_current_timezone()
             cleaned["starts_at"] = datetime.datetime.combine(day, start, tzinfo=zone)
-            cleaned["ends_at"] = datetime.datetime.combine(day, end, tzinfo=zone)
-            if cleaned["ends_at"] <= cleaned["starts_at"]:
-                self.add_error("end_time", _("The end must be after the start."))
+            # An end earlier than the start is the next morning: service past midnight.
+            end_day = day if end > start else day + datetime.timedelta(days=1)
+            cleaned["ends_at"] = datetime.datetime.combine(end_day, end, tzinfo=zone)
+            if end == start:
+                self.add_error("end_time", _("The end must differ from the start."))
         return cleaned
 
     @property

@@ -298,6 +298,9 @@ class BackfillRequest(DecidedRequest):
     activity = models.CharField(_("activity"), max_length=100)
     place = models.CharField(_("place"), max_length=200, blank=True)
     content = models.TextField(_("service content"), blank=True)
+    break_minutes = models.PositiveIntegerField(
+        _("break (minutes)"), default=0, help_text=_("Rest and meals between from and to: not service time.")
+    )
     minutes = models.PositiveIntegerField(_("minutes to credit"))
     reason = models.CharField(_("reason"), max_length=300)
 
@@ -316,7 +319,8 @@ class BackfillRequest(DecidedRequest):
 
     @property
     def scheduled_minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        """From start to end less the break (rule 6): the most a backfill credits (rule 8)."""
+        return int((self.ends_at - self.starts_at).total_seconds() // 60) - self.break_minutes
 
     @property
     def hours(self) -> float:
@@ -326,6 +330,9 @@ class BackfillRequest(DecidedRequest):
         if self.starts_at and self.ends_at:
             if self.ends_at <= self.starts_at:
                 raise ValidationError({"ends_at": _("The end must be after the start.")})
+            if self.scheduled_minutes <= 0:
+                too_long = _("The break must be shorter than the time from start to end.")
+                raise ValidationError({"break_minutes": too_long})
             if self.minutes and self.minutes > self.scheduled_minutes:
                 raise ValidationError({"minutes": _("A backfill never exceeds the scheduled length.")})
         if not (self.reason or "").strip():

@@ -189,6 +189,7 @@ def ask_backfill(
     reason: str,
     place: str = "",
     content: str = "",
+    break_minutes: int = 0,
 ) -> BackfillRequest:
     """A leader or staff of the team asks for a record of a member's past service."""
     if not has_access(by, team, ACCESS_TEAM_RUN):
@@ -207,6 +208,7 @@ def ask_backfill(
         activity=activity.strip(),
         place=place.strip(),
         content=content.strip(),
+        break_minutes=break_minutes,
         minutes=minutes,
         reason=reason.strip(),
         requested_by=by,
@@ -244,6 +246,7 @@ def decide_backfill(*, backfill: BackfillRequest, by: User, approve: bool, note:
                 service_date=backfill.service_date,
                 starts_at=backfill.starts_at,
                 ends_at=backfill.ends_at,
+                break_minutes=backfill.break_minutes,
                 activity=backfill.activity,
                 place=backfill.place,
                 content=backfill.content,

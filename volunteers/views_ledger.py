@@ -312,6 +312,7 @@ class BackfillRequestView(TeamAccessMixin, FormView):
         "activity": "activity",
         "place": "place",
         "content": "content",
+        "break_minutes": "break",
         "hours": "hours",
     }
 
@@ -336,6 +337,7 @@ class BackfillRequestView(TeamAccessMixin, FormView):
                 activity=data["activity"],
                 place=data["place"],
                 content=data["content"],
+                break_minutes=data["break_minutes"] or 0,
                 minutes=form.minutes,
                 reason=data["reason"],
             )

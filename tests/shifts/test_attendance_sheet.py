@@ -181,10 +181,12 @@ def test_a_sheet_past_the_posting_days_links_a_backfill_filled_in_with_the_shift
     form = client.get(link).context["form"]
 
     assert link.startswith(reverse("volunteers:backfill_request", args=[old.team_id]))
-    assert {name: form[name].value() for name in ("service_date", "start_time", "end_time", "activity", "hours")} == {
+    fields = ("service_date", "start_time", "end_time", "break_minutes", "activity", "hours")
+    assert {name: form[name].value() for name in fields} == {
         "service_date": f"{start:%Y-%m-%d}",
         "start_time": "09:00",
         "end_time": "13:00",
+        "break_minutes": "60",
         "activity": "敬老院探访",
         "hours": "3",
     }

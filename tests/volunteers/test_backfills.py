@@ -157,3 +157,47 @@ def test_a_refusal_needs_a_note_and_posts_nothing(team, volunteer, leader, staff
     backfill.refresh_from_db()
     assert (backfill.state, backfill.decision_note) == ("refused", "没有纸质签到表")
     assert ledger.totals(volunteer)["all_time"] == 0
+
+
+def _backfill_form(**changes) -> dict:
+    return {
+        "service_date": "2026-03-06",
+        "start_time": "09:00",
+        "end_time": "17:00",
+        "activity": "敬老院探访",
+        "break_minutes": "60",
+        "hours": "7",
+        "reason": "扫码器没电，纸质签到",
+    } | changes
+
+
+@pytest.mark.parametrize(
+    ("changes", "minutes", "error"),
+    [
+        pytest.param({}, 420, None, id="net of the break"),
+        # The model's own checks come back as the form's general errors.
+        pytest.param({"hours": "7.5"}, None, "__all__", id="over the net length"),
+        pytest.param({"break_minutes": "480", "hours": "1"}, None, "__all__", id="break as long as the day"),
+        pytest.param(
+            {"start_time": "22:00", "end_time": "02:00", "break_minutes": "", "hours": "4"}, 240, None, id="night"
+        ),
+        pytest.param({"end_time": "09:00"}, None, "end_time", id="no time at all"),
+    ],
+)
+def test_a_backfill_credits_at_most_the_time_less_its_break_and_may_run_past_midnight(
+    client_for, team, volunteer, leader, staff, changes, minutes, error
+):
+    form = _backfill_form(volunteer=volunteer.pk, **changes)
+
+    response = client_for(leader.user).post(reverse("volunteers:backfill_request", args=[team.pk]), form)
+
+    if error is not None:
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == [error]
+        assert not BackfillRequest.objects.exists()
+        return
+    backfill = BackfillRequest.objects.get()
+    assert backfill.minutes == minutes and backfill.ends_at > backfill.starts_at
+    requests.decide_backfill(backfill=backfill, by=staff, approve=True)
+    record = ServiceRecord.objects.get()
+    assert (record.minutes, ledger.scheduled_length(record)) == (minutes, minutes)
