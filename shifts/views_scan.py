@@ -1,5 +1,6 @@
 """The leader's scanner: the page, its service worker, and the JSON endpoint it posts scans to."""
 
+from collections import Counter
 from functools import wraps
 from pathlib import Path
 
@@ -137,8 +138,17 @@ class ScannerPageView(ShiftAccessMixin, TemplateView):
             "styleUrl": static("css/app.css"),
             "strings": _scanner_strings(),
         }
-        roster = sign_in_list(shift)
-        return super().get_context_data(shift=shift, scanner_config=config, roster=roster, **kwargs)
+        return super().get_context_data(shift=shift, scanner_config=config, roster=_pick_list(shift), **kwargs)
+
+
+def _pick_list(shift) -> list:
+    """The roster to pick from. The page stays on the phone for offline use, so it carries
+    names only; a masked phone tells apart two people of the same name."""
+    roster = list(sign_in_list(shift))
+    names = Counter(signup.volunteer.real_name for signup in roster)
+    for signup in roster:
+        signup.hint = signup.volunteer.user.masked_phone if names[signup.volunteer.real_name] > 1 else ""
+    return roster
 
 
 def _scanner_strings() -> dict[str, str]:
