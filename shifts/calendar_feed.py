@@ -30,8 +30,8 @@ def webcal_url(feed_url: str) -> str:
 
 
 def _description(shift: Shift) -> str:
-    team = _("Team: %(team)s") % {"team": shift.team.name}
-    return f"{shift.content}\n\n{team}" if shift.content else team
+    about = "\n".join(line for line in (_("Team: %(team)s") % {"team": shift.team.name}, shift.break_note()) if line)
+    return f"{shift.content}\n\n{about}" if shift.content else about
 
 
 def _event(shift: Shift, absolute_url: Callable[[str], str], stamp: datetime.datetime) -> Event:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Team
@@ -252,6 +253,17 @@ class Shift(models.Model):
     @property
     def has_break(self) -> bool:
         return self.break_starts_at is not None and self.break_ends_at is not None
+
+    def break_note(self) -> str:
+        """ "(break 12:00–13:00, not service time)" on the wall clock, or "" without a break."""
+        if not self.has_break:
+            return ""
+        wall = timezone.get_default_timezone()
+        times = {
+            "from": f"{timezone.localtime(self.break_starts_at, wall):%H:%M}",
+            "until": f"{timezone.localtime(self.break_ends_at, wall):%H:%M}",
+        }
+        return gettext("(break %(from)s–%(until)s, not service time)") % times
 
 
 class SignupQuerySet(models.QuerySet):

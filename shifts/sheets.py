@@ -89,9 +89,7 @@ def _title_lines(shift: Shift, leaders: list[str]) -> list[tuple[str, int]]:
     when = f"{dateformat.format(starts, date_format)} {starts:%H:%M}–"
     when += f"{ends:%H:%M}" if ends.date() == starts.date() else f"{dateformat.format(ends, date_format)} {ends:%H:%M}"
     if shift.has_break:
-        rest = {"from": f"{timezone.localtime(shift.break_starts_at, tz):%H:%M}"}
-        rest["until"] = f"{timezone.localtime(shift.break_ends_at, tz):%H:%M}"
-        when += " " + _("(break %(from)s–%(until)s, not service time)") % rest
+        when += " " + shift.break_note()
     lines = [
         (_("%(title)s · sign-in sheet") % {"title": shift.title}, 16),
         (_("Team: %(team)s") % {"team": shift.team.name}, 12),

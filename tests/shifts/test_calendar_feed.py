@@ -193,3 +193,20 @@ def test_my_shifts_links_to_the_calendar_page(client_for):
     page = client_for(volunteer_in(TeamFactory()).user).get(reverse("shifts:mine"))
 
     assert reverse("shifts:calendar_feed") in page.content.decode()
+
+
+def test_an_event_names_the_shifts_break():
+    team = TeamFactory()
+    me = volunteer_in(team)
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    shift = ShiftFactory(team=team, starts_at=start, ends_at=start + datetime.timedelta(hours=8))
+    shift.break_starts_at = start + datetime.timedelta(hours=3)
+    shift.break_ends_at = start + datetime.timedelta(hours=4)
+    shift.save()
+    confirmed(shift, me)
+    wall = ZoneInfo("Asia/Shanghai")
+
+    description = str(fetch(feed_url(me.user)).events[0]["DESCRIPTION"])
+
+    assert f"{shift.break_starts_at.astimezone(wall):%H:%M}–{shift.break_ends_at.astimezone(wall):%H:%M}" in description
+    assert team.name in description
