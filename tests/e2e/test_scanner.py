@@ -32,6 +32,7 @@ from tests.factories import (
     volunteer_in,
 )
 from volunteers.cards import card_token
+from volunteers.models import Volunteer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -339,6 +340,13 @@ def test_without_card_or_camera_the_leader_picks_people_from_the_roster_even_off
     events = ScanEvent.objects.select_related("attendance__volunteer")
     assert sorted(e.attendance.volunteer.real_name for e in events) == ["李建国", "王秀英"]
     assert {e.method for e in events} == {ScanEvent.Method.MANUAL}
+
+    # The switch makes the next read a check-out, even a moment after the check-in.
+    page.get_by_label("签退").check()
+    page.get_by_test_id("manual-code").fill(card_token(Volunteer.objects.get(real_name="王秀英")))
+    page.get_by_test_id("manual-code").press("Enter")
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_out")
+    assert ScanEvent.objects.filter(kind=ScanEvent.Kind.OUT, attendance__volunteer__real_name="王秀英").exists()
     assert csp_violations() == []
 
 
