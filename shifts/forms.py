@@ -125,8 +125,12 @@ class RemoveSignupForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+# A long list of members gets a search box (static/js/member-filter.js).
+FILTERED = {"data-filter": _("Find by name")}
+
+
 class AddByHandForm(forms.Form):
-    volunteer = forms.ModelChoiceField(label=_("Member"), queryset=None)
+    volunteer = forms.ModelChoiceField(label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED))
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,7 +245,7 @@ class MarkForm(forms.Form):
 class WalkInForm(forms.Form):
     """A member of the team who came without signing up."""
 
-    volunteer = forms.ModelChoiceField(label=_("Member"), queryset=None)
+    volunteer = forms.ModelChoiceField(label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED))
     checked_in = _time_field(_("Check-in"), required=True)
     checked_out = _time_field(_("Check-out"))
 

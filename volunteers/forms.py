@@ -127,7 +127,12 @@ class DecisionForm(forms.Form):
 
 
 class BackfillRequestForm(forms.Form):
-    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
+    volunteer = forms.ModelChoiceField(
+        label=_("Volunteer"),
+        queryset=Volunteer.objects.none(),
+        # A long list of members gets a search box (static/js/member-filter.js).
+        widget=forms.Select(attrs={"data-filter": _("Find by name")}),
+    )
     service_date = forms.DateField(label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))

@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from shifts.models import Signup
-from tests.e2e.steps import log_in
+from tests.e2e.steps import log_in, sign_in_by_cookie
 from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -39,3 +39,31 @@ def test_the_leaders_roster_and_attendance_sheet_fit_a_360_px_phone_in_elder_mod
         page.goto(path)
         page.locator("table").first.wait_for()
         assert_no_sideways_scroll(page)
+
+
+def test_a_long_member_list_gets_a_search_box_on_the_shift_page(page: Page, live_server, assert_no_sideways_scroll):
+    team = TeamFactory()
+    leader = VolunteerFactory(real_name="张队长")
+    LeaderFactory(team=team, user=leader.user)
+    shift = ShiftFactory(team=team, starts_at=timezone.now() + datetime.timedelta(days=2))
+    for number in range(20):
+        member = volunteer_in(team)
+        member.real_name = f"队员{number:02d}"
+        member.save()
+    wanted = volunteer_in(team)
+    wanted.real_name = "欧阳秀英"
+    wanted.save()
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
+    page.goto(shift.get_absolute_url())
+
+    page.get_by_test_id("member-filter").fill("秀英")
+
+    member_list = page.locator("select[name=volunteer]")
+    expect(member_list.locator("option")).to_have_count(2)  # the empty choice, and the one match
+    expect(member_list).to_have_value(str(wanted.pk))
+    assert_no_sideways_scroll(page)
+    page.get_by_role("button", name="加入名单").click()
+    expect(page.get_by_role("table").first).to_contain_text("欧阳秀英")
+    assert Signup.objects.filter(shift=shift, volunteer=wanted).exists()
