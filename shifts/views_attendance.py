@@ -198,9 +198,10 @@ class SelfCodeView(ShiftAccessMixin, TemplateView):
 class SelfCheckView(ShiftAccessMixin, TemplateView):
     """A volunteer scanned the shift's code: confirm, and the scan is theirs.
 
-    Someone not signed in has the code judged at once: signing in can take longer than a
-    code lives. A valid one is remembered in the session and sends them to log in; after
-    the login they confirm, and the check-in is made at the time they first opened it."""
+    A code is judged when it is opened: signing in, or an older volunteer reading the
+    page, can take longer than a code lives. A valid one is remembered in the session
+    (sending whoever is not signed in to log in first); when they confirm, the check-in
+    is made at the time they first opened it."""
 
     template_name = "shifts/self_check.html"
 
@@ -223,10 +224,13 @@ class SelfCheckView(ShiftAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         # `code` comes in with the URL's arguments.
-        code = kwargs["code"]
-        valid = self_checkin.code_is_valid(self.shift.pk, code) or (
-            self_checkin.pending_opening(self.request.session, self.shift.pk, code) is not None
-        )
+        code, session = kwargs["code"], self.request.session
+        # Remembered for the signed-in too: reading the page and finding the button can take
+        # longer than a code lives.
+        pending = self_checkin.pending_opening(session, self.shift.pk, code)
+        if pending is None and self_checkin.code_is_valid(self.shift.pk, code):
+            self_checkin.remember_opening(session, self.shift.pk, code)
+        valid = self_checkin.pending_opening(session, self.shift.pk, code) is not None
         return super().get_context_data(shift=self.shift, valid=valid, **kwargs)
 
     def post(self, request, pk, code):

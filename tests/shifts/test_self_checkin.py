@@ -188,6 +188,22 @@ def test_a_code_opened_before_signing_in_checks_in_after_the_login_at_the_openin
     assert ScanEvent.objects.count() == 1
 
 
+def test_a_signed_in_volunteer_who_takes_a_while_to_tap_still_checks_in_at_the_opening_time(
+    running, client_for, clock
+):
+    volunteer = on_roster(running)
+    client = client_for(volunteer.user)
+    url = self_url(running)
+    opened_at = clock.now
+    assert b'data-testid="self-check-confirm"' in client.get(url).content
+
+    clock.advance(minutes=6)  # the code on the leader's screen has turned over meanwhile
+    client.post(url)
+
+    event = ScanEvent.objects.get()
+    assert (event.kind, event.at) == ("in", opened_at)
+
+
 def test_opening_the_code_again_on_the_way_keeps_the_first_opening(running, client, clock):
     volunteer = on_roster(running)
     url = self_url(running)
