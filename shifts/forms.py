@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shifts.clock import next_at
 from shifts.models import Shift, ShiftSeries
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -38,16 +39,6 @@ def _time_field(label, required=False, help_text=""):
     return forms.TimeField(
         label=label, required=required, help_text=help_text, widget=TimeOfDayInput(), input_formats=["%H:%M"]
     )
-
-
-def _next_at(moment: datetime.datetime, clock: datetime.time) -> datetime.datetime:
-    """The first time the local clock shows `clock` from `moment` on: a break at 01:00 in a
-    shift from 22:00 is on the next day."""
-    local = timezone.localtime(moment)
-    at = datetime.datetime.combine(local.date(), clock, tzinfo=local.tzinfo)
-    if at < moment:
-        at += datetime.timedelta(days=1)
-    return at
 
 
 BREAK_FIELDS = ("break_starts_at", "break_ends_at")
@@ -112,9 +103,9 @@ class ShiftForm(forms.ModelForm):
                 data.pop(name, None)
             return
         break_from, break_until = data.get("break_starts_at"), data.get("break_ends_at")
-        data["break_starts_at"] = _next_at(starts, break_from) if break_from is not None else None
+        data["break_starts_at"] = next_at(starts, break_from) if break_from is not None else None
         after = data["break_starts_at"] or starts
-        data["break_ends_at"] = _next_at(after, break_until) if break_until is not None else None
+        data["break_ends_at"] = next_at(after, break_until) if break_until is not None else None
 
 
 class CancelShiftForm(forms.Form):

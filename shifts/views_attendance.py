@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from shifts import attendance as service
 from shifts import self_checkin
+from shifts.clock import next_at
 from shifts.forms import MarkForm, WalkInForm
 from shifts.models import Attendance, ScanEvent, Shift
 from shifts.selectors import attendance_sheet
@@ -29,13 +30,9 @@ from volunteers.selectors import profile_for
 
 
 def on_shift_day(shift: Shift, time: datetime.time) -> datetime.datetime:
-    """A clock time on the sheet → the moment during this shift. A shift past midnight
-    takes times before its check-in opens as the next day's."""
-    start = timezone.localtime(shift.starts_at)
-    at = datetime.datetime.combine(start.date(), time, tzinfo=start.tzinfo)
-    if at < service.schedule_of(shift).checkin_from:
-        at += datetime.timedelta(days=1)
-    return at
+    """A clock time on the sheet → the moment during this shift: the first at or after its
+    check-in opens, so a shift past midnight takes the small hours as the next day's."""
+    return next_at(service.schedule_of(shift).checkin_from, time)
 
 
 class AttendanceSheetView(ShiftAccessMixin, TemplateView):
