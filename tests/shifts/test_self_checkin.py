@@ -188,9 +188,7 @@ def test_a_code_opened_before_signing_in_checks_in_after_the_login_at_the_openin
     assert ScanEvent.objects.count() == 1
 
 
-def test_a_signed_in_volunteer_who_takes_a_while_to_tap_still_checks_in_at_the_opening_time(
-    running, client_for, clock
-):
+def test_a_signed_in_volunteer_who_takes_a_while_to_tap_still_checks_in_at_the_opening_time(running, client_for, clock):
     volunteer = on_roster(running)
     client = client_for(volunteer.user)
     url = self_url(running)
