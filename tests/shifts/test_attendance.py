@@ -83,20 +83,27 @@ def test_a_batch_sent_twice_and_shuffled_gives_the_same_result(shift):
     assert ScanEvent.objects.count() == 6
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_same_event_sent_concurrently_is_recorded_once(shift):
-    volunteer = on_roster(shift)
-    barrier = threading.Barrier(8)
+def all_at_once(count: int, send) -> list:
+    """send(0), …, send(count - 1) on as many threads, let go together; their answers in order."""
+    barrier = threading.Barrier(count)
 
-    def send(_):
+    def together(number):
         try:
             barrier.wait()
-            return scan(shift, volunteer, shift.starts_at, event_id="same-event").outcome
+            return send(number)
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(8) as pool:
-        outcomes = list(pool.map(send, range(8)))
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(together, range(count)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_event_sent_concurrently_is_recorded_once(shift):
+    volunteer = on_roster(shift)
+
+    outcomes = all_at_once(8, lambda _: scan(shift, volunteer, shift.starts_at, event_id="same-event").outcome)
+
     assert set(outcomes) == {Outcome.CHECKED_IN}
     assert ScanEvent.objects.count() == 1
 
@@ -104,17 +111,9 @@ def test_the_same_event_sent_concurrently_is_recorded_once(shift):
 @pytest.mark.django_db(transaction=True)
 def test_two_phones_scanning_one_person_at_once_check_them_in_once(shift):
     volunteer = on_roster(shift)
-    barrier = threading.Barrier(6)
 
-    def send(phone):
-        try:
-            barrier.wait()
-            return scan(shift, volunteer, shift.starts_at, event_id=f"phone-{phone}").outcome
-        finally:
-            connection.close()
+    outcomes = all_at_once(6, lambda phone: scan(shift, volunteer, shift.starts_at, event_id=f"phone-{phone}").outcome)
 
-    with ThreadPoolExecutor(6) as pool:
-        outcomes = list(pool.map(send, range(6)))
     # One of them made the attendance row; the others found it and read the same card just now.
     assert sorted(outcomes) == sorted([Outcome.CHECKED_IN] + [Outcome.REPEAT] * 5)
     assert Attendance.objects.count() == 1
