@@ -51,10 +51,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from hours import exports  # noqa: E402
+from hours.models import ServiceRecord  # noqa: E402
 from teams.models import Office, Team, TeamKind  # noqa: E402
-from volunteers import exports  # noqa: E402
 from volunteers.identity import check_char  # noqa: E402
-from volunteers.models import ServiceRecord, Volunteer  # noqa: E402
+from volunteers.models import Volunteer  # noqa: E402
 
 MONTH = datetime.date(2027, 3, 1)
 VOLUNTEERS = 2000

@@ -68,7 +68,9 @@ INSTALLED_APPS = [
     "accounts",
     "teams",
     "volunteers",
+    "hours",
     "shifts",
+    "demo",
 ]
 
 MIDDLEWARE = [

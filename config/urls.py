@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("teams/", include("teams.urls")),
     path("", include("volunteers.urls")),
+    path("", include("hours.urls")),
     path("", include("shifts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,14 +18,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from hours import ledger
+from hours.models import ServiceRecord
 from shifts.crediting import Credit, Schedule, credit
 from shifts.models import Attendance, ScanEvent, Shift, Signup
 from shifts.selectors import card_holder_at, shift_to_scan
 from shifts.workdays import working_days_after
 from teams.models import Membership
-from volunteers import ledger
 from volunteers.cards import verify_card_token
-from volunteers.models import ServiceRecord, Volunteer
+
+# The same card read again within this time is the same scan, not a check-out.
+from volunteers.models import Volunteer
 
 # The same card read again within this time is the same scan, not a check-out.
 REPEAT_WINDOW = datetime.timedelta(seconds=10)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from hours.dashboard import month_start
+from hours.months import next_month
 from shifts.models import Attendance, Shift, Signup
-from volunteers.dashboard import month_start
-from volunteers.months import next_month
 
 NOT_THERE = (Attendance.Status.ABSENT, Attendance.Status.ON_LEAVE)
 CAME = tuple(status for status in Attendance.Status if status not in NOT_THERE)

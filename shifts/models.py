@@ -363,7 +363,7 @@ class Attendance(models.Model):
     review_state = models.CharField(_("review"), max_length=14, choices=Review.choices, default=Review.OPEN)
     review_reasons = models.JSONField(_("why it needs review"), default=list, blank=True)
     posted_record = models.OneToOneField(
-        "volunteers.ServiceRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        "hours.ServiceRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

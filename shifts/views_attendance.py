@@ -78,7 +78,7 @@ def _backfill_url(shift: Shift) -> str:
         "break": schedule.break_length // datetime.timedelta(minutes=1),
         "hours": f"{schedule.minutes / 60:g}",
     }
-    return f"{reverse('volunteers:backfill_request', args=[shift.team_id])}?{urlencode(details)}"
+    return f"{reverse('hours:backfill_request', args=[shift.team_id])}?{urlencode(details)}"
 
 
 def _sheet(shift: Shift):

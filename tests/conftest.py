@@ -4,6 +4,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.sms import MemorySmsSender
+from tests.factories import TeamFactory
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +33,9 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def team():
+    """A team of its own community office."""
+    return TeamFactory()

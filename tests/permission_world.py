@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.phones import mask_phone, national_phone
+from hours import ledger, requests
+from hours.models import BackfillRequest, CorrectionRequest, ServiceRecord
 from shifts.models import Shift, ShiftSeries, Signup
 from teams.models import Membership, Office, Team
 from tests.factories import (
@@ -35,9 +37,8 @@ from tests.factories import (
     VolunteerFactory,
     resident_id,
 )
-from volunteers import ledger, requests
 from volunteers.identity import mask_id_number
-from volunteers.models import BackfillRequest, CorrectionRequest, ServiceRecord, Volunteer
+from volunteers.models import Volunteer
 
 ANONYMOUS = "anonymous"
 NEWCOMER = "newcomer"

@@ -24,6 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
 from django.utils import timezone
 
+from hours.certificates import issue_certificate
+from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
 from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
@@ -40,8 +42,7 @@ from tests.permission_world import (
     World,
     build_world,
 )
-from volunteers.certificates import issue_certificate
-from volunteers.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose, Volunteer
+from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -217,11 +218,11 @@ def shows_record_a_no_numbers(world: World, html: str, role: str) -> None:
 
 MY_HOURS = Outcome(200, content=shows_own_record_only, label="my hours")
 RECORDS_A = Outcome(200, content=shows_record_a_no_numbers, label="records")
-CORRECT_RECORD_A = redirect("correct", lambda w, url: reverse("volunteers:record_correct", args=[w.record_a.pk]))
+CORRECT_RECORD_A = redirect("correct", lambda w, url: reverse("hours:record_correct", args=[w.record_a.pk]))
 QUEUE = Outcome(200, content=shows_waiting_requests, label="queue")
-CORRECTION_QUEUE = redirect("corrections", lambda w, url: reverse("volunteers:correction_queue"))
-BACKFILL_QUEUE = redirect("backfills", lambda w, url: reverse("volunteers:backfill_queue"))
-MONTHS = redirect("months", lambda w, url: reverse("volunteers:months"))
+CORRECTION_QUEUE = redirect("corrections", lambda w, url: reverse("hours:correction_queue"))
+BACKFILL_QUEUE = redirect("backfills", lambda w, url: reverse("hours:backfill_queue"))
+MONTHS = redirect("months", lambda w, url: reverse("hours:months"))
 
 
 def last_month() -> str:
@@ -307,7 +308,7 @@ def latest_certificate_url(world: World, url: str) -> str:
 
 def certificate_list_url(world: World) -> str:
     certificate_of_member_a(world)
-    return reverse("volunteers:certificate_list")
+    return reverse("hours:certificate_list")
 
 
 def shows_certificate_list(world: World, html: str, role: str) -> None:
@@ -329,9 +330,9 @@ def honour_of_member_a(world: World) -> Honour:
 RANKING = Outcome(200, content=shows_ranking_masked, label="ranking")
 CERTIFICATE_LIST = Outcome(200, content=shows_certificate_list, label="certificates")
 CERTIFICATE = Outcome(200, content=shows_certificate_masked, label="certificate")
-RANKING_PAGE = redirect("ranking", lambda w, url: reverse("volunteers:recognition", args=[w.community_a.pk]))
+RANKING_PAGE = redirect("ranking", lambda w, url: reverse("hours:recognition", args=[w.community_a.pk]))
 CERTIFICATE_PAGE = redirect("certificate", latest_certificate_url)
-MY_HOURS_PAGE = redirect("my hours", lambda w, url: reverse("volunteers:hours"))
+MY_HOURS_PAGE = redirect("my hours", lambda w, url: reverse("hours:my_hours"))
 
 
 # fmt: off
@@ -413,103 +414,103 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ROSTER_IMPORT, ROSTER_IMPORT,
                     ROSTER_IMPORT)),
     # Ranking lists: members of a team of the office tree and its staff; public names only (rule 12).
-    Case("volunteers:recognition",
-         lambda w: reverse("volunteers:recognition", args=[w.community_a.pk]) + "?period=all",
+    Case("hours:recognition",
+         lambda w: reverse("hours:recognition", args=[w.community_a.pk]) + "?period=all",
          row(LOGIN, PROFILE, NOT_FOUND, RANKING, RANKING, NOT_FOUND, RANKING, RANKING, RANKING)),
-    Case("volunteers:honour_award", lambda w: reverse("volunteers:honour_award", args=[w.community_a.pk]),
+    Case("hours:honour_award", lambda w: reverse("hours:honour_award", args=[w.community_a.pk]),
          method=POST, data=lambda w: {"volunteer": w.member_a.volunteer.pk, "title": "outstanding", "period": "2026"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RANKING_PAGE, RANKING_PAGE,
                     RANKING_PAGE),
          effect=lambda w, user: Honour.objects.filter(volunteer=w.member_a.volunteer).exists()),
-    Case("volunteers:honour_revoke", lambda w: reverse("volunteers:honour_revoke", args=[honour_of_member_a(w).pk]),
+    Case("hours:honour_revoke", lambda w: reverse("hours:honour_revoke", args=[honour_of_member_a(w).pk]),
          method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RANKING_PAGE, RANKING_PAGE,
                     RANKING_PAGE),
          effect=lambda w, user: Honour.objects.filter(revoked_at__isnull=False).exists()),
     # Certificates (rule 13): my own, from my hours (those without records are sent back there);
     # staff of the office issue one for anyone in their teams; the verification page is public.
-    Case("volunteers:certificate", lambda w: reverse("volunteers:certificate"),
+    Case("hours:my_certificate", lambda w: reverse("hours:my_certificate"),
          row(LOGIN, PROFILE, MY_HOURS_PAGE, CERTIFICATE_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE,
              MY_HOURS_PAGE, PROFILE)),
-    Case("volunteers:certificate_detail", lambda w: certificate_of_member_a(w).get_absolute_url(),
+    Case("hours:certificate_detail", lambda w: certificate_of_member_a(w).get_absolute_url(),
          row(LOGIN, PROFILE, NOT_FOUND, CERTIFICATE, NOT_FOUND, NOT_FOUND, CERTIFICATE, CERTIFICATE, CERTIFICATE)),
-    Case("volunteers:certificate_issue",
-         lambda w: reverse("volunteers:certificate_issue", args=[w.member_a.volunteer.pk]), method=POST,
+    Case("hours:certificate_issue",
+         lambda w: reverse("hours:certificate_issue", args=[w.member_a.volunteer.pk]), method=POST,
          data=lambda w: {"from": "2000-01-01", "to": f"{timezone.localdate():%Y-%m-%d}"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_PAGE, CERTIFICATE_PAGE,
                     CERTIFICATE_PAGE),
          effect=lambda w, user: Certificate.objects.filter(issued_by=user).exists()),
     # Staff of the recording office or above withdraw a certificate; its holder cannot.
-    Case("volunteers:certificate_withdraw",
-         lambda w: reverse("volunteers:certificate_withdraw", args=[certificate_of_member_a(w).pk]), method=POST,
+    Case("hours:certificate_withdraw",
+         lambda w: reverse("hours:certificate_withdraw", args=[certificate_of_member_a(w).pk]), method=POST,
          data=lambda w: {"reason": "时长登记有误", "confirm": "on"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_PAGE, CERTIFICATE_PAGE,
                     CERTIFICATE_PAGE),
          effect=lambda w, user: Certificate.objects.filter(withdrawn_at__isnull=False).exists()),
-    Case("volunteers:certificate_list", certificate_list_url,
+    Case("hours:certificate_list", certificate_list_url,
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_LIST, CERTIFICATE_LIST,
              CERTIFICATE_LIST)),
-    Case("volunteers:verify",
-         lambda w: reverse("volunteers:verify", args=[certificate_of_member_a(w).verify_code]),
+    Case("hours:verify",
+         lambda w: reverse("hours:verify", args=[certificate_of_member_a(w).verify_code]),
          row(*[RANKING] * 9)),
 
     # The ledger: my own hours; corrections of my own records; office staff decide and close months.
-    Case("volunteers:hours", lambda w: reverse("volunteers:hours"),
+    Case("hours:my_hours", lambda w: reverse("hours:my_hours"),
          row(LOGIN, PROFILE, MY_HOURS, MY_HOURS, MY_HOURS, MY_HOURS, MY_HOURS, MY_HOURS, PROFILE)),
-    Case("volunteers:correction_request",
-         lambda w: reverse("volunteers:correction_request", args=[w.record_a.pk]),
+    Case("hours:correction_request",
+         lambda w: reverse("hours:correction_request", args=[w.record_a.pk]),
          row(LOGIN, PROFILE, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)),
     # Member A's records: those who run team A; leaders of another team, members and the person see none.
-    Case("volunteers:volunteer_records",
-         lambda w: reverse("volunteers:volunteer_records", args=[w.member_a.volunteer.pk]),
+    Case("hours:volunteer_records",
+         lambda w: reverse("hours:volunteer_records", args=[w.member_a.volunteer.pk]),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, RECORDS_A, NOT_FOUND, RECORDS_A, RECORDS_A, RECORDS_A)),
     # Staff of the recording office (or above) correct record A; its team's leader asks them to.
-    Case("volunteers:record_correct",
-         lambda w: reverse("volunteers:record_correct", args=[w.record_a.pk]),
+    Case("hours:record_correct",
+         lambda w: reverse("hours:record_correct", args=[w.record_a.pk]),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RECORDS_A, RECORDS_A, RECORDS_A)),
-    Case("volunteers:record_correction_ask",
-         lambda w: reverse("volunteers:record_correction_ask", args=[w.record_a.pk]),
+    Case("hours:record_correction_ask",
+         lambda w: reverse("hours:record_correction_ask", args=[w.record_a.pk]),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, RECORDS_A, NOT_FOUND, CORRECT_RECORD_A, CORRECT_RECORD_A,
              CORRECT_RECORD_A)),
-    Case("volunteers:correction_queue", lambda w: reverse("volunteers:correction_queue"),
+    Case("hours:correction_queue", lambda w: reverse("hours:correction_queue"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, QUEUE, QUEUE, QUEUE)),
     # Leaders do not decide corrections: staff of the record's office do.
-    Case("volunteers:correction_decide",
-         lambda w: reverse("volunteers:correction_decide", args=[w.correction_a.pk]),
+    Case("hours:correction_decide",
+         lambda w: reverse("hours:correction_decide", args=[w.correction_a.pk]),
          method=POST, data=lambda w: {"decision": "approve"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CORRECTION_QUEUE, CORRECTION_QUEUE,
                     CORRECTION_QUEUE),
          effect=lambda w, user: CorrectionRequest.objects.get(pk=w.correction_a.pk).state == "approved"),
-    Case("volunteers:backfill_request", team_a_url("volunteers:backfill_request"),
+    Case("hours:backfill_request", team_a_url("hours:backfill_request"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
-    Case("volunteers:backfill_queue", lambda w: reverse("volunteers:backfill_queue"),
+    Case("hours:backfill_queue", lambda w: reverse("hours:backfill_queue"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, QUEUE, QUEUE, QUEUE)),
     # Leader A asked for backfill A: a leader never approves, staff of community A or above do.
-    Case("volunteers:backfill_decide",
-         lambda w: reverse("volunteers:backfill_decide", args=[w.backfill_a.pk]),
+    Case("hours:backfill_decide",
+         lambda w: reverse("hours:backfill_decide", args=[w.backfill_a.pk]),
          method=POST, data=lambda w: {"decision": "approve"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, BACKFILL_QUEUE, BACKFILL_QUEUE,
                     BACKFILL_QUEUE),
          effect=lambda w, user: BackfillRequest.objects.get(pk=w.backfill_a.pk).state == "approved"),
-    Case("volunteers:months", lambda w: reverse("volunteers:months"),
+    Case("hours:months", lambda w: reverse("hours:months"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
-    Case("volunteers:month_close", lambda w: reverse("volunteers:month_close"), method=POST,
+    Case("hours:month_close", lambda w: reverse("hours:month_close"), method=POST,
          data=lambda w: {"office": w.community_a.pk, "month": last_month()},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MONTHS, MONTHS, MONTHS),
          effect=lambda w, user: MonthClose.objects.filter(office=w.community_a).exists()),
     # The monthly workbook: staff of the office or above; full numbers need the PII flag and ?unmasked=1.
     # The office dashboard: staff of the office or above; nothing in the address to hide, so 403.
-    Case("volunteers:dashboard", lambda w: f"{reverse('volunteers:dashboard')}?month={w.record_a.service_date:%Y-%m}",
+    Case("hours:dashboard", lambda w: f"{reverse('hours:dashboard')}?month={w.record_a.service_date:%Y-%m}",
          row(LOGIN, PROFILE, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DASHBOARD, DASHBOARD, DASHBOARD)),
-    Case("volunteers:exports", lambda w: reverse("volunteers:exports"),
+    Case("hours:exports", lambda w: reverse("hours:exports"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
-    Case("volunteers:export_xlsx", export_url("volunteers:export_xlsx"),
+    Case("hours:export_xlsx", export_url("hours:export_xlsx"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
-    Case("volunteers:export_xlsx-unmasked", export_url("volunteers:export_xlsx", unmasked=True),
+    Case("hours:export_xlsx-unmasked", export_url("hours:export_xlsx", unmasked=True),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
-    Case("volunteers:export_csv", export_url("volunteers:export_csv"),
+    Case("hours:export_csv", export_url("hours:export_csv"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_MASKED, CSV_MASKED, CSV_MASKED)),
-    Case("volunteers:export_csv-unmasked", export_url("volunteers:export_csv", unmasked=True),
+    Case("hours:export_csv-unmasked", export_url("hours:export_csv", unmasked=True),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_UNMASKED, CSV_UNMASKED)),
 
     Case("notifications", lambda w: reverse("notifications"),

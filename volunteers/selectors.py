@@ -1,12 +1,10 @@
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.fields.json import KT
+from django.db.models import QuerySet
 
 from accounts.models import User
 from teams.models import Membership, Office, Team
-from teams.permissions import offices_managed_by, teams_run_by
-from volunteers.models import BackfillRequest, CorrectionRequest, MonthClose, ServiceRecord, Volunteer
+from volunteers.models import Volunteer
 
 
 def profile_for(user: User) -> Volunteer | None:
@@ -21,34 +19,6 @@ def card_sheet_for(team: Team) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(
         user__memberships__team=team, user__memberships__status=Membership.Status.ACTIVE
     ).order_by("real_name", "pk")
-
-
-# ---------------------------------------------------------------- the ledger: my hours, queues, months
-
-
-def hours_records_for(volunteer: Volunteer) -> QuerySet[ServiceRecord]:
-    """My records, newest first, with what each row's labels need (no query per row)."""
-    return (
-        ServiceRecord.objects.filter(volunteer=volunteer)
-        .select_related("team")
-        .annotate(
-            is_reversed=Exists(ServiceRecord.objects.filter(reverses=OuterRef("pk"))),
-            correction_pending=Exists(
-                CorrectionRequest.objects.filter(record=OuterRef("pk"), state=CorrectionRequest.State.PENDING)
-            ),
-        )
-        .order_by("-service_date", "-pk")
-    )
-
-
-def records_within_reach(viewer: User, volunteer: Volunteer) -> QuerySet[ServiceRecord]:
-    """The volunteer's records the viewer acts on: of the offices they manage, of the teams they run."""
-    reach = Q(office__in=offices_managed_by(viewer)) | Q(team__in=teams_run_by(viewer))
-    return hours_records_for(volunteer).filter(reach).select_related("office")
-
-
-def correction_requests_of(volunteer: Volunteer) -> QuerySet[CorrectionRequest]:
-    return CorrectionRequest.objects.filter(record__volunteer=volunteer).select_related("record")
 
 
 def home_office_of(volunteer: Volunteer) -> Office | None:
@@ -71,35 +41,3 @@ def home_offices_of(volunteers: Iterable[Volunteer]) -> dict[int, Office | None]
         if homes[volunteer_id] is None:
             homes[volunteer_id] = membership.team.office
     return homes
-
-
-def pending_corrections_for(user: User) -> QuerySet[CorrectionRequest]:
-    return (
-        CorrectionRequest.objects.filter(
-            state=CorrectionRequest.State.PENDING, record__office__in=offices_managed_by(user)
-        )
-        .select_related("record__volunteer", "record__team", "record__office")
-        .order_by("requested_at", "pk")
-    )
-
-
-def pending_backfills_for(user: User) -> QuerySet[BackfillRequest]:
-    return (
-        BackfillRequest.objects.filter(state=BackfillRequest.State.PENDING, office__in=offices_managed_by(user))
-        .select_related("volunteer", "team", "office", "requested_by__volunteer")
-        .order_by("requested_at", "pk")
-    )
-
-
-def backfills_of_team(team: Team) -> QuerySet[BackfillRequest]:
-    return BackfillRequest.objects.filter(team=team).select_related("volunteer", "decided_by__volunteer")
-
-
-def month_closes_for(user: User) -> QuerySet[MonthClose]:
-    return (
-        MonthClose.objects.filter(office__in=offices_managed_by(user))
-        .select_related("office", "closed_by__volunteer")
-        # A street office's snapshot can be large: the list reads two numbers out of it.
-        .defer("snapshot")
-        .annotate(volunteer_count=KT("snapshot__volunteers"), total_minutes=KT("snapshot__total_minutes"))
-    )

@@ -5,7 +5,6 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -22,7 +21,6 @@ from teams.permissions import (
 from teams.selectors import teams_of
 from volunteers import services
 from volunteers.cards import card_token, qr_svg
-from volunteers.certificates import staff_certificate_office
 from volunteers.forms import ProfileForm, RosterUploadForm
 from volunteers.models import Volunteer
 from volunteers.roster import RosterFileError, read_roster, template_workbook
@@ -105,10 +103,6 @@ class VolunteerDetailView(LoginRequiredMixin, TemplateView):
             volunteer=volunteer,
             show_pii=may_see_pii(viewer, volunteer.user),
             memberships=teams_of(volunteer.user),
-            honours=volunteer.honours.current().select_related("office"),
-            can_issue_certificate=staff_certificate_office(viewer, volunteer) is not None,
-            certificate_from=timezone.localdate().replace(month=1, day=1),
-            certificate_to=timezone.localdate(),
             **kwargs,
         )
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from hours.models import Certificate
 from tests.e2e.steps import log_in
 from tests.factories import TeamFactory, volunteer_in
-from tests.volunteers.ledger_helpers import at, post
-from volunteers.models import Certificate
+from tests.hours.ledger_helpers import at, post
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.steps import log_in
 from tests.factories import CommunityFactory, OfficeStaffFactory, TeamFactory, VolunteerFactory, volunteer_in
-from tests.volunteers.ledger_helpers import at, post
+from tests.hours.ledger_helpers import at, post
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from hours.models import CorrectionRequest, ServiceRecord
 from tests.e2e.steps import sign_in_by_cookie
 from tests.factories import OfficeStaffFactory, TeamFactory, VolunteerFactory, volunteer_in
-from tests.volunteers.ledger_helpers import at, post
-from volunteers.models import CorrectionRequest, ServiceRecord
+from tests.hours.ledger_helpers import at, post
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,12 +7,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from hours import ledger
+from hours.models import ServiceRecord
 from shifts.attendance import Outcome, close_unfinished, post_attendance, record_scan
 from shifts.models import Attendance, ScanEvent, Signup
 from tests.factories import ShiftFactory, VolunteerFactory, volunteer_in
-from volunteers import ledger
 from volunteers.cards import card_token
-from volunteers.models import ServiceRecord
 from volunteers.services import reissue_card
 
 pytestmark = pytest.mark.django_db

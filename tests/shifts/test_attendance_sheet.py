@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from hours.models import ServiceRecord
 from shifts.attendance import mark_present
 from shifts.models import Attendance, Signup
 from tests.factories import ShiftFactory, volunteer_in
-from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_a_sheet_past_the_posting_days_links_a_backfill_filled_in_with_the_shift
     link = re.search(r'href="([^"]+)" data-testid="backfill-link"', sheet.content.decode())[1].replace("&amp;", "&")
     form = client.get(link).context["form"]
 
-    assert link.startswith(reverse("volunteers:backfill_request", args=[old.team_id]))
+    assert link.startswith(reverse("hours:backfill_request", args=[old.team_id]))
     fields = ("service_date", "start_time", "end_time", "break_minutes", "activity", "hours")
     assert {name: form[name].value() for name in fields} == {
         "service_date": f"{start:%Y-%m-%d}",

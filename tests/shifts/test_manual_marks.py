@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from hours.models import ServiceRecord
 from shifts.attendance import (
     confirm_sheet,
     mark_absence,
@@ -16,7 +17,6 @@ from shifts.attendance import (
 )
 from shifts.models import Attendance, ScanEvent, Signup
 from tests.factories import ShiftFactory, VolunteerFactory, volunteer_in
-from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from hours.models import ServiceRecord
 from shifts.attendance import mark_present, post_finished_shifts
 from shifts.models import Attendance, Shift, Signup
 from tests.factories import ShiftFactory, volunteer_in
-from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

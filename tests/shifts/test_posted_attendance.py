@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from hours.models import ServiceRecord
 from shifts.attendance import (
     Outcome,
     confirm_sheet,
@@ -22,7 +23,6 @@ from shifts.attendance import (
 from shifts.models import Attendance, ScanEvent, Signup
 from tests.factories import ShiftFactory, volunteer_in
 from volunteers.cards import card_token
-from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

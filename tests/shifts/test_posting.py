@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Notification
+from hours import ledger
+from hours.models import ServiceRecord
 from shifts.attendance import confirm_sheet, mark_present, post_attendance, service_of
 from shifts.models import Attendance, Signup
 from tests.factories import ShiftFactory, volunteer_in
-from volunteers import ledger
-from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

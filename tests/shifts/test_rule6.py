@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
+from hours import ledger
+from hours.models import ServiceRecord
 from shifts import series as series_services
 from shifts.attendance import (
     close_unfinished,
@@ -25,9 +27,7 @@ from shifts.models import Attendance, Shift, ShiftSeries, Signup
 from shifts.services import sign_up, update_shift
 from tests.factories import ShiftFactory, TeamFactory, volunteer_in
 from tests.shifts.test_scan_api import QUERIES_PER_CHECK_IN, QUERIES_PER_CHECK_OUT, QUERIES_PER_REQUEST
-from volunteers import ledger
 from volunteers.cards import card_token
-from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,34 @@
+import random
+
+from django.core.management.base import BaseCommand
+
+from demo.people import DEMO_PASSWORD, LEADER_PHONE, STAFF_PHONE, VOLUNTEER_PHONE, seed_demo
+from demo.shifts import seed_demo_shifts
+from volunteers.models import Volunteer
+
+
+class Command(BaseCommand):
+    help = "Create demo offices, teams and volunteers (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when the database has volunteers")
+
+    def handle(self, *args, if_empty: bool, **options):
+        if if_empty and Volunteer.objects.exists():
+            self.stdout.write("The database already has volunteers; demo data not loaded.")
+            return
+        counts = seed_demo()
+        # The people first: shifts are signed up for by members of the demo teams.
+        counts |= seed_demo_shifts(random.Random(2026))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data: {offices} offices, {teams} teams, {volunteers} volunteers, "
+                "{shifts} new shifts, {signups} new sign-ups, {records} new ledger records.".format(**counts)
+            )
+        )
+        for role, phone in (
+            ("office staff", STAFF_PHONE),
+            ("team leader", LEADER_PHONE),
+            ("volunteer", VOLUNTEER_PHONE),
+        ):
+            self.stdout.write(f"  {role:<13} {phone[3:]} / {DEMO_PASSWORD}")

@@ -1,0 +1,112 @@
+"""Closing a month for an office (DESIGN rule 10).
+
+A close freezes the month's per-volunteer totals and its ranking in a snapshot. It
+covers the records the office itself recorded; a street office closes each of its
+communities (its staff may). Records for a closed month that arrive later are reported
+in the next open month (`ledger.reported_month_for`), which is what exports group by.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from hours.models import MonthClose, ServiceRecord, first_of_month
+from teams.models import Office
+
+TOP_LIST_LENGTH = 20
+
+
+# Months outside these years are typing mistakes; refusing them also keeps "the month
+# after" and year arithmetic clear of date.max.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
+def parse_month(text: str) -> datetime.date:
+    """'2027-03' → 2027-03-01."""
+    try:
+        month = datetime.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError as error:
+        raise ValidationError(_("Give the month as YYYY-MM, e.g. 2027-03.")) from error
+    if not EARLIEST_YEAR <= month.year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Give a month between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    return month
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    """The first day of the month after the one `month` falls in."""
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def month_snapshot(office: Office, month: datetime.date) -> dict:
+    """Per-volunteer totals of the records the office reports in `month`, and the month's top list."""
+    year_start = month.replace(month=1)
+    rows = list(
+        ServiceRecord.objects.filter(office=office, reported_month__lte=month)
+        .values("volunteer_id", "volunteer__real_name")
+        .annotate(
+            records=Count("pk", filter=Q(reported_month=month)),
+            month_minutes=Sum("minutes", filter=Q(reported_month=month), default=0),
+            year_minutes=Sum("minutes", filter=Q(reported_month__gte=year_start), default=0),
+            all_time_minutes=Sum("minutes", default=0),
+        )
+        .filter(records__gt=0)
+        .order_by("-month_minutes", "volunteer__real_name", "volunteer_id")
+    )
+    totals = [
+        {
+            "volunteer": row["volunteer_id"],
+            "name": row["volunteer__real_name"],
+            "month_minutes": row["month_minutes"],
+            "year_minutes": row["year_minutes"],
+            "all_time_minutes": row["all_time_minutes"],
+        }
+        for row in rows
+    ]
+    top = [
+        {
+            "rank": rank,
+            "volunteer": row["volunteer"],
+            "name": row["name"],
+            "public_name": f"{row['name'][:1]}*" if row["name"] else "",
+            "minutes": row["month_minutes"],
+        }
+        for rank, row in enumerate((row for row in totals if row["month_minutes"] > 0), start=1)
+        if rank <= TOP_LIST_LENGTH
+    ]
+    return {
+        "office": office.pk,
+        "office_name": office.name,
+        "month": f"{month:%Y-%m}",
+        "volunteers": len(totals),
+        "total_minutes": sum(row["month_minutes"] for row in totals),
+        "totals": totals,
+        "top": top,
+    }
+
+
+@transaction.atomic
+def close_month(
+    *, office: Office, month: datetime.date, by: User | None, today: datetime.date | None = None
+) -> MonthClose:
+    month = first_of_month(month)
+    today = today or timezone.localdate()
+    if month >= first_of_month(today):
+        raise ValidationError(_("Only a month that has ended can be closed."))
+    # The ledger locks the office before it picks a record's month: no record slips in
+    # between this snapshot and the close.
+    office = Office.objects.select_for_update().get(pk=office.pk)
+    if MonthClose.objects.filter(office=office, month=month).exists():
+        raise ValidationError(
+            _("%(month)s is already closed for %(office)s.") % {"month": f"{month:%Y-%m}", "office": office.name}
+        )
+    close = MonthClose(office=office, month=month, closed_by=by, snapshot=month_snapshot(office, month))
+    close.full_clean()
+    close.save()
+    return close

@@ -1,0 +1,25 @@
+"""The ledger's part of pages that belong to lower apps (a volunteer's profile), so that
+volunteers/ shows honours and the certificate form without importing hours/."""
+
+from django import template
+from django.utils import timezone
+
+from hours.certificates import staff_certificate_office
+
+register = template.Library()
+
+
+@register.inclusion_tag("hours/_recognition_of.html", takes_context=True)
+def recognition_of(context, volunteer):
+    """A volunteer's current honours, and the certificate form for staff who may issue one."""
+    today = timezone.localdate()
+    viewer = context["request"].user
+    return {
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "volunteer": volunteer,
+        "honours": volunteer.honours.current().select_related("office"),
+        "can_issue_certificate": staff_certificate_office(viewer, volunteer) is not None,
+        "certificate_from": today.replace(month=1, day=1),
+        "certificate_to": today,
+    }

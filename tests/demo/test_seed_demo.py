@@ -1,0 +1,214 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Notification, User
+from demo.people import DEMO_PASSWORD, LEADER_PHONE, STAFF_PHONE, STREET, VOLUNTEER_PHONE
+from demo.shifts import SERIES_TITLE
+from hours.models import ServiceRecord
+from hours.stars import star_level, thresholds_for
+from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
+from teams.models import Membership, Office, OfficeStaff, Team
+from teams.permissions import office_tree_ids
+from volunteers.models import Volunteer
+from volunteers.selectors import home_office_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo as `make run` loads it into an empty database, seeded once for the module's
+    tests and rolled back after them: seeding writes thousands of rows, and each test runs
+    inside its own savepoint. Passwords are hashed as the tests' settings (conftest) check them."""
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
+        call_command("seed_demo", "--if-empty")
+        yield
+        transaction.set_rollback(True)
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Team.objects.count(),
+        Volunteer.objects.count(),
+        Membership.objects.count(),
+        ShiftSeries.objects.count(),
+        Shift.objects.count(),
+        Signup.objects.count(),
+        Attendance.objects.count(),
+        ScanEvent.objects.count(),
+        ServiceRecord.objects.count(),
+        Notification.objects.count(),
+    )
+
+
+def test_seeding_again_changes_nothing_and_if_empty_leaves_a_database_with_volunteers_alone(demo, capsys):
+    counts = _counts()
+    assert counts[8] >= 3000
+    call_command("seed_demo")
+    assert _counts() == counts
+    Volunteer.objects.filter(user__phone=VOLUNTEER_PHONE).update(real_name="改过的名字")
+    capsys.readouterr()
+    call_command("seed_demo", "--if-empty")
+    assert _counts() == counts
+    assert "already has volunteers" in capsys.readouterr().out
+    assert Volunteer.objects.get(user__phone=VOLUNTEER_PHONE).real_name == "改过的名字"
+
+
+def test_the_demo_has_two_communities_eight_teams_each_with_a_leader(demo):
+    assert Team.objects.count() == 8
+    assert Volunteer.objects.count() >= 300
+    assert Team.objects.filter(name="六点半课堂").exists()
+    assert Team.objects.filter(kind__name="党员志愿服务队").exists()
+    for team in Team.objects.annotate(
+        members=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+        leaders=Count("memberships", filter=Q(memberships__role=Membership.Role.LEADER)),
+    ):
+        assert team.leaders == 1, team.name
+        assert 20 <= team.members <= 120, team.name
+    # The party-member team takes party members only.
+    party = Membership.objects.filter(team__kind__name="党员志愿服务队")
+    assert not party.filter(user__volunteer__is_party_member=False).exists()
+
+
+def test_every_demo_team_has_past_and_upcoming_shifts_with_signups(demo):
+    now = timezone.now()
+    for team in Team.objects.all():
+        shifts = Shift.objects.filter(team=team)
+        assert shifts.filter(ends_at__lt=now).exists(), team.name
+        assert shifts.filter(starts_at__gt=now).exists(), team.name
+        past = Signup.objects.filter(shift__team=team, shift__ends_at__lt=now, status=Signup.Status.CONFIRMED)
+        assert past.exists(), team.name
+        assert not past.filter(created_at__gte=now).exists()
+    assert Signup.objects.filter(shift__starts_at__gt=now, status=Signup.Status.CONFIRMED).exists()
+    assert not Signup.objects.filter(created_at__gt=now).exists()
+
+
+def test_nobody_holds_two_overlapping_places(demo):
+    places = Signup.objects.filter(status__in=[Signup.Status.CONFIRMED, Signup.Status.WAITLISTED])
+    clash = places.filter(
+        volunteer=OuterRef("volunteer"),
+        shift__starts_at__lt=OuterRef("shift__ends_at"),
+        shift__ends_at__gt=OuterRef("shift__starts_at"),
+    ).exclude(pk=OuterRef("pk"))
+    assert not places.filter(Exists(clash)).exists()
+
+
+def test_the_half_past_six_series_meets_monday_to_saturday(demo):
+    series = ShiftSeries.objects.get(title=SERIES_TITLE, team__name="六点半课堂")
+    assert series.weekdays == "012345"
+    shifts = Shift.objects.filter(series=series)
+    days = {timezone.localtime(shift.starts_at).weekday() for shift in shifts}
+    assert days == {0, 1, 2, 3, 4, 5}
+    assert all(shift.occurrence_date == timezone.localdate(shift.starts_at) for shift in shifts)
+    assert {f"{timezone.localtime(shift.starts_at):%H:%M}" for shift in shifts} == {"18:30"}
+    now = timezone.now()
+    assert shifts.filter(ends_at__lt=now).count() >= 40
+    assert shifts.filter(starts_at__gt=now).count() >= 10
+    assert ServiceRecord.objects.filter(activity=SERIES_TITLE).count() >= 300
+
+
+def test_some_upcoming_shifts_are_full_with_a_waitlist(demo):
+    counts = Shift.objects.filter(starts_at__gt=timezone.now()).annotate(
+        confirmed=Count("signups", filter=Q(signups__status=Signup.Status.CONFIRMED)),
+        waiting=Count("signups", filter=Q(signups__status=Signup.Status.WAITLISTED)),
+    )
+    full = [shift for shift in counts if shift.waiting]
+    assert 2 <= len(full) <= 3
+    for shift in full:
+        assert shift.confirmed == shift.capacity
+        assert 1 <= shift.waiting <= 3
+    assert all(shift.confirmed <= shift.capacity for shift in counts)
+
+
+def test_the_demo_volunteer_has_upcoming_places_and_a_waitlist_place(demo):
+    mine = Signup.objects.filter(volunteer__user__phone=VOLUNTEER_PHONE, shift__starts_at__gt=timezone.now())
+    assert mine.filter(status=Signup.Status.CONFIRMED).count() >= 2
+    assert mine.filter(status=Signup.Status.WAITLISTED).count() == 1
+    teams = set(Membership.objects.leaders().filter(user__phone=LEADER_PHONE).values_list("team__name", flat=True))
+    assert teams == {"银龄互助志愿服务队", "六点半课堂"}
+
+
+def test_the_three_demo_logins_work_with_their_roles(demo, client):
+    for phone in (STAFF_PHONE, LEADER_PHONE, VOLUNTEER_PHONE):
+        assert User.objects.get(phone=phone).check_password(DEMO_PASSWORD)
+    assert OfficeStaff.objects.filter(user__phone=STAFF_PHONE, can_view_pii=True, office__name=STREET).exists()
+    assert Membership.objects.leaders().filter(user__phone=LEADER_PHONE).exists()
+    response = client.post("/accounts/login/", {"login": VOLUNTEER_PHONE[3:], "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_demo_office_ledger_holds_a_few_thousand_records_over_two_months(demo):
+    street = Office.objects.get(name=STREET)
+    records = ServiceRecord.objects.filter(office__in=office_tree_ids(street))
+    assert records.count() == ServiceRecord.objects.count() >= 3000
+    today = timezone.localdate()
+    first_half = records.filter(service_date__lt=today - datetime.timedelta(days=30)).count()
+    assert first_half >= 1200 and records.count() - first_half >= 1200
+    assert records.dates("service_date", "day").count() >= 55
+    assert (today - records.order_by("service_date").first().service_date).days >= 55
+    assert not records.filter(Q(minutes__lte=0) | ~Q(kind=ServiceRecord.Kind.ATTENDANCE)).exists()
+    # Every record came from a posted attendance, and every posted attendance has its record.
+    posted = Attendance.objects.filter(review_state=Attendance.Review.POSTED)
+    assert posted.count() == records.count()
+    assert not posted.filter(posted_record__isnull=True).exists()
+    assert not Attendance.objects.filter(shift__starts_at__gt=timezone.now()).exists()
+
+
+def test_a_few_come_late_leave_early_miss_the_shift_or_never_sign_out(demo):
+    statuses = dict(Attendance.objects.values_list("status").annotate(count=Count("pk")))
+    assert {"present", "late", "left_early", "absent", "on_leave", "not_signed_out"} <= set(statuses)
+    assert statuses["present"] > 0.75 * sum(statuses.values())
+    # Forgotten check-outs on confirmed sheets were set by the leader by hand.
+    assert ScanEvent.objects.filter(method=ScanEvent.Method.MANUAL, kind=ScanEvent.Kind.OUT).exists()
+
+
+def test_most_sheets_are_confirmed_and_some_wait_for_their_leader(demo):
+    # What a leader still has to settle: time not in the ledger yet (attendance.waiting_on).
+    waiting = Attendance.objects.filter(review_state=Attendance.Review.NEEDS_REVIEW).filter(
+        Q(credited_minutes__gt=0) | Q(status=Attendance.Status.NOT_SIGNED_OUT)
+    )
+    led_by_demo_leader = waiting.filter(
+        shift__team__memberships__user__phone=LEADER_PHONE, shift__team__memberships__role=Membership.Role.LEADER
+    )
+    assert led_by_demo_leader.exists()
+    assert waiting.filter(status=Attendance.Status.NOT_SIGNED_OUT).exists()
+    sheets_waiting = waiting.values("shift").distinct().count()
+    sheets_posted = Attendance.objects.filter(review_state=Attendance.Review.POSTED).values("shift").distinct().count()
+    assert 3 <= sheets_waiting < sheets_posted / 20
+    # The sheets still waiting had what needed no review posted by the cron run, in nobody's
+    # name; the leaders confirmed all the others, and those records name them.
+    by_cron = ServiceRecord.objects.filter(recorded_by=None)
+    assert 3 <= by_cron.values("team", "starts_at").distinct().count() <= 12
+    assert not by_cron.exclude(responsible_person="").exists()
+    assert not ServiceRecord.objects.exclude(recorded_by=None).filter(responsible_person="").exists()
+
+
+def test_the_demo_volunteer_has_a_star_or_nearly_and_sees_it_on_her_hours_page(demo, client):
+    volunteer = Volunteer.objects.get(user__phone=VOLUNTEER_PHONE)
+    minutes = ServiceRecord.objects.filter(volunteer=volunteer).aggregate(total=Sum("minutes"))["total"]
+    level = star_level(minutes, thresholds_for(home_office_of(volunteer)))
+    assert level.stars >= 1 or level.hours_to_next <= 15
+    if level.stars:
+        assert Notification.objects.filter(user=volunteer.user, message__contains="★").count() == level.stars
+    client.force_login(volunteer.user)
+    page = client.get(reverse("hours:my_hours")).content.decode()
+    assert level.symbols in page if level.stars else f"{level.hours_to_next}" in page
+
+
+def test_residents_registered_over_the_past_year_a_few_of_them_this_month(demo):
+    this_month = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    residents = Volunteer.objects.filter(user__phone__startswith="+86139")
+    new = residents.filter(created_at__gte=this_month).count()
+    assert 0 < new < residents.count() * 0.1
+    assert residents.filter(created_at__lt=this_month - datetime.timedelta(days=180)).count() > residents.count() / 3
+    assert not residents.filter(created_at__gt=timezone.now()).exists()
+    joined = residents.values_list("created_at", "user__date_joined")
+    assert all(created == date_joined for created, date_joined in joined)
