@@ -47,10 +47,12 @@ test-tools:
 
 test: setup test-tools
 	$(BIN)/python -m ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/python -m ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m ruff format --check .
 
 # Refresh the message catalogues after changing translatable strings.

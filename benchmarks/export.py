@@ -20,34 +20,23 @@ import argparse
 import datetime
 import gc
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("records", nargs="?", type=int, default=200_000)
 parser.add_argument("--rounds", type=int, default=3)
 # The memory child: export once from the database the parent generated, then report.
-parser.add_argument("--memory-of", type=Path, help=argparse.SUPPRESS)
+parser.add_argument("--memory", action="store_true", help=argparse.SUPPRESS)
 ARGS = parser.parse_args()
-
-DIRECTORY = ARGS.memory_of or Path(tempfile.mkdtemp())
-os.environ["DATABASE_URL"] = f"sqlite:///{DIRECTORY / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
-
-django.setup()
+# The memory child reads the parent's SQLite file, so both stay on SQLite.
+os.environ["BENCH_SQLITE_ONLY"] = "1"
 
 import openpyxl  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+from _setup import SCRATCH, throwaway_database  # noqa: E402 (sets up Django)
 from django.db.models import Sum  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -66,7 +55,6 @@ MB = 2**20
 
 
 def populate(records: int) -> Office:
-    call_command("migrate", verbosity=0)
     street = Office.objects.create(name=STREET, kind=Office.Kind.STREET)
     kind = TeamKind.objects.first() or TeamKind.objects.create(name="银龄")
     teams = []
@@ -133,7 +121,7 @@ def memory_child() -> None:
     """Runs in the fresh process: one export under tracemalloc, then both peaks."""
     street = Office.objects.get(name=STREET)
     tracemalloc.start()
-    export(street, DIRECTORY / "memory.xlsx")
+    export(street, SCRATCH / "memory.xlsx")
     print(f"{TRACED_PEAK}: {tracemalloc.get_traced_memory()[1] / MB}")
     # VmHWM is this process's own peak. getrusage's ru_maxrss would not do: Linux carries
     # the parent's high-water mark over the fork into the child.
@@ -143,8 +131,9 @@ def memory_child() -> None:
 
 def measure_memory() -> tuple[float, float]:
     """(traced peak, max RSS) in MB of a fresh process exporting once."""
-    command = [sys.executable, __file__, "--memory-of", str(DIRECTORY)]
-    child = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603 - our own interpreter and script
+    command = [sys.executable, __file__, "--memory"]
+    environment = {**os.environ, "BENCH_SCRATCH": str(SCRATCH)}
+    child = subprocess.run(command, check=True, capture_output=True, text=True, env=environment)  # noqa: S603 - our own interpreter and script
     figures = dict(line.split(":") for line in child.stdout.splitlines() if line.startswith((TRACED_PEAK, MAX_RSS)))
     return float(figures[TRACED_PEAK]), float(figures[MAX_RSS])
 
@@ -176,7 +165,7 @@ def main(records: int, rounds: int) -> None:
     rows = [(row[0], *row[1:8], exports.hours(row[8]), *row[9:]) for row in exports.detail_rows(month)]
     assert len(rows) == records
 
-    raw_output, our_output = DIRECTORY / "baseline.xlsx", DIRECTORY / "export.xlsx"
+    raw_output, our_output = SCRATCH / "baseline.xlsx", SCRATCH / "export.xlsx"
     raw, ours = [], []
     print("round   raw openpyxl, detail rows (cpu / wall)    export, four sheets (cpu / wall)")
     for number in range(1, rounds + 1):
@@ -207,10 +196,8 @@ def main(records: int, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    if ARGS.memory_of:
+    if ARGS.memory:
         memory_child()
     else:
-        try:
+        with throwaway_database():
             main(ARGS.records, ARGS.rounds)
-        finally:
-            shutil.rmtree(DIRECTORY, ignore_errors=True)

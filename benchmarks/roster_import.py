@@ -9,29 +9,18 @@ registered) and writing it (import_roster), each with its ratio to the baseline.
 
 import io
 import os
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DATABASE = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["BENCH_SQLITE_ONLY"] = "1"  # measured against openpyxl on the same machine, not a server
 
-import django  # noqa: E402
+import openpyxl
+from _setup import throwaway_database
 
-django.setup()
-
-import openpyxl  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from teams.models import Office, Team, TeamKind  # noqa: E402
-from volunteers.identity import check_char  # noqa: E402
-from volunteers.roster import COLUMNS, read_roster  # noqa: E402
-from volunteers.services import import_roster  # noqa: E402
+from teams.models import Office, Team, TeamKind
+from volunteers.identity import check_char
+from volunteers.roster import COLUMNS, read_roster
+from volunteers.services import import_roster
 
 
 def roster_file(rows: int) -> bytes:
@@ -68,7 +57,6 @@ def best_of(runs: int, work) -> float:
 
 
 def main(rows: int) -> None:
-    call_command("migrate", verbosity=0)
     street = Office.objects.create(name="街道", kind=Office.Kind.STREET)
     team = Team.objects.create(
         office=Office.objects.create(name="社区", kind=Office.Kind.COMMUNITY, parent=street),
@@ -96,7 +84,5 @@ def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    try:
+    with throwaway_database():
         main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
-    finally:
-        shutil.rmtree(DATABASE.parent, ignore_errors=True)

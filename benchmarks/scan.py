@@ -4,9 +4,8 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/scan.py
 
 Starts gunicorn (sync workers) on 127.0.0.1 on a free port against a throw-away SQLite
-file; with DATABASE_URL it creates a test database next to the named one
-(`test_<name>_scan_bench_<pid>`) and drops it afterwards, never touching the named
-database (nor a test run's `test_<name>`). Threads
+file; with DATABASE_URL, on a database of its own next to the named one, dropped
+afterwards (benchmarks/_setup.py). Threads
 then post a fixed number of requests (so the run stops by itself):
 
 - POST /shifts/<pk>/scan/ with one scan each, each a different rostered volunteer, so
@@ -26,12 +25,10 @@ import datetime
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -39,30 +36,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-USE_TEST_DATABASE = bool(os.environ.get("DATABASE_URL"))
-SCRATCH = Path(tempfile.mkdtemp())
-if not USE_TEST_DATABASE:
-    os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from _setup import ON_SERVER, ROOT, SCRATCH, throwaway_database
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from shifts.models import ScanEvent, Shift, Signup  # noqa: E402
-from teams.models import Membership, Office, Team, TeamKind  # noqa: E402
-from volunteers.cards import card_token  # noqa: E402
-from volunteers.models import Volunteer  # noqa: E402
+from accounts.models import User
+from shifts.models import ScanEvent, Shift, Signup
+from teams.models import Membership, Office, Team, TeamKind
+from volunteers.cards import card_token
+from volunteers.models import Volunteer
 
 # gunicorn imports this module (written into SCRATCH): the project plus the trivial view.
 WSGI_MODULE = """
@@ -136,7 +121,7 @@ def free_port() -> int:
 
 def database_url_for_workers() -> str:
     url = urlsplit(os.environ["DATABASE_URL"])
-    if not USE_TEST_DATABASE:
+    if not ON_SERVER:
         return os.environ["DATABASE_URL"]
     return urlunsplit(url._replace(path="/" + settings.DATABASES["default"]["NAME"]))
 
@@ -217,81 +202,69 @@ def measured(threads: int, jobs: list, master: int) -> tuple[float, float | None
 
 def main(requests: int, threads: int, workers: int, batch: int) -> None:
     started = time.perf_counter()
-    if USE_TEST_DATABASE:
-        # A name of its own: Django's test_<name> may belong to a test run on this machine,
-        # and autoclobber would drop it from under that run.
-        connection.settings_dict["TEST"]["NAME"] = f"test_{connection.settings_dict['NAME']}_scan_bench_{os.getpid()}"
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    else:
-        call_command("migrate", verbosity=0)
     process = None
-    try:
-        warm = max(threads * 2, 20)
-        batches = max(requests // batch, 1)
-        data = build(people=warm + requests + batches * batch)
-        connection.close()
-        port = free_port()
-        process = start_gunicorn(port, workers)
-        scan_url = f"/shifts/{data['shift'].pk}/scan/"
-        cookie = data["cookie"]
-        tokens = iter(data["tokens"])
-        lock = threading.Lock()
-        outcomes: dict[str, int] = {}
+    with throwaway_database():
+        try:
+            warm = max(threads * 2, 20)
+            batches = max(requests // batch, 1)
+            data = build(people=warm + requests + batches * batch)
+            connection.close()
+            port = free_port()
+            process = start_gunicorn(port, workers)
+            scan_url = f"/shifts/{data['shift'].pk}/scan/"
+            cookie = data["cookie"]
+            tokens = iter(data["tokens"])
+            lock = threading.Lock()
+            outcomes: dict[str, int] = {}
 
-        def scan_job(size: int):
-            with lock:
-                chosen = [next(tokens) for _ in range(size)]
-            at = timezone.now().isoformat()
-            body = json.dumps({"events": [{"id": str(uuid.uuid4()), "token": t, "at": at} for t in chosen]})
-            status, answer = request(port, "POST", scan_url, cookie, body.encode())
-            if status != 200:
-                return f"scan: HTTP {status}: {answer[:300]!r}"
-            with lock:
-                for result in json.loads(answer)["results"]:
-                    outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
-            return None
+            def scan_job(size: int):
+                with lock:
+                    chosen = [next(tokens) for _ in range(size)]
+                at = timezone.now().isoformat()
+                body = json.dumps({"events": [{"id": str(uuid.uuid4()), "token": t, "at": at} for t in chosen]})
+                status, answer = request(port, "POST", scan_url, cookie, body.encode())
+                if status != 200:
+                    return f"scan: HTTP {status}: {answer[:300]!r}"
+                with lock:
+                    for result in json.loads(answer)["results"]:
+                        outcomes[result["outcome"]] = outcomes.get(result["outcome"], 0) + 1
+                return None
 
-        def trivial_job():
-            status, _answer = request(port, "GET", "/bench/trivial/", cookie)
-            return None if status == 200 else f"trivial: HTTP {status}"
+            def trivial_job():
+                status, _answer = request(port, "GET", "/bench/trivial/", cookie)
+                return None if status == 200 else f"trivial: HTTP {status}"
 
-        run(threads, [trivial_job] * warm + [lambda: scan_job(1)] * warm)
-        trivial_seconds, trivial_cpu = measured(threads, [trivial_job] * requests, process.pid)
-        single_seconds, single_cpu = measured(threads, [lambda: scan_job(1)] * requests, process.pid)
-        batch_seconds, batch_cpu = measured(threads, [lambda: scan_job(batch)] * batches, process.pid)
+            run(threads, [trivial_job] * warm + [lambda: scan_job(1)] * warm)
+            trivial_seconds, trivial_cpu = measured(threads, [trivial_job] * requests, process.pid)
+            single_seconds, single_cpu = measured(threads, [lambda: scan_job(1)] * requests, process.pid)
+            batch_seconds, batch_cpu = measured(threads, [lambda: scan_job(batch)] * batches, process.pid)
 
-        written = ScanEvent.objects.count()
-        expected = warm + requests + batches * batch
-        assert outcomes == {"checked_in": expected}, outcomes
-        assert written == expected, (written, expected)
-        trivial_rate = requests / trivial_seconds
-        single_rate = requests / single_seconds
-        print(
-            f"{connection.vendor}, gunicorn {workers} sync workers, {threads} client threads, {requests} requests each"
-        )
-        print(f"trivial view        {trivial_rate:8.0f} requests/s")
-        print(
-            f"scan, 1 per request {single_rate:8.0f} scans/s    ratio {single_rate / trivial_rate:.2f} (target ≥ 0.5)"
-        )
-        batch_rate = batches * batch / batch_seconds
-        print(
-            f"scan, {batch} per request {batch_rate:7.0f} scans/s    ({batches / batch_seconds:.0f} requests/s, "
-            f"ratio {batch_rate / trivial_rate:.2f})"
-        )
-        if None not in (trivial_cpu, single_cpu, batch_cpu):
+            written = ScanEvent.objects.count()
+            expected = warm + requests + batches * batch
+            assert outcomes == {"checked_in": expected}, outcomes
+            assert written == expected, (written, expected)
+            trivial_rate = requests / trivial_seconds
+            single_rate = requests / single_seconds
+            print(f"{connection.vendor}, gunicorn {workers} sync workers, {threads} client threads, ", end="")
+            print(f"{requests} requests each")
+            print(f"trivial view        {trivial_rate:8.0f} requests/s")
+            ratio = single_rate / trivial_rate
+            print(f"scan, 1 per request {single_rate:8.0f} scans/s    ratio {ratio:.2f} (target ≥ 0.5)")
+            batch_rate = batches * batch / batch_seconds
             print(
-                f"server CPU per request: trivial {trivial_cpu:.1f} ms, scan {single_cpu:.1f} ms "
-                f"(ratio {trivial_cpu / single_cpu:.2f}), {batch} scans {batch_cpu:.1f} ms"
+                f"scan, {batch} per request {batch_rate:7.0f} scans/s    ({batches / batch_seconds:.0f} requests/s, "
+                f"ratio {batch_rate / trivial_rate:.2f})"
             )
-        print(f"{written} scans written, each once")
-    finally:
-        if process is not None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-        connection.close()
-        if USE_TEST_DATABASE:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(SCRATCH, ignore_errors=True)
+            if None not in (trivial_cpu, single_cpu, batch_cpu):
+                print(
+                    f"server CPU per request: trivial {trivial_cpu:.1f} ms, scan {single_cpu:.1f} ms "
+                    f"(ratio {trivial_cpu / single_cpu:.2f}), {batch} scans {batch_cpu:.1f} ms"
+                )
+            print(f"{written} scans written, each once")
+        finally:
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

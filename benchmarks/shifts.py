@@ -4,9 +4,8 @@
     DATABASE_URL=postgres://user@127.0.0.1:5432/volunteers .venv/bin/python benchmarks/shifts.py
 
 Builds a data set of ephios's size (2,000 users, 2,000 shifts, 60,000 sign-ups) with
-bulk_create, on a throw-away SQLite file by default; with DATABASE_URL it builds and
-then drops a test database next to the named one (Django's `test_<name>`), never
-touching the named database itself.
+bulk_create, on a throw-away SQLite file by default; with DATABASE_URL on a database
+of its own next to the named one, dropped afterwards (benchmarks/_setup.py).
 
 Every request goes through django.test.Client and the full middleware stack, logged
 in with force_login. The baseline is a trivial view (an HttpResponse, mounted at
@@ -23,40 +22,24 @@ Takes about a minute on SQLite.
 
 import argparse
 import datetime
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 import types
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-USE_TEST_DATABASE = bool(os.environ.get("DATABASE_URL"))
-SCRATCH = Path(tempfile.mkdtemp())
-if not USE_TEST_DATABASE:
-    os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from _setup import throwaway_database
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import include, path
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from django.urls import include, path  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from shifts.models import Shift, Signup  # noqa: E402
-from teams.models import Membership, Office, Team, TeamKind  # noqa: E402
-from volunteers.models import Volunteer  # noqa: E402
+from accounts.models import User
+from shifts.models import Shift, Signup
+from teams.models import Membership, Office, Team, TeamKind
+from volunteers.models import Volunteer
 
 TEAMS = 50
 CAPACITY = 40  # above the 30 sign-ups per shift, so the timed sign-ups are confirmed places
@@ -202,22 +185,13 @@ def expect(response, status: int):
 def main(users: int, shifts: int, signups: int, requests: int) -> None:
     rng = random.Random(2026)
     started = time.perf_counter()
-    if USE_TEST_DATABASE:
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    else:
-        call_command("migrate", verbosity=0)
-    try:
+    with throwaway_database():
         data = build(rng, users, shifts, signups)
         built = time.perf_counter() - started
         print(f"data: {User.objects.count()} users, {Shift.objects.count()} shifts, {Signup.objects.count()} sign-ups")
         print(f"built in {built:.1f} s on {connection.vendor}")
         with override_settings(ROOT_URLCONF="bench_urls", ALLOWED_HOSTS=["testserver"]):
             measure(data, requests)
-    finally:
-        if USE_TEST_DATABASE:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        connection.close()
-        shutil.rmtree(SCRATCH, ignore_errors=True)
     print(f"total {time.perf_counter() - started:.0f} s")
 
 

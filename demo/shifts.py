@@ -30,16 +30,10 @@ from demo.people import LEADER_PHONE, VOLUNTEER_PHONE
 from hours import ledger
 from hours.models import ServiceRecord
 from shifts import services
-from shifts.attendance import (
-    POSTING_FIELDS,
-    schedule_of,
-    service_of,
-    set_credit,
-    set_posting_results,
-    source_key,
-)
+from shifts.attendance import schedule_of, set_credit, source_key
 from shifts.crediting import credit
 from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
+from shifts.posting import POSTING_FIELDS, service_of, set_posting_results
 from shifts.series import create_series
 from teams.models import Membership, Team
 from volunteers.models import Volunteer

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from shifts.attendance import ScanResult
 from shifts.models import ScanEvent
+from shifts.scanning import ScanResult
 
 MAX_EVENTS = 100
 MAX_BODY_BYTES = 64 * 1024

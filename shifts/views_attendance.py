@@ -16,8 +16,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from shifts import attendance as service
-from shifts import self_checkin
+from shifts import marks, posting, scanning, self_checkin
+from shifts.attendance import schedule_of
 from shifts.clock import next_at
 from shifts.forms import MarkForm, WalkInForm
 from shifts.models import Attendance, ScanEvent, Shift
@@ -32,7 +32,7 @@ from volunteers.selectors import profile_for
 def on_shift_day(shift: Shift, time: datetime.time) -> datetime.datetime:
     """A clock time on the sheet → the moment during this shift: the first at or after its
     check-in opens, so a shift past midnight takes the small hours as the next day's."""
-    return next_at(service.schedule_of(shift).checkin_from, time)
+    return next_at(schedule_of(shift).checkin_from, time)
 
 
 class AttendanceSheetView(ShiftAccessMixin, TemplateView):
@@ -48,7 +48,7 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
         return super().get_context_data(
             shift=shift,
             table=table,
-            schedule=service.schedule_of(shift),
+            schedule=schedule_of(shift),
             walk_in_form=WalkInForm(members=_members_of(shift), initial={"checked_in": start.time()}),
             counts={
                 "people": len(rows),
@@ -57,8 +57,8 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
             },
             default_in=f"{start:%H:%M}",
             default_out=f"{end:%H:%M}",
-            posting_open=service.posting_open(shift),
-            posting_days=service.POSTING_WORKING_DAYS,
+            posting_open=posting.posting_open(shift),
+            posting_days=posting.POSTING_WORKING_DAYS,
             backfill_url=_backfill_url(shift),
             **kwargs,
         )
@@ -67,7 +67,7 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
 def _backfill_url(shift: Shift) -> str:
     """The team's backfill form, filled in with this shift: the leader picks the person."""
     start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
-    schedule = service.schedule_of(shift)
+    schedule = schedule_of(shift)
     details = {
         "date": f"{start:%Y-%m-%d}",
         "from": f"{start:%H:%M}",
@@ -100,7 +100,7 @@ class AttendanceMarkView(ShiftAccessMixin, View):
         data, shift = form.cleaned_data, self.shift
         try:
             if data["action"] == MarkForm.PRESENT:
-                service.mark_present(
+                marks.mark_present(
                     shift=shift,
                     volunteer=volunteer,
                     checked_in=on_shift_day(shift, data["checked_in"]),
@@ -108,7 +108,7 @@ class AttendanceMarkView(ShiftAccessMixin, View):
                     by=request.user,
                 )
             elif data["action"] == MarkForm.CHECK_OUT:
-                service.mark_checked_out(
+                marks.mark_checked_out(
                     shift=shift,
                     volunteer=volunteer,
                     checked_out=on_shift_day(shift, data["checked_out"]),
@@ -116,7 +116,7 @@ class AttendanceMarkView(ShiftAccessMixin, View):
                 )
             else:
                 status = Attendance.Status.ON_LEAVE if data["action"] == MarkForm.ON_LEAVE else Attendance.Status.ABSENT
-                service.mark_absence(shift=shift, volunteer=volunteer, status=status, by=request.user)
+                marks.mark_absence(shift=shift, volunteer=volunteer, status=status, by=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -135,7 +135,7 @@ class AttendanceWalkInView(ShiftAccessMixin, View):
             return _sheet(shift)
         data = form.cleaned_data
         try:
-            service.mark_present(
+            marks.mark_present(
                 shift=shift,
                 volunteer=data["volunteer"],
                 checked_in=on_shift_day(shift, data["checked_in"]),
@@ -155,7 +155,7 @@ class AttendanceConfirmView(ShiftAccessMixin, View):
 
     def post(self, request, pk):
         try:
-            result = service.confirm_sheet(shift=self.shift, by=request.user)
+            result = posting.confirm_sheet(shift=self.shift, by=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return _sheet(self.shift)
@@ -238,7 +238,7 @@ class SelfCheckView(ShiftAccessMixin, TemplateView):
                 request, _("This code has expired or is not for this shift: scan the code on the screen again.")
             )
             return redirect(self.shift)
-        result = service.record_event(
+        result = scanning.record_event(
             shift=self.shift,
             volunteer=volunteer,
             client_event_id=f"self-{uuid.uuid4().hex}",

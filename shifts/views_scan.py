@@ -15,9 +15,9 @@ from django.views import View
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
-from shifts.attendance import record_pick, record_scan
 from shifts.models import Shift
 from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, result_json
+from shifts.scanning import record_pick, record_scan
 from shifts.selectors import shift_to_scan, sign_in_list
 from shifts.views import ShiftAccessMixin
 

@@ -17,5 +17,5 @@ def next_shifts(context, count: int = 3):
 
 @register.inclusion_tag("shifts/_dashboard_figures.html")
 def dashboard_shift_figures(office_ids, month):
-    """The office dashboard's shift figures for the month (volunteers do not import shifts)."""
+    """The office dashboard's shift figures for the month (hours, which draws the dashboard, does not import shifts)."""
     return {"figures": shift_figures(office_ids=office_ids, month=month)}

@@ -18,8 +18,9 @@ from django.utils import timezone, translation
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from shifts.attendance import confirm_sheet, record_scan
 from shifts.models import Attendance, ScanEvent, Signup
+from shifts.posting import confirm_sheet
+from shifts.scanning import record_scan
 from shifts.views_scan import SIGNED_OUT
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT
 from tests.e2e.steps import sign_in_by_cookie

@@ -101,9 +101,7 @@ def test_a_leader_cannot_approve_and_staff_of_another_office_cannot_either(clien
     other_leader = volunteer_in(team, role=Membership.Role.LEADER).user
     stranger = OfficeStaffFactory(office=CommunityFactory()).user
     for user in (other_leader, stranger):
-        response = client_for(user).post(
-            reverse("hours:backfill_decide", args=[backfill.pk]), {"decision": "approve"}
-        )
+        response = client_for(user).post(reverse("hours:backfill_decide", args=[backfill.pk]), {"decision": "approve"})
         assert response.status_code == 404
     assert not ServiceRecord.objects.exists()
 

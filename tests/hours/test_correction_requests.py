@@ -101,9 +101,7 @@ def test_staff_of_another_office_cannot_decide(client_for, record, volunteer):
     request = ask(record, volunteer)
     stranger = OfficeStaffFactory(office=CommunityFactory()).user
 
-    response = client_for(stranger).post(
-        reverse("hours:correction_decide", args=[request.pk]), {"decision": "approve"}
-    )
+    response = client_for(stranger).post(reverse("hours:correction_decide", args=[request.pk]), {"decision": "approve"})
 
     assert response.status_code == 404
     assert volunteer.real_name not in client_for(stranger).get(reverse("hours:correction_queue")).content.decode()

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from hours import ledger
 from hours.models import ServiceRecord
-from shifts.attendance import Outcome, close_unfinished, post_attendance, record_scan
+from shifts.attendance import close_unfinished
 from shifts.models import Attendance, ScanEvent, Signup
+from shifts.posting import post_attendance
+from shifts.scanning import Outcome, record_scan
 from tests.factories import ShiftFactory, VolunteerFactory, volunteer_in
 from volunteers.cards import card_token
 from volunteers.services import reissue_card

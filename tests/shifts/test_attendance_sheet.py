@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hours.models import ServiceRecord
-from shifts.attendance import mark_present
+from shifts.marks import mark_present
 from shifts.models import Attendance, Signup
 from tests.factories import ShiftFactory, volunteer_in
 

@@ -8,14 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from hours.models import ServiceRecord
-from shifts.attendance import (
-    confirm_sheet,
-    mark_absence,
-    mark_checked_out,
-    mark_present,
-    post_attendance,
-)
+from shifts.marks import mark_absence, mark_checked_out, mark_present
 from shifts.models import Attendance, ScanEvent, Signup
+from shifts.posting import confirm_sheet, post_attendance
 from tests.factories import ShiftFactory, VolunteerFactory, volunteer_in
 
 pytestmark = pytest.mark.django_db

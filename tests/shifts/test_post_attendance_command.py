@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hours.models import ServiceRecord
-from shifts.attendance import mark_present, post_finished_shifts
+from shifts.marks import mark_present
 from shifts.models import Attendance, Shift, Signup
+from shifts.posting import post_finished_shifts
 from tests.factories import ShiftFactory, volunteer_in
 
 pytestmark = pytest.mark.django_db

@@ -11,16 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hours.models import ServiceRecord
-from shifts.attendance import (
-    Outcome,
-    confirm_sheet,
-    mark_absence,
-    mark_checked_out,
-    mark_present,
-    record_event,
-    record_scan,
-)
+from shifts.marks import mark_absence, mark_checked_out, mark_present
 from shifts.models import Attendance, ScanEvent, Signup
+from shifts.posting import confirm_sheet
+from shifts.scanning import Outcome, record_event, record_scan
 from tests.factories import ShiftFactory, volunteer_in
 from volunteers.cards import card_token
 

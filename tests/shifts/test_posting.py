@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.models import Notification
 from hours import ledger
 from hours.models import ServiceRecord
-from shifts.attendance import confirm_sheet, mark_present, post_attendance, service_of
+from shifts.marks import mark_present
 from shifts.models import Attendance, Signup
+from shifts.posting import confirm_sheet, post_attendance, service_of
 from tests.factories import ShiftFactory, volunteer_in
 
 pytestmark = pytest.mark.django_db

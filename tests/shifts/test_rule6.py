@@ -14,16 +14,12 @@ from accounts.models import Notification
 from hours import ledger
 from hours.models import ServiceRecord
 from shifts import series as series_services
-from shifts.attendance import (
-    close_unfinished,
-    confirm_sheet,
-    mark_present,
-    post_attendance,
-    post_finished_shifts,
-    record_scan,
-)
+from shifts.attendance import close_unfinished
 from shifts.forms import SeriesForm, ShiftForm
+from shifts.marks import mark_present
 from shifts.models import Attendance, Shift, ShiftSeries, Signup
+from shifts.posting import confirm_sheet, post_attendance, post_finished_shifts
+from shifts.scanning import record_scan
 from shifts.services import sign_up, update_shift
 from tests.factories import ShiftFactory, TeamFactory, volunteer_in
 from tests.shifts.test_scan_api import QUERIES_PER_CHECK_IN, QUERIES_PER_CHECK_OUT, QUERIES_PER_REQUEST

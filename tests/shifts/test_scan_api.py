@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from shifts.attendance import record_event, record_scan
 from shifts.models import Attendance, ScanEvent, Signup
 from shifts.scan_api import MAX_EVENTS
+from shifts.scanning import record_event, record_scan
 from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
 from volunteers.cards import card_token
 from volunteers.services import reissue_card

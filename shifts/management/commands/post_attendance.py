@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shifts.attendance import POSTING_WORKING_DAYS, post_finished_shifts
+from shifts.posting import POSTING_WORKING_DAYS, post_finished_shifts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,183 @@
+"""The leader's marks on the attendance sheet: present from–to, the check-out time of
+someone who never signed out, on leave or absent.
+
+The marks go through the same events and the same crediting as scans, so one rule
+decides late, left early and credited time (rule 1). Posted attendance is never
+re-marked: a posted record is corrected in the ledger (rule 9).
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from shifts.attendance import evaluate, schedule_of
+from shifts.models import Attendance, ScanEvent, Shift
+from shifts.scanning import CLOCK_SKEW, Outcome, may_walk_in, on_roster, outcome_message
+from volunteers.models import Volunteer
+
+
+def _manual_event_id() -> str:
+    return f"manual-{uuid.uuid4().hex}"
+
+
+def _clock(at: datetime.datetime) -> str:
+    return f"{timezone.localtime(at):%H:%M}"
+
+
+def _locked_attendance(shift: Shift, volunteer: Volunteer, *, walk_in: bool = False) -> Attendance:
+    """The person's attendance row, locked; made when the person is on the roster
+    (or, for a walk-in, may be added at the venue)."""
+    attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
+    if attendance is not None:
+        _refuse_if_posted(attendance, volunteer)
+        return attendance
+    if on_roster(shift, volunteer):
+        walk_in = False
+    elif not walk_in:
+        raise ValidationError(_("%(name)s is not on the roster of this shift") % {"name": volunteer.real_name})
+    elif not may_walk_in(shift, volunteer):
+        raise ValidationError(
+            _("%(name)s is not an active member of this team and cannot be added at the venue.")
+            % {"name": volunteer.real_name}
+        )
+    try:
+        with transaction.atomic():
+            return Attendance.objects.create(shift=shift, volunteer=volunteer, is_walk_in=walk_in)
+    except IntegrityError:
+        # A scan made the row meanwhile: use it.
+        return Attendance.objects.select_for_update().get(shift=shift, volunteer=volunteer)
+
+
+def _refuse_if_posted(attendance: Attendance, volunteer: Volunteer) -> None:
+    if attendance.review_state == Attendance.Review.POSTED:
+        raise ValidationError(outcome_message(Outcome.ALREADY_POSTED, volunteer))
+
+
+def _lock_shift(shift: Shift) -> Shift:
+    # Shift first, then attendance: the order post_attendance locks in, so a mark and a
+    # confirmation of the same sheet wait for each other instead of deadlocking.
+    return Shift.objects.select_related("team").select_for_update().get(pk=shift.pk)
+
+
+def _check_times(
+    shift: Shift,
+    checked_in: datetime.datetime | None,
+    checked_out: datetime.datetime | None,
+    now: datetime.datetime,
+) -> None:
+    schedule = schedule_of(shift)
+    window = {
+        "from": _clock(schedule.checkin_from),
+        "until": _clock(schedule.ends_at),
+        "out_until": _clock(schedule.checkout_until),
+    }
+    if checked_in is not None and not schedule.accepts_checkin(checked_in):
+        raise ValidationError(_("Check-in must be between %(from)s and %(until)s.") % window)
+    if checked_out is not None and not schedule.accepts_checkout(checked_out):
+        raise ValidationError(_("Check-out must be between %(from)s and %(out_until)s.") % window)
+    if checked_in is not None and checked_out is not None and checked_out <= checked_in:
+        raise ValidationError(_("Check-out must be after check-in."))
+    for at in (checked_in, checked_out):
+        if at is not None and at > now + CLOCK_SKEW:
+            raise ValidationError(_("%(time)s is still to come: mark it when it has happened.") % {"time": _clock(at)})
+
+
+def _add_event(attendance: Attendance, kind: str, at: datetime.datetime, by: User | None) -> None:
+    outcome = Outcome.CHECKED_IN if kind == ScanEvent.Kind.IN else Outcome.CHECKED_OUT
+    ScanEvent.objects.create(
+        client_event_id=_manual_event_id(),
+        attendance=attendance,
+        kind=kind,
+        at=at,
+        method=ScanEvent.Method.MANUAL,
+        by=by,
+        outcome=outcome,
+    )
+
+
+@transaction.atomic
+def mark_present(
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    checked_in: datetime.datetime,
+    checked_out: datetime.datetime | None,
+    by: User | None,
+    walk_in: bool = False,
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """The leader marks someone present from `checked_in` to `checked_out`; late and
+    left early follow from the times. `walk_in` adds a team member who did not sign up."""
+    now = now or timezone.now()
+    shift = _lock_shift(shift)
+    if shift.is_cancelled:
+        raise ValidationError(_("This shift has been cancelled"))
+    if checked_out is None and now > shift.ends_at:
+        raise ValidationError(_("The shift has ended: give the check-out time too."))
+    _check_times(shift, checked_in, checked_out, now)
+    attendance = _locked_attendance(shift, volunteer, walk_in=walk_in)
+    if attendance.events.exists():
+        raise ValidationError(
+            _(
+                "%(name)s already has check-in records for this shift; "
+                "if they did not sign out, give the check-out time."
+            )
+            % {"name": volunteer.real_name}
+        )
+    _add_event(attendance, ScanEvent.Kind.IN, checked_in, by)
+    if checked_out is not None:
+        _add_event(attendance, ScanEvent.Kind.OUT, checked_out, by)
+    evaluate(attendance, shift)
+    return attendance
+
+
+@transaction.atomic
+def mark_checked_out(
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    checked_out: datetime.datetime,
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """The leader gives the check-out time of someone who checked in but never out
+    (rule 3: their time is credited only once the leader says when they left)."""
+    now = now or timezone.now()
+    shift = _lock_shift(shift)
+    attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
+    if attendance is not None:
+        _refuse_if_posted(attendance, volunteer)
+    last = attendance.events.order_by("-at", "-pk").first() if attendance is not None else None
+    if last is None or last.kind != ScanEvent.Kind.IN:
+        raise ValidationError(_("%(name)s is not checked in.") % {"name": volunteer.real_name})
+    _check_times(shift, None, checked_out, now)
+    if checked_out <= last.at:
+        raise ValidationError(_("Check-out must be after the check-in at %(time)s.") % {"time": _clock(last.at)})
+    _add_event(attendance, ScanEvent.Kind.OUT, checked_out, by)
+    evaluate(attendance, shift)
+    return attendance
+
+
+@transaction.atomic
+def mark_absence(
+    *, shift: Shift, volunteer: Volunteer, status: str, by: User | None, now: datetime.datetime | None = None
+) -> Attendance:
+    """On leave (请假) or absent (no-show): credited 0. Nothing posted is touched."""
+    if status not in (Attendance.Status.ON_LEAVE, Attendance.Status.ABSENT):
+        raise ValueError(status)
+    now = now or timezone.now()
+    shift = _lock_shift(shift)
+    if status == Attendance.Status.ABSENT and now < shift.starts_at:
+        raise ValidationError(_("Nobody is absent before the shift starts; mark them on leave instead."))
+    attendance = _locked_attendance(shift, volunteer)
+    attendance.status = status
+    attendance.credited_minutes = 0
+    attendance.review_reasons = []
+    attendance.review_state = Attendance.Review.OPEN
+    attendance.save(update_fields=["status", "credited_minutes", "review_reasons", "review_state", "updated_at"])
+    return attendance

@@ -1,0 +1,246 @@
+"""Check-in and check-out at the venue: a card read or a leader's pick on the scanner.
+
+A scan is recorded once per client-made event id: a batch resent after a network
+failure, or arriving out of order, gives the same result. Each scan is one short
+transaction that locks the attendance row it changes.
+"""
+
+import datetime
+import enum
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from shifts.attendance import CREDIT_FIELDS, apply_credit, schedule_of
+from shifts.models import Attendance, ScanEvent, Shift, Signup
+from shifts.selectors import card_holder_at, shift_to_scan
+from teams.models import Membership
+from volunteers.cards import verify_card_token
+from volunteers.models import Volunteer
+
+# The same card read again within this time is the same scan, not a check-out.
+REPEAT_WINDOW = datetime.timedelta(seconds=10)
+# Phones' clocks drift; a scan claiming to be from further ahead is refused.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+class Outcome(enum.StrEnum):
+    CHECKED_IN = "checked_in"
+    CHECKED_OUT = "checked_out"
+    ALREADY_IN = "already_in"
+    REPEAT = "repeat"
+    NOT_ON_ROSTER = "not_on_roster"
+    BAD_CARD = "bad_card"
+    REVOKED_CARD = "revoked_card"
+    OUTSIDE_WINDOW = "outside_window"
+    FUTURE = "future"
+    CANCELLED_SHIFT = "cancelled_shift"
+    ALREADY_POSTED = "already_posted"
+
+    @property
+    def ok(self) -> bool:
+        return self in {Outcome.CHECKED_IN, Outcome.CHECKED_OUT, Outcome.ALREADY_IN, Outcome.REPEAT}
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    outcome: Outcome
+    volunteer: Volunteer | None = None
+    at: datetime.datetime | None = None
+    message: str = ""
+
+
+MESSAGES = {
+    Outcome.CHECKED_IN: gettext_noop("%(name)s checked in"),
+    Outcome.CHECKED_OUT: gettext_noop("%(name)s checked out"),
+    Outcome.ALREADY_IN: gettext_noop("%(name)s is already checked in"),
+    Outcome.REPEAT: gettext_noop("%(name)s: scanned just now"),
+    Outcome.NOT_ON_ROSTER: gettext_noop("%(name)s is not on the roster of this shift"),
+    Outcome.BAD_CARD: gettext_noop("This is not a valid volunteer card"),
+    Outcome.REVOKED_CARD: gettext_noop("%(name)s's card has been replaced: ask for the new one"),
+    Outcome.OUTSIDE_WINDOW: gettext_noop("Outside the check-in and check-out times of this shift"),
+    Outcome.FUTURE: gettext_noop("The scanning phone's clock is wrong: the scan is in the future"),
+    Outcome.CANCELLED_SHIFT: gettext_noop("This shift has been cancelled"),
+    Outcome.ALREADY_POSTED: gettext_noop(
+        "%(name)s's time is already in the ledger: ask the office for a correction instead."
+    ),
+}
+
+
+def outcome_message(outcome: Outcome, volunteer: Volunteer | None) -> str:
+    # Only the one message is translated: a batch of a hundred answers asks for a hundred.
+    return _(MESSAGES[outcome]) % {"name": volunteer.real_name if volunteer else ""}
+
+
+def _result(outcome: Outcome, volunteer: Volunteer | None = None, at=None) -> ScanResult:
+    return ScanResult(outcome, volunteer, at, outcome_message(outcome, volunteer))
+
+
+def on_roster(shift: Shift, volunteer: Volunteer) -> bool:
+    known = getattr(volunteer, "on_roster", None)  # read with the card (record_scan)
+    if known is not None:
+        return known
+    return Signup.objects.confirmed().filter(shift=shift, volunteer=volunteer).exists()
+
+
+def may_walk_in(shift: Shift, volunteer: Volunteer) -> bool:
+    """Members of the team, and anyone at a public shift, may be added at the venue."""
+    return shift.is_public or Membership.objects.active().filter(team=shift.team, user_id=volunteer.user_id).exists()
+
+
+def record_scan(*, shift: Shift, token: str, client_event_id: str, **event) -> ScanResult:
+    """One card read at the venue: the card's volunteer, then as `record_event`
+    (the same keyword arguments: at, by, kind, walk_in, method, device, now).
+    A replayed event id repeats the first answer."""
+    check = verify_card_token(token, lambda volunteer_id: card_holder_at(shift, volunteer_id))
+    if not check.ok:
+        # Asked after the card, not before: a card replaced since this event was
+        # recorded still gets the first answer, and a good card costs no extra query.
+        revoked = check.volunteer is not None
+        return _unrecorded(
+            client_event_id, shift, Outcome.REVOKED_CARD if revoked else Outcome.BAD_CARD, check.volunteer
+        )
+    return record_event(shift=shift, volunteer=check.volunteer, client_event_id=client_event_id, **event)
+
+
+def record_pick(*, shift: Shift, volunteer_id: int, client_event_id: str, **event) -> ScanResult:
+    """The leader picked the person from the roster on the scanner (no card at hand, or no
+    camera): as a card read, recorded as marked by the leader. Only people on the roster
+    can be picked, and anyone else is answered without a name: a number is no card, and
+    must not tell who it belongs to."""
+    volunteer = card_holder_at(shift, volunteer_id)
+    if volunteer is None or not volunteer.on_roster:
+        return _unrecorded(client_event_id, shift, Outcome.NOT_ON_ROSTER, None)
+    return record_event(
+        shift=shift, volunteer=volunteer, client_event_id=client_event_id, method=ScanEvent.Method.MANUAL, **event
+    )
+
+
+def _replay(client_event_id: str, shift: Shift) -> ScanResult | None:
+    event = ScanEvent.objects.select_related("attendance__volunteer").filter(client_event_id=client_event_id).first()
+    if event is None:
+        return None
+    if event.attendance.shift_id != shift.pk:
+        # An id already used at another shift: answer nothing about that shift's people.
+        return _result(Outcome.BAD_CARD)
+    return _result(Outcome(event.outcome), event.attendance.volunteer, event.at)
+
+
+def _unrecorded(
+    client_event_id: str, shift: Shift, outcome: Outcome, volunteer: Volunteer | None, at=None
+) -> ScanResult:
+    """An answer that records nothing, unless this event id was recorded before: then the
+    first answer again. Accepted scans need no such look-up: the event id's unique
+    constraint stops a second copy, and record_event then answers with the first."""
+    return _replay(client_event_id, shift) or _result(outcome, volunteer, at)
+
+
+def record_event(
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    client_event_id: str,
+    at: datetime.datetime,
+    by: User | None,
+    kind: str | None = None,
+    walk_in: bool = False,
+    method: str = ScanEvent.Method.SCAN,
+    device: str = "",
+    now: datetime.datetime | None = None,
+) -> ScanResult:
+    now = now or timezone.now()
+    if at > now + CLOCK_SKEW:
+        return _unrecorded(client_event_id, shift, Outcome.FUTURE, volunteer)
+    arguments = (shift, volunteer, client_event_id, at, by, kind, walk_in, method, device[:100])
+    attempts = 2
+    for attempt in range(1, attempts + 1):
+        # Read with the card, before this transaction: if another phone makes the row
+        # meanwhile, the insert trips the unique constraint and the next attempt looks.
+        known_new = attempt == 1 and getattr(volunteer, "has_attendance", None) is False
+        try:
+            with transaction.atomic():
+                return _record_event(*arguments, known_new=known_new)
+        except IntegrityError:
+            # Another request got in first. Either it recorded this event id (answer as it
+            # did), or another phone made this person's attendance row at the same moment:
+            # go again, and this time the row is there to lock.
+            first = _replay(client_event_id, shift)
+            if first is not None:
+                return first
+            if attempt == attempts:
+                raise
+    raise RuntimeError("not reached: the last attempt returns or raises")
+
+
+def _record_event(
+    shift, volunteer, client_event_id, at, by, kind, walk_in, method, device, *, known_new=False
+) -> ScanResult:
+    def unrecorded(outcome: Outcome, answer_at=at) -> ScanResult:
+        return _unrecorded(client_event_id, shift, outcome, volunteer, answer_at)
+
+    # The shift as this request loaded it: a cancellation that commits while one scan
+    # is being recorded is no different from one that commits just after it.
+    if shift.is_cancelled:
+        return unrecorded(Outcome.CANCELLED_SHIFT)
+    attendance = None
+    if not known_new:
+        attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
+    if attendance is None:
+        allowed = may_walk_in(shift, volunteer) if walk_in else on_roster(shift, volunteer)
+        if not allowed:
+            return unrecorded(Outcome.NOT_ON_ROSTER)
+        # Saved below with its first event; a copy made meanwhile by another phone trips
+        # the unique constraint, and record_event goes again.
+        attendance = Attendance(shift=shift, volunteer=volunteer, is_walk_in=walk_in)
+        events = []
+    else:
+        attendance.volunteer = volunteer
+        # Read under the row lock: a copy of this event may have been recorded meanwhile.
+        events = list(attendance.events.values_list("client_event_id", "kind", "at", "outcome"))
+        for event_id, _kind, event_at, outcome in events:
+            if event_id == client_event_id:
+                return _result(Outcome(outcome), volunteer, event_at)
+        if attendance.review_state == Attendance.Review.POSTED:
+            # Rule 9: the ledger holds this time now, and a record is never changed; a
+            # later scan would make the sheet disagree with it. The office corrects it.
+            return unrecorded(Outcome.ALREADY_POSTED)
+    last = events[-1] if events else None  # ordered by (at, pk)
+    if kind is None:
+        if last is not None and abs(at - last[2]) < REPEAT_WINDOW:
+            return unrecorded(Outcome.REPEAT, last[2])
+        kind = ScanEvent.Kind.OUT if last is not None and last[1] == ScanEvent.Kind.IN else ScanEvent.Kind.IN
+    if kind == ScanEvent.Kind.OUT or any(event[1] == ScanEvent.Kind.OUT for event in events):
+        # Time is credited: read the shift again under the row lock. A leader's edit of its
+        # times, break or kind that committed after this request read it must count; one
+        # still running waits for this row, and works this time out again after.
+        shift = shift_to_scan(shift.pk) or shift
+    schedule = schedule_of(shift)
+    accepted = schedule.accepts_checkin(at) if kind == ScanEvent.Kind.IN else schedule.accepts_checkout(at)
+    if not accepted:
+        return unrecorded(Outcome.OUTSIDE_WINDOW)
+    if kind == ScanEvent.Kind.IN and last is not None and last[1] == ScanEvent.Kind.IN and last[2] <= at:
+        outcome = Outcome.ALREADY_IN
+    else:
+        outcome = Outcome.CHECKED_IN if kind == ScanEvent.Kind.IN else Outcome.CHECKED_OUT
+    apply_credit(
+        attendance, schedule, [(event_kind, event_at) for _id, event_kind, event_at, _o in events] + [(kind, at)]
+    )
+    if attendance.pk is None:
+        attendance.save()
+    else:
+        attendance.save(update_fields=CREDIT_FIELDS)
+    ScanEvent.objects.create(
+        client_event_id=client_event_id,
+        attendance=attendance,
+        kind=kind,
+        at=at,
+        method=method,
+        by=by,
+        device=device,
+        outcome=outcome,
+    )
+    return _result(outcome, volunteer, at)
