@@ -42,6 +42,7 @@ from django.db.models import Sum  # noqa: E402
 from accounts.models import User  # noqa: E402
 from hours import exports  # noqa: E402
 from hours.models import ServiceRecord  # noqa: E402
+from hours.units import exact_hours  # noqa: E402
 from teams.models import Office, Team, TeamKind  # noqa: E402
 from volunteers.identity import check_char  # noqa: E402
 from volunteers.models import Volunteer  # noqa: E402
@@ -162,7 +163,7 @@ def main(records: int, rounds: int) -> None:
     street = populate(records)
     print(f"{records:,} records, {VOLUNTEERS:,} volunteers: generated in {time.perf_counter() - start:.1f} s")
     month = exports.MonthExport(office=street, month=MONTH)
-    rows = [(row[0], *row[1:8], exports.hours(row[8]), *row[9:]) for row in exports.detail_rows(month)]
+    rows = [(row[0], *row[1:8], exact_hours(row[8]), *row[9:]) for row in exports.detail_rows(month)]
     assert len(rows) == records
 
     raw_output, our_output = SCRATCH / "baseline.xlsx", SCRATCH / "export.xlsx"

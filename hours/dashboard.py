@@ -18,7 +18,8 @@ from django.utils import timezone
 from hours.charts import BarChart, bar_chart
 from hours.exports import office_and_below
 from hours.models import BackfillRequest, CorrectionRequest, ServiceRecord
-from hours.months import next_month, parse_month
+from hours.months import first_of_month, month_start, next_month, parse_month, previous_month
+from hours.units import hours
 from teams.models import Membership, Office
 from volunteers.models import Volunteer
 
@@ -28,15 +29,11 @@ SERIES_MONTHS = 12
 YEAR_LABEL_LAST_MONTH = 10
 
 
-def hours(minutes: int) -> float:
-    return round(minutes / 60, 1)
-
-
 def chosen_month(text: str, today: datetime.date | None = None) -> datetime.date:
     """The first day of the month in `text` (YYYY-MM); malformed, out of parse_month's
     years or after next year: the current month."""
     today = today or timezone.localdate()
-    month = today.replace(day=1)
+    month = first_of_month(today)
     with contextlib.suppress(ValidationError):
         asked = parse_month(text or "")
         if asked.year <= today.year + 1:
@@ -60,11 +57,6 @@ def chosen_office(offices: list[Office], asked: str) -> Office | None:
     if not asked:
         return root_offices(offices)[0]
     return next((office for office in offices if str(office.pk) == asked), None)
-
-
-def month_start(month: datetime.date) -> datetime.datetime:
-    """Midnight at the start of the month, local time: where timestamps (not dates) are compared."""
-    return timezone.make_aware(datetime.datetime.combine(month, datetime.time.min))
 
 
 @dataclass(frozen=True)
@@ -128,7 +120,7 @@ class OfficeMonth:
                 (
                     str(point.month.month),
                     str(point.month.year) if new_year else "",
-                    point.hours,
+                    float(point.hours),
                     f"{point.month:%Y-%m}: {point.hours:g}",
                 )
             )
@@ -198,7 +190,7 @@ def months_back(month: datetime.date, count: int) -> list[datetime.date]:
     """`count` months ending with `month`, oldest first."""
     months = [month]
     for _step in range(count - 1):
-        months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
+        months.insert(0, previous_month(months[0]))
     return months
 
 

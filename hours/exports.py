@@ -33,16 +33,16 @@ from accounts.models import User
 from accounts.phones import mask_phone, national_phone
 from common.spreadsheets import inert
 from common.transactions import consistent_read
-from hours.models import ExportLog, ServiceRecord, first_of_month
-from hours.months import next_month
+from hours.models import ExportLog, ServiceRecord
+from hours.months import first_of_month, next_month
 from hours.stars import star_level, thresholds_for
+from hours.units import WORKBOOK_FORMAT, exact_hours
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access
 from volunteers.identity import mask_id_number
 
 CHUNK_SIZE = 2000
 CACHE_SIZE = 8192
-HOURS_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 # Offices nest street → community; a few more levels cost one query each.
 MAX_OFFICE_DEPTH = 4
@@ -115,10 +115,6 @@ def text(value) -> str:
     return inert(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
-def hours(minutes: int) -> float:
-    return minutes / 60
-
-
 def _cached(function):
     """`function` memoised for one export. A month's rows repeat the same few thousand
     people, teams, activities and places, so each is cleaned once; the bound keeps memory
@@ -177,7 +173,7 @@ class _Sheet:
         row = []
         for value in values:
             if isinstance(value, float):
-                cell = self.styled(HOURS_FORMAT, bold=True)
+                cell = self.styled(WORKBOOK_FORMAT, bold=True)
                 cell.value = value
             else:
                 cell = WriteOnlyCell(self.sheet, value=value)
@@ -235,15 +231,15 @@ def _summary(workbook: Workbook, export: MonthExport, today: datetime.date) -> N
         teams.setdefault(volunteer_id, []).append(team_name)
     masks = _Masks(export.unmasked)
     thresholds = thresholds_for(export.office)
-    month_cell, year_cell, all_cell = (sheet.styled(HOURS_FORMAT) for _i in range(3))
+    month_cell, year_cell, all_cell = (sheet.styled(WORKBOOK_FORMAT) for _i in range(3))
     totals = [0, 0, 0]
     for number, row in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
         totals[0] += row["month_minutes"]
         totals[1] += row["year_minutes"]
         totals[2] += row["office_minutes"]
-        month_cell.value = hours(row["month_minutes"])
-        year_cell.value = hours(row["year_minutes"])
-        all_cell.value = hours(row["office_minutes"])
+        month_cell.value = exact_hours(row["month_minutes"])
+        year_cell.value = exact_hours(row["year_minutes"])
+        all_cell.value = exact_hours(row["office_minutes"])
         sheet.append(
             [
                 number,
@@ -257,7 +253,7 @@ def _summary(workbook: Workbook, export: MonthExport, today: datetime.date) -> N
             ]
         )
     sheet.totals(
-        [_("Total"), _("%(count)d volunteers") % {"count": sheet.rows}, "", *(hours(total) for total in totals)]
+        [_("Total"), _("%(count)d volunteers") % {"count": sheet.rows}, "", *(exact_hours(total) for total in totals)]
     )
     sheet.footer(today)
 
@@ -323,14 +319,14 @@ def detail_rows(export: MonthExport):
 
 def _detail(workbook: Workbook, export: MonthExport, today: datetime.date) -> int:
     sheet = _Sheet(workbook, pgettext("workbook sheet", "Details"), export, detail_columns())
-    date_cell, hours_cell = sheet.styled(DATE_FORMAT), sheet.styled(HOURS_FORMAT)
+    date_cell, hours_cell = sheet.styled(DATE_FORMAT), sheet.styled(WORKBOOK_FORMAT)
     total = 0
     for row in detail_rows(export):
         date_cell.value = row[0]
-        hours_cell.value = hours(row[8])
+        hours_cell.value = exact_hours(row[8])
         total += row[8]
         sheet.append([date_cell, *row[1:8], hours_cell, *row[9:]])
-    sheet.totals([_("Total"), _("%(count)d records") % {"count": sheet.rows}, *[""] * 6, hours(total)])
+    sheet.totals([_("Total"), _("%(count)d records") % {"count": sheet.rows}, *[""] * 6, exact_hours(total)])
     sheet.footer(today)
     return sheet.rows
 
@@ -348,12 +344,12 @@ def _by_team(workbook: Workbook, export: MonthExport, today: datetime.date) -> N
         .annotate(minutes=Sum("minutes"), headcount=Count("volunteer_id", distinct=True), records=Count("pk"))
         .order_by("-minutes", "team__name", "office__name")
     )
-    hours_cell = sheet.styled(HOURS_FORMAT)
+    hours_cell = sheet.styled(WORKBOOK_FORMAT)
     total = records = 0
     for row in rows:
         total += row["minutes"]
         records += row["records"]
-        hours_cell.value = hours(row["minutes"])
+        hours_cell.value = exact_hours(row["minutes"])
         sheet.append(
             [
                 text(row["team__name"]) if row["team_id"] else _("(no team)"),
@@ -365,7 +361,7 @@ def _by_team(workbook: Workbook, export: MonthExport, today: datetime.date) -> N
         )
     # People serving in two teams count once in the office's headcount.
     headcount = export.records().aggregate(n=Count("volunteer_id", distinct=True))["n"]
-    sheet.totals([_("Total"), "", headcount, records, hours(total)])
+    sheet.totals([_("Total"), "", headcount, records, exact_hours(total)])
     sheet.footer(today)
 
 
@@ -403,11 +399,11 @@ def _corrections(workbook: Workbook, export: MonthExport, today: datetime.date) 
             "reason",
         )
     )
-    date_cell, hours_cell = sheet.styled(DATE_FORMAT), sheet.styled(HOURS_FORMAT)
+    date_cell, hours_cell = sheet.styled(DATE_FORMAT), sheet.styled(WORKBOOK_FORMAT)
     total = 0
     for day, name, id_number, team, activity, minutes, kind, reason in records.iterator(chunk_size=CHUNK_SIZE):
         date_cell.value = day
-        hours_cell.value = hours(minutes)
+        hours_cell.value = exact_hours(minutes)
         total += minutes
         sheet.append(
             [
@@ -422,7 +418,7 @@ def _corrections(workbook: Workbook, export: MonthExport, today: datetime.date) 
                 text(reason),
             ]
         )
-    sheet.totals([_("Total"), _("%(count)d records") % {"count": sheet.rows}, *[""] * 4, hours(total)])
+    sheet.totals([_("Total"), _("%(count)d records") % {"count": sheet.rows}, *[""] * 4, exact_hours(total)])
     sheet.footer(today)
 
 
@@ -470,7 +466,7 @@ def write_csv(output, *, office: Office, month: datetime.date, user: User | None
     writer.writerow([label for label, _width in detail_columns()])
     rows = 0
     for row in detail_rows(export):
-        writer.writerow([f"{row[0]:%Y-%m-%d}", *row[1:8], f"{hours(row[8]):.2f}", *row[9:]])
+        writer.writerow([f"{row[0]:%Y-%m-%d}", *row[1:8], f"{exact_hours(row[8]):.2f}", *row[9:]])
         rows += 1
     stream.flush()
     return _log(export, user=user, kind=ExportLog.Kind.CSV, rows=rows)

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hours.models import MonthClose, ServiceRecord, first_of_month
-from hours.months import next_month
+from hours.models import MonthClose, ServiceRecord
+from hours.months import first_of_month, next_month
 from hours.recognition import notify_new_star
 from hours.stars import thresholds_for
 from teams.models import Office, Team
@@ -343,7 +343,7 @@ def _length(record: ServiceRecord) -> int:
 def totals(volunteer: Volunteer, today: datetime.date | None = None) -> dict[str, int]:
     """All-time, this year and this month, in minutes, from the signed sum of records."""
     today = today or timezone.localdate()
-    year_start, month_start = today.replace(month=1, day=1), today.replace(day=1)
+    year_start, month_start = today.replace(month=1, day=1), first_of_month(today)
     records = ServiceRecord.objects.filter(volunteer=volunteer)
     # Date ranges, not year/month extraction: they use the (volunteer, service_date) index.
     return records.aggregate(

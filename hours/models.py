@@ -1,4 +1,4 @@
-import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hours.units import hours
 from volunteers.models import Volunteer
 
 
@@ -105,12 +106,8 @@ class ServiceRecord(models.Model):
         raise PermissionError("service records are append-only: post a correction instead")
 
     @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 2)
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
 
 
 class DecidedRequest(models.Model):
@@ -176,8 +173,8 @@ class CorrectionRequest(DecidedRequest):
         return f"{self.record} → {self.requested_minutes} min · {self.get_state_display()}"
 
     @property
-    def requested_hours(self) -> float:
-        return round(self.requested_minutes / 60, 2)
+    def requested_hours(self) -> Decimal:
+        return hours(self.requested_minutes)
 
 
 class BackfillRequest(DecidedRequest):
@@ -220,8 +217,8 @@ class BackfillRequest(DecidedRequest):
         return int((self.ends_at - self.starts_at).total_seconds() // 60) - self.break_minutes
 
     @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 2)
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at:
@@ -366,12 +363,12 @@ class Certificate(models.Model):
         return reverse("hours:certificate_detail", args=[self.pk])
 
     @property
-    def hours_period(self) -> float:
-        return round(self.total_minutes_period / 60, 1)
+    def hours_period(self) -> Decimal:
+        return hours(self.total_minutes_period)
 
     @property
-    def hours_all(self) -> float:
-        return round(self.total_minutes_all / 60, 1)
+    def hours_all(self) -> Decimal:
+        return hours(self.total_minutes_all)
 
 
 class HonourQuerySet(models.QuerySet):

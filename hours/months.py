@@ -1,4 +1,4 @@
-"""Closing a month for an office (DESIGN rule 10).
+"""Months: the one place for their arithmetic, and closing a month for an office (DESIGN rule 10).
 
 A close freezes the month's per-volunteer totals and its ranking in a snapshot. It
 covers the records the office itself recorded; a street office closes each of its
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hours.models import MonthClose, ServiceRecord, first_of_month
+from hours.models import MonthClose, ServiceRecord
 from teams.models import Office
 
 TOP_LIST_LENGTH = 20
@@ -39,9 +39,23 @@ def parse_month(text: str) -> datetime.date:
     return month
 
 
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
 def next_month(month: datetime.date) -> datetime.date:
     """The first day of the month after the one `month` falls in."""
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def previous_month(month: datetime.date) -> datetime.date:
+    """The first day of the month before the one `month` falls in."""
+    return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def month_start(month: datetime.date) -> datetime.datetime:
+    """Midnight at the start of the month, local time: where timestamps (not dates) are compared."""
+    return timezone.make_aware(datetime.datetime.combine(first_of_month(month), datetime.time.min))
 
 
 def month_snapshot(office: Office, month: datetime.date) -> dict:

@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,8 +24,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.notifications import notify
 from hours.models import Honour, MonthClose, ServiceRecord
-from hours.months import TOP_LIST_LENGTH, next_month, parse_month
+from hours.months import TOP_LIST_LENGTH, first_of_month, next_month, parse_month
 from hours.stars import star_level, thresholds_for
+from hours.units import hours
 from teams.models import Office, Team
 from volunteers.models import Volunteer
 from volunteers.selectors import home_office_of
@@ -72,7 +74,7 @@ class Period:
 def period_for(kind: str, month_text: str = "", today: datetime.date | None = None) -> Period:
     """The period asked for; an unknown kind or a malformed month falls back to the current one."""
     today = today or timezone.localdate()
-    month = today.replace(day=1)
+    month = first_of_month(today)
     if month_text:
         with contextlib.suppress(ValidationError):
             month = parse_month(month_text)
@@ -95,8 +97,8 @@ class Row:
     honours: tuple[str, ...] = ()
 
     @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
 
 
 @dataclass

@@ -17,13 +17,10 @@ from accounts.models import User
 from accounts.notifications import notify
 from hours import ledger
 from hours.models import BackfillRequest, CorrectionRequest, ServiceRecord
+from hours.units import hours
 from teams.models import Membership, Team
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_TEAM_RUN, has_access
 from volunteers.models import Volunteer
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:g}"
 
 
 def _record_label(record: ServiceRecord | BackfillRequest) -> str:
@@ -93,7 +90,7 @@ def decide_correction(*, correction: CorrectionRequest, by: User, approve: bool,
     words = {
         "record": _record_label(record),
         "name": record.volunteer.real_name,
-        "hours": _hours(correction.requested_minutes),
+        "hours": hours(correction.requested_minutes),
         "note": note,
     }
     if approve:
@@ -154,7 +151,7 @@ def correct_by_office(
     words = {
         "record": _record_label(record),
         "name": record.volunteer.real_name,
-        "hours": _hours(minutes),
+        "hours": hours(minutes),
         "reason": reversal.reason,
     }
     if minutes:
@@ -262,7 +259,7 @@ def decide_backfill(*, backfill: BackfillRequest, by: User, approve: bool, note:
         )
         message = _("A backfill of %(record)s (%(hours)s h) was approved.") % {
             "record": _record_label(backfill),
-            "hours": _hours(backfill.minutes),
+            "hours": hours(backfill.minutes),
         }
     else:
         if not note:

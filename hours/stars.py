@@ -6,7 +6,9 @@ street office's, and an office with none uses the default below.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from hours.units import hours
 from teams.models import Office
 
 DEFAULT_THRESHOLDS: tuple[int, ...] = (100, 300, 600, 1000, 1500)
@@ -28,14 +30,14 @@ class StarLevel:
     next_threshold: int | None  # hours of the next star; None at the top level
 
     @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
 
     @property
-    def hours_to_next(self) -> float | None:
+    def hours_to_next(self) -> Decimal | None:
         if self.next_threshold is None:
             return None
-        return round((self.next_threshold * 60 - self.minutes) / 60, 1)
+        return hours(self.next_threshold * 60 - self.minutes)
 
     @property
     def symbols(self) -> str:

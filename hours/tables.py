@@ -5,13 +5,14 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, MonthClose, ServiceRecord
+from hours.units import hours
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_TEAM_RUN, has_access
 
 
 def format_hours(minutes: int | None) -> str:
     if minutes is None:
         return "—"
-    return f"{minutes / 60:g}"
+    return str(hours(minutes))
 
 
 class ServiceRecordTable(tables.Table):

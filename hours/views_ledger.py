@@ -42,6 +42,7 @@ from hours.tables import (
     VolunteerCorrectionRequestTable,
     VolunteerRecordTable,
 )
+from hours.units import hours
 from teams.mixins import TeamAccessMixin
 from teams.models import Membership
 from teams.permissions import (
@@ -95,7 +96,7 @@ class MyHoursView(ProfileRequiredMixin, TemplateView):
         return super().get_context_data(
             volunteer=volunteer,
             home_office=home_office,
-            totals={key: round(value / 60, 1) for key, value in totals.items()},
+            totals={key: hours(value) for key, value in totals.items()},
             level=star_level(totals["all_time"], thresholds_for(home_office)),
             table=table,
             requests_table=requests_table,
@@ -121,15 +122,14 @@ class CorrectionRequestView(ProfileRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"hours": round(self.record.minutes / 60, 2)}
+        return {"hours": hours(self.record.minutes)}
 
     def get_context_data(self, **kwargs):
+        scheduled = ledger.scheduled_length(self.record)
         return super().get_context_data(
             record=self.record,
             correctable=ledger.is_correctable(self.record),
-            scheduled_hours=(
-                None if ledger.scheduled_length(self.record) is None else ledger.scheduled_length(self.record) / 60
-            ),
+            scheduled_hours=None if scheduled is None else hours(scheduled),
             **kwargs,
         )
 
@@ -202,7 +202,7 @@ class RecordActionMixin(LoginRequiredMixin):
         return {**super().get_form_kwargs(), "scheduled_minutes": ledger.scheduled_length(self.record)}
 
     def get_initial(self):
-        return {"hours": round(self.record.minutes / 60, 2)}
+        return {"hours": hours(self.record.minutes)}
 
     def get_context_data(self, **kwargs):
         length = ledger.scheduled_length(self.record)
@@ -215,7 +215,7 @@ class RecordActionMixin(LoginRequiredMixin):
             record=self.record,
             asking=self.asking,
             correctable=ledger.is_correctable(self.record),
-            scheduled_hours=None if length is None else length / 60,
+            scheduled_hours=None if length is None else hours(length),
             waiting=waiting,
             **kwargs,
         )
@@ -278,15 +278,6 @@ class CorrectionQueueView(OfficeStaffMixin, SingleTableView):
 
     def get_queryset(self):
         return pending_corrections_for(self.request.user).select_related("requested_by__volunteer")
-
-
-class CorrectionDecideView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        correction = get_object_or_404(CorrectionRequest.objects.select_related("record__office"), pk=pk)
-        if not has_access(request.user, correction.record.office, ACCESS_OFFICE_MANAGE):
-            raise Http404
-        _decide(request, DecisionForm(request.POST), requests.decide_correction, correction=correction)
-        return redirect("hours:correction_queue")
 
 
 class BackfillRequestView(TeamAccessMixin, FormView):
@@ -357,25 +348,55 @@ class BackfillQueueView(OfficeStaffMixin, SingleTableView):
         return pending_backfills_for(self.request.user)
 
 
-class BackfillDecideView(LoginRequiredMixin, View):
+class DecideView(LoginRequiredMixin, View):
+    """Office staff approve or refuse one pending request, then go back to its queue."""
+
+    queryset = None
+    queue = ""
+
+    def office_of(self, pending):
+        raise NotImplementedError
+
+    def decide(self, pending, **decision) -> None:
+        raise NotImplementedError
+
     def post(self, request, pk):
-        backfill = get_object_or_404(BackfillRequest.objects.select_related("office"), pk=pk)
-        if not has_access(request.user, backfill.office, ACCESS_OFFICE_MANAGE):
+        pending = get_object_or_404(self.queryset, pk=pk)
+        if not has_access(request.user, self.office_of(pending), ACCESS_OFFICE_MANAGE):
             raise Http404
-        _decide(request, DecisionForm(request.POST), requests.decide_backfill, backfill=backfill)
-        return redirect("hours:backfill_queue")
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose approve or refuse."))
+            return redirect(self.queue)
+        try:
+            self.decide(pending, by=request.user, approve=form.approve, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Approved.") if form.approve else _("Refused."))
+        return redirect(self.queue)
 
 
-def _decide(request, form: DecisionForm, service, **target) -> None:
-    if not form.is_valid():
-        messages.error(request, _("Choose approve or refuse."))
-        return
-    try:
-        service(**target, by=request.user, approve=form.approve, note=form.cleaned_data["note"])
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return
-    messages.success(request, _("Approved.") if form.approve else _("Refused."))
+class CorrectionDecideView(DecideView):
+    queryset = CorrectionRequest.objects.select_related("record__office")
+    queue = "hours:correction_queue"
+
+    def office_of(self, correction):
+        return correction.record.office
+
+    def decide(self, correction, **decision):
+        requests.decide_correction(correction=correction, **decision)
+
+
+class BackfillDecideView(DecideView):
+    queryset = BackfillRequest.objects.select_related("office")
+    queue = "hours:backfill_queue"
+
+    def office_of(self, backfill):
+        return backfill.office
+
+    def decide(self, backfill, **decision):
+        requests.decide_backfill(backfill=backfill, **decision)
 
 
 class MonthListView(OfficeStaffMixin, SingleTableView):

@@ -19,6 +19,7 @@ from django_tables2 import SingleTableView
 from hours import certificates, recognition
 from hours.forms import CertificateSearchForm, CertificateWithdrawForm
 from hours.models import Certificate, Honour
+from hours.months import first_of_month
 from hours.tables import CertificateTable
 from hours.views_ledger import OfficeStaffMixin, ProfileRequiredMixin
 from teams.models import Office, Team
@@ -49,7 +50,7 @@ class RecognitionView(LoginRequiredMixin, TemplateView):
         team_id = params.get("team", "")
         team = Team.objects.filter(pk=team_id, office_id__in=tree_ids).first() if team_id.isdigit() else None
         listing = recognition.top_list(office=office, tree_ids=tree_ids, period=period, team=team)
-        month = period.start or timezone.localdate().replace(day=1)
+        month = period.start or first_of_month(timezone.localdate())
         return super().get_context_data(
             office=office,
             listing=listing,

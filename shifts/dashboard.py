@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from hours.dashboard import month_start
-from hours.months import next_month
+from hours.months import month_start, next_month
 from shifts.models import Attendance, Shift, Signup
 
 NOT_THERE = (Attendance.Status.ABSENT, Attendance.Status.ON_LEAVE)

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from hours.units import hours
 from shifts.crediting import Review
 from shifts.models import Attendance, Signup
 
@@ -49,8 +50,7 @@ REVIEW_LABELS = {
 
 
 def format_hours(minutes: int) -> str:
-    hours = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-    return _("%(hours)s h") % {"hours": hours}
+    return _("%(hours)s h") % {"hours": hours(minutes)}
 
 
 class AttendanceSheetTable(tables.Table):

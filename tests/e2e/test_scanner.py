@@ -9,6 +9,7 @@ import datetime
 import json
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,15 @@ from django.utils import timezone, translation
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from shifts.models import Attendance, ScanEvent, Signup
+from shifts.models import Attendance, ScanEvent, Shift, Signup
 from shifts.posting import confirm_sheet
 from shifts.scanning import record_scan
 from shifts.views_scan import SIGNED_OUT
+from teams.models import Team
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM_ARGS, VIEWPORT
 from tests.e2e.steps import sign_in_by_cookie
 from tests.factories import (
     LeaderFactory,
-    MembershipFactory,
     ShiftFactory,
     TeamFactory,
     VolunteerFactory,
@@ -116,6 +117,41 @@ def camera_browser(browser: Browser, tmp_path):
         camera.close()
 
 
+@dataclass
+class ScannerWorld:
+    team: Team
+    leader: Volunteer
+    shift: Shift
+    rostered: list[Volunteer]
+
+
+@pytest.fixture
+def scanner_world():
+    """A team led by 张队长 and a two-hour shift that started a few minutes ago (or ended
+    then, with `ended`), with its roster: the names given, or `people` nameless members."""
+
+    def build(*names: str, people: int = 0, ended: bool = False, **shift_fields) -> ScannerWorld:
+        team = TeamFactory(name="银龄互助志愿服务队")
+        leader = VolunteerFactory(real_name="张队长")
+        LeaderFactory(team=team, user=leader.user)
+        moment = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
+        starts_at = moment - datetime.timedelta(hours=2) if ended else moment
+        shift = ShiftFactory(
+            team=team, starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2), **shift_fields
+        )
+        rostered = [volunteer_in(team) for _ in range(people)]
+        for name in names:
+            volunteer = volunteer_in(team)
+            volunteer.real_name = name
+            volunteer.save(update_fields=["real_name"])
+            rostered.append(volunteer)
+        for volunteer in rostered:
+            Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+        return ScannerWorld(team, leader, shift, rostered)
+
+    return build
+
+
 def logged_in_page(browser, live_server, user) -> Page:
     context = browser.new_context(
         viewport=VIEWPORT,
@@ -130,23 +166,11 @@ def logged_in_page(browser, live_server, user) -> Page:
 
 
 def test_the_leader_scans_a_card_then_two_codes_offline(
-    camera_browser, live_server, request, assert_no_sideways_scroll
+    camera_browser, live_server, request, assert_no_sideways_scroll, scanner_world
 ):
-    team = TeamFactory(name="银龄互助志愿服务队")
-    leader = VolunteerFactory(real_name="张队长")
-    LeaderFactory(team=team, user=leader.user)
-    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=10)
-    shift = ShiftFactory(
-        team=team, title="六点半课堂", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2)
-    )
-    rostered = []
-    for name in ("王秀英", "李桂兰", "赵建国"):
-        volunteer = volunteer_in(team)
-        volunteer.real_name = name
-        volunteer.save(update_fields=["real_name"])
-        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
-        rostered.append(volunteer)
-    camera_card, *typed = rostered
+    world = scanner_world("王秀英", "李桂兰", "赵建国", title="六点半课堂")
+    leader, shift = world.leader, world.shift
+    camera_card, *typed = world.rostered
 
     camera = camera_browser(card_token(camera_card))
     page = logged_in_page(camera, live_server, leader.user)
@@ -227,15 +251,12 @@ def test_the_leader_scans_a_card_then_two_codes_offline(
 
 
 def test_without_a_camera_a_typed_code_of_a_member_not_on_the_roster_can_be_added_as_walk_in(
-    page: Page, live_server, assert_no_sideways_scroll
+    page: Page, live_server, assert_no_sideways_scroll, scanner_world
 ):
     """Elder mode on a 360 px phone whose camera cannot be used: the code under the QR code is typed in."""
-    team = TeamFactory(name="银龄互助志愿服务队")
-    leader = VolunteerFactory(real_name="张队长")
-    LeaderFactory(team=team, user=leader.user)
-    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
-    shift = ShiftFactory(team=team, title="独居老人探访", starts_at=starts_at)
-    member = volunteer_in(team)  # in the team, not signed up
+    world = scanner_world(title="独居老人探访")
+    leader, shift = world.leader, world.shift
+    member = volunteer_in(world.team)  # in the team, not signed up
     page.set_viewport_size({"width": 360, "height": 640})
     page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
     sign_in_by_cookie(page.context, leader.user, live_server.url)
@@ -268,16 +289,13 @@ def test_without_a_camera_a_typed_code_of_a_member_not_on_the_roster_can_be_adde
     assert csp_violations() == []
 
 
-def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive(page: Page, live_server):
+def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive(
+    page: Page, live_server, scanner_world
+):
     """A malformed scan left in the queue (say, by an older page) must not block the ones behind it."""
-    team = TeamFactory()
-    leader = VolunteerFactory()
-    LeaderFactory(team=team, user=leader.user)
-    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
-    shift = ShiftFactory(team=team, starts_at=starts_at)
-    first, second = volunteer_in(team), volunteer_in(team)
-    for volunteer in (first, second):
-        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    world = scanner_world(people=2)
+    leader, shift = world.leader, world.shift
+    first, second = world.rostered
     sign_in_by_cookie(page.context, leader.user, live_server.url)
     url = f"/shifts/{shift.pk}/scan/"
     now = timezone.now().isoformat()
@@ -304,16 +322,10 @@ def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive
 
 
 def test_without_card_or_camera_the_leader_picks_people_from_the_roster_even_offline(
-    page: Page, live_server, assert_no_sideways_scroll
+    page: Page, live_server, assert_no_sideways_scroll, scanner_world
 ):
-    team = TeamFactory()
-    leader = VolunteerFactory()
-    LeaderFactory(team=team, user=leader.user)
-    shift = ShiftFactory(team=team, starts_at=timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5))
-    for name in ("王秀英", "李建国"):
-        volunteer = VolunteerFactory(real_name=name)
-        MembershipFactory(team=team, user=volunteer.user)
-        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    world = scanner_world("王秀英", "李建国")
+    leader, shift = world.leader, world.shift
     page.set_viewport_size({"width": 360, "height": 640})
     page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": live_server.url}])
     sign_in_by_cookie(page.context, leader.user, live_server.url)
@@ -352,14 +364,10 @@ def test_without_card_or_camera_the_leader_picks_people_from_the_roster_even_off
 
 
 def test_a_scan_made_after_the_session_ended_waits_on_the_phone_until_the_leader_signs_in_again(
-    page: Page, live_server
+    page: Page, live_server, scanner_world
 ):
-    team = TeamFactory()
-    leader = VolunteerFactory()
-    LeaderFactory(team=team, user=leader.user)
-    shift = ShiftFactory(team=team, starts_at=timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5))
-    volunteer = volunteer_in(team)
-    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    world = scanner_world(people=1)
+    leader, shift, (volunteer,) = world.leader, world.shift, world.rostered
     sign_in_by_cookie(page.context, leader.user, live_server.url)
     page.goto(f"/shifts/{shift.pk}/scanner/")
     expect(page.get_by_test_id("pending-count")).to_have_text("0")
@@ -392,19 +400,12 @@ SPEAKER = (
 
 
 def test_a_scan_after_the_sheet_is_posted_is_refused_large_and_with_the_error_sound(
-    page: Page, live_server, assert_no_sideways_scroll
+    page: Page, live_server, assert_no_sideways_scroll, scanner_world
 ):
     """The volunteer scans again after the leader confirmed the sheet: the ledger already
     holds their time, so the scanner says to ask the office for a correction."""
-    team = TeamFactory()
-    leader = VolunteerFactory(real_name="张队长")
-    LeaderFactory(team=team, user=leader.user)
-    ends_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
-    shift = ShiftFactory(team=team, starts_at=ends_at - datetime.timedelta(hours=2), ends_at=ends_at)
-    volunteer = volunteer_in(team)
-    volunteer.real_name = "王秀英"
-    volunteer.save(update_fields=["real_name"])
-    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    world = scanner_world("王秀英", ended=True)
+    leader, shift, (volunteer,) = world.leader, world.shift, world.rostered
     for kind, at in (("in", shift.starts_at), ("out", shift.starts_at + datetime.timedelta(hours=1))):
         record_scan(shift=shift, token=card_token(volunteer), client_event_id=kind, at=at, by=leader.user, kind=kind)
     confirm_sheet(shift=shift, by=leader.user)
@@ -432,17 +433,13 @@ def test_a_scan_after_the_sheet_is_posted_is_refused_large_and_with_the_error_so
     assert csp_violations() == []
 
 
-def test_two_scanner_tabs_offline_both_count_every_waiting_scan_and_send_each_once(page: Page, live_server):
+def test_two_scanner_tabs_offline_both_count_every_waiting_scan_and_send_each_once(
+    page: Page, live_server, scanner_world
+):
     """Two tabs of one phone share its storage. (That neither can drop the other's scans holds by
     construction, each scan being its own entry; the interleaving it rules out cannot be staged here.)"""
-    team = TeamFactory()
-    leader = VolunteerFactory()
-    LeaderFactory(team=team, user=leader.user)
-    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=5)
-    shift = ShiftFactory(team=team, starts_at=starts_at)
-    people = [volunteer_in(team) for _ in range(4)]
-    for volunteer in people:
-        Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    world = scanner_world(people=4)
+    leader, shift, people = world.leader, world.shift, world.rostered
     sign_in_by_cookie(page.context, leader.user, live_server.url)
     tabs = [page, page.context.new_page()]
     for tab in tabs:

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from hours import ledger, months, requests
 from hours.models import MonthClose, ServiceRecord
@@ -169,6 +170,19 @@ def test_months_at_the_edges_are_accepted(text):
 )
 def test_the_month_after(day, first_of_next):
     assert months.next_month(datetime.date.fromisoformat(day)) == datetime.date.fromisoformat(first_of_next)
+
+
+@pytest.mark.parametrize(
+    ("day", "first_of_previous"),
+    [("2027-03-31", "2027-02-01"), ("2027-03-01", "2027-02-01"), ("2028-01-15", "2027-12-01")],
+)
+def test_the_month_before(day, first_of_previous):
+    assert months.previous_month(datetime.date.fromisoformat(day)) == datetime.date.fromisoformat(first_of_previous)
+
+
+def test_a_month_starts_at_local_midnight():
+    start = months.month_start(datetime.date(2027, 3, 20))
+    assert timezone.localtime(start).isoformat() == "2027-03-01T00:00:00+08:00"
 
 
 def test_the_ranking_list_and_the_export_answer_a_far_off_month_without_error(client_for, office, staff):
