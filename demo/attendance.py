@@ -12,7 +12,7 @@ from demo.people import LEADER_PHONE
 from hours import ledger
 from hours.models import ServiceRecord
 from shifts.attendance import schedule_of, set_credit, source_key
-from shifts.crediting import credit
+from shifts.crediting import Read, credit
 from shifts.models import Attendance, ScanEvent, Shift, Signup
 from shifts.posting import POSTING_FIELDS, service_of, set_posting_results
 from teams.models import Membership
@@ -106,11 +106,10 @@ def seed_attendance(
             fixed = outcome == "not_signed_out" and shift.pk not in waiting
             if fixed:
                 events.append(("out", shift.ends_at - datetime.timedelta(minutes=rng.choice([0, 0, 30]))))
-            result = credit(events, schedule_of(shift))
+            schedule = schedule_of(shift)
+            result = credit([Read(kind, at, str(number)) for number, (kind, at) in enumerate(events)], schedule)
             attendance = Attendance(shift=shift, volunteer=volunteer)
-            set_credit(attendance, result)
-            if result.not_signed_out and schedule_of(shift).checkout_until < now:
-                attendance.status = Attendance.Status.NOT_SIGNED_OUT
+            set_credit(attendance, result, schedule, now)
             plans.append((attendance, events, fixed))
     attendances = [attendance for attendance, _events_, _fixed in plans]
     Attendance.objects.bulk_create(attendances)
@@ -154,7 +153,7 @@ def _post_sheets(
         responsible = leader.volunteer.real_name if leader is not None and hasattr(leader, "volunteer") else ""
         posting = ledger.Posting(
             volunteer=attendance.volunteer,
-            service=service_of(shift, responsible),
+            service=service_of(shift, responsible, attendance.served),
             minutes=attendance.credited_minutes,
             kind=ServiceRecord.Kind.ATTENDANCE,
             source_key=source_key(attendance),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hours.models import MonthClose, ServiceRecord
+from hours.models import MonthClose, ServiceRecord, intervals_to_json
 from hours.months import first_of_month, next_month
 from hours.recognition import notify_new_star
 from hours.stars import thresholds_for
@@ -41,6 +41,8 @@ class Service:
     ends_at: datetime.datetime | None
     activity: str
     break_minutes: int = 0  # rest and meals between the two (rule 6): not service time
+    # The (from, to) intervals actually served, when known (rule 5 judges by these).
+    served: tuple[tuple[datetime.datetime, datetime.datetime], ...] = ()
     place: str = ""
     content: str = ""
     responsible_person: str = ""
@@ -70,22 +72,28 @@ def credited(volunteer: Volunteer):
     return _credited_records().filter(volunteer=volunteer)
 
 
-def credited_intervals(volunteer: Volunteer, around: datetime.datetime, *, exclude_key: str = ""):
-    """The volunteer's credited (from, to) intervals within a day of `around` (rule 5)."""
+@dataclass(frozen=True)
+class Credited:
+    """What the ledger holds of a volunteer around some time: the time taken (rule 5) and
+    the minutes per service date (rule 4)."""
+
+    intervals: list[tuple[datetime.datetime, datetime.datetime, str]]
+    minutes_by_day: dict[datetime.date, int]
+
+
+def credited_around(volunteer_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Credited:
+    """The volunteer's credited records from a day before `starts_at` to a day after `ends_at`."""
     window = datetime.timedelta(days=1)
-    records = credited(volunteer).filter(
-        starts_at__isnull=False, starts_at__lt=around + window, ends_at__gt=around - window
+    records = _credited_records().filter(
+        volunteer_id=volunteer_id,
+        service_date__gte=timezone.localdate(starts_at - window),
+        service_date__lte=timezone.localdate(ends_at + window),
     )
-    if exclude_key:
-        records = records.exclude(source_key=exclude_key)
-    return list(records.values_list("starts_at", "ends_at"))
-
-
-def minutes_on(volunteer: Volunteer, day: datetime.date, *, exclude_key: str = "") -> int:
-    records = credited(volunteer).filter(service_date=day)
-    if exclude_key:
-        records = records.exclude(source_key=exclude_key)
-    return records.aggregate(total=Sum("minutes"))["total"] or 0
+    intervals, minutes_by_day = [], {}
+    for record in records.only("service_date", "starts_at", "ends_at", "served", "activity", "minutes"):
+        intervals += [(start, end, record.activity) for start, end in record.served_intervals]
+        minutes_by_day[record.service_date] = minutes_by_day.get(record.service_date, 0) + record.minutes
+    return Credited(intervals, minutes_by_day)
 
 
 def _first_open_month(service_date: datetime.date, closed: set[datetime.date]) -> datetime.date:
@@ -105,14 +113,15 @@ def reported_month_for(office: Office, service_date: datetime.date) -> datetime.
 def _lock_offices(office_ids: Iterable[int]) -> None:
     # Closing a month locks the office too: a record is either in the frozen snapshot or
     # reported in a later month, never lost between the two (rule 10). Offices are locked
-    # in pk order, so two batches never wait on each other crosswise.
+    # in pk order and after the volunteers, so two writers never wait on each other crosswise.
     list(Office.objects.select_for_update().filter(pk__in=set(office_ids)).order_by("pk").values_list("pk", flat=True))
 
 
 def _lock_volunteers(volunteer_ids: Iterable[int]) -> None:
     # Rule 5 is checked against the volunteer's credited records: two batches of different
-    # offices posting one person at the same moment must not both miss each other. Taken
-    # after the offices and in pk order, so no two batches wait for each other crosswise.
+    # offices posting one person at the same moment must not both miss each other. The
+    # lock order everywhere is shift, volunteers (in pk order), attendance, offices: a scan
+    # locks its volunteer before the attendances it works out again.
     locked = Volunteer.objects.select_for_update().filter(pk__in=set(volunteer_ids)).order_by("pk")
     list(locked.values_list("pk", flat=True))
 
@@ -151,8 +160,8 @@ def post_records(postings: Sequence[Posting]) -> list[ServiceRecord | Validation
     """
     writable = [posting for posting in postings if posting.minutes > 0]
     if writable:
-        _lock_offices(posting.service.office.pk for posting in writable)
         _lock_volunteers(posting.volunteer.pk for posting in writable)
+        _lock_offices(posting.service.office.pk for posting in writable)
     # Read under the locks: a batch posting the same source at the same moment has
     # either committed its record, which is found here, or waits for this one.
     by_key = {
@@ -173,12 +182,15 @@ def post_records(postings: Sequence[Posting]) -> list[ServiceRecord | Validation
             results.append(ValidationError(_("Only time actually served is recorded.")))
             continue
         service = posting.service
-        if service.starts_at is not None and service.ends_at is not None:
+        taken = _served_by(service)
+        if taken:
             intervals = busy.setdefault(posting.volunteer.pk, [])
-            if any(start < service.ends_at and service.starts_at < end for start, end in intervals):
+            if any(
+                start < other_end and other_start < end for start, end in taken for other_start, other_end in intervals
+            ):
                 results.append(ValidationError(_("This overlaps another credited record of the same volunteer.")))
                 continue
-            intervals.append((service.starts_at, service.ends_at))
+            intervals += taken
         record = ServiceRecord(
             volunteer=posting.volunteer,
             office=service.office,
@@ -187,6 +199,7 @@ def post_records(postings: Sequence[Posting]) -> list[ServiceRecord | Validation
             starts_at=service.starts_at,
             ends_at=service.ends_at,
             break_minutes=service.break_minutes,
+            served=intervals_to_json(service.served),
             activity=service.activity,
             place=service.place,
             content=service.content,
@@ -231,9 +244,17 @@ def _credited_intervals_of(postings: Sequence[Posting]) -> dict[int, list[tuple[
         starts_at__lt=max(posting.service.ends_at for posting in timed),
         ends_at__gt=min(posting.service.starts_at for posting in timed),
     )
-    for volunteer_id, starts_at, ends_at in records.values_list("volunteer_id", "starts_at", "ends_at"):
-        busy.setdefault(volunteer_id, []).append((starts_at, ends_at))
+    for record in records.only("volunteer_id", "starts_at", "ends_at", "served"):
+        busy.setdefault(record.volunteer_id, []).extend(record.served_intervals)
     return busy
+
+
+def _served_by(service: Service) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    if service.served:
+        return list(service.served)
+    if service.starts_at is None or service.ends_at is None:
+        return []
+    return [(service.starts_at, service.ends_at)]
 
 
 def _closed_months_of(postings: Sequence[Posting]) -> dict[int, set[datetime.date]]:
@@ -291,6 +312,7 @@ def correct_record(
         "starts_at": record.starts_at,
         "ends_at": record.ends_at,
         "break_minutes": record.break_minutes,
+        "served": record.served,
         "activity": record.activity,
         "place": record.place,
         "content": record.content,

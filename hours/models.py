@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -49,6 +50,10 @@ class ServiceRecord(models.Model):
     break_minutes = models.PositiveIntegerField(
         _("break (minutes)"), default=0, help_text=_("Rest and meals between from and to: not service time.")
     )
+    # The time served, [from, to] pairs in ISO form and time order: clipped to the
+    # shift, the break and time credited elsewhere taken out (rule 5). Empty where only
+    # the scheduled from–to is known (backfills, and records from before it was kept).
+    served = models.JSONField(_("served"), default=list, blank=True)
     activity = models.CharField(_("activity"), max_length=100)
     place = models.CharField(_("place"), max_length=200, blank=True)
     content = models.TextField(_("service content"), blank=True)
@@ -108,6 +113,23 @@ class ServiceRecord(models.Model):
     @property
     def hours(self) -> Decimal:
         return hours(self.minutes)
+
+    @property
+    def served_intervals(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """The time this record holds for its volunteer: as served, else as scheduled."""
+        if self.served:
+            return [intervals_from_json(pair) for pair in self.served]
+        if self.starts_at is None or self.ends_at is None:
+            return []
+        return [(self.starts_at, self.ends_at)]
+
+
+def intervals_to_json(intervals) -> list[list[str]]:
+    return [[start.isoformat(), end.isoformat()] for start, end in intervals]
+
+
+def intervals_from_json(pair) -> tuple[datetime.datetime, datetime.datetime]:
+    return datetime.datetime.fromisoformat(pair[0]), datetime.datetime.fromisoformat(pair[1])
 
 
 class DecidedRequest(models.Model):

@@ -1,17 +1,25 @@
-"""A person's attendance at a shift: credited minutes, status and review flags, worked
-out again from all their check-in and check-out events whenever one is added or the
-shift's times change. Scanning, the leader's marks and posting all go through here.
+"""A person's attendance at a shift: credited minutes, status and review flags (DESIGN
+rules 1–6), worked out again from all of the person's reads and the leader's mend
+whenever one of them changes, together with the person's other attendances not yet in
+the ledger (crediting.credit_volunteer): no result depends on the order in which scans
+arrived. Scanning, the leader's marks and mends, shift edits and posting all go through here.
+
+Locks are always taken in one order: the shift, the volunteer(s) in pk order, their
+attendances, the offices (in the ledger). Whoever changes attendance holds its
+volunteer's lock, so two phones scanning one person at two shifts take turns.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from hours import ledger
-from shifts.crediting import Credit, Schedule, credit
+from hours.models import intervals_to_json
+from shifts.crediting import Attending, Busy, Credit, Mend, Read, Schedule, credit, credit_volunteer, pairs_of
 from shifts.models import Attendance, ScanEvent, Shift, Signup
+from volunteers.models import Volunteer
 
 
 def schedule_of(shift: Shift) -> Schedule:
@@ -25,92 +33,156 @@ def schedule_of(shift: Shift) -> Schedule:
         break_starts_at=shift.break_starts_at,
         break_ends_at=shift.break_ends_at,
         is_service=shift.is_service,
+        repeat_window=datetime.timedelta(minutes=team.repeat_window_minutes),
     )
 
 
-CREDIT_FIELDS = ["status", "credited_minutes", "review_reasons", "review_state", "updated_at"]
-
+CREDIT_FIELDS = ["status", "credited_minutes", "review_reasons", "review_state", "served", "updated_at"]
 
 # The fields of a shift that its people's credited time follows from.
 CREDITED_FROM = frozenset({"starts_at", "ends_at", "break_starts_at", "break_ends_at", "is_service"})
+
+# Attendances further apart than this share no time and no calendar day: worked out apart.
+NEARBY = datetime.timedelta(days=2)
+
+
+def lock_volunteers(volunteer_ids: Iterable[int]) -> None:
+    locked = Volunteer.objects.select_for_update().filter(pk__in=set(volunteer_ids)).order_by("pk")
+    list(locked.values_list("pk", flat=True))
+
+
+def mend_of(attendance: Attendance) -> Mend | None:
+    return Mend(attendance.mended_in, attendance.mended_out) if attendance.is_mended else None
+
+
+def reads_of(events: Iterable[tuple[str, datetime.datetime, str]]) -> tuple[Read, ...]:
+    return tuple(Read(kind, at, key) for kind, at, key in events)
+
+
+def times_of(
+    attendance: Attendance, shift: Shift, events: Iterable[tuple[str, datetime.datetime, str]]
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """The first sign-in and last sign-out that the reads (or the leader's mend) make."""
+    reads = reads_of(events)
+    pairs, lone_out = pairs_of(reads, schedule_of(shift), mend_of(attendance))
+    if not pairs:
+        last_out = max((read.at for read in reads), default=None) if lone_out and not attendance.is_mended else None
+        return None, attendance.mended_out if attendance.is_mended else last_out
+    return pairs[0].checked_in, pairs[-1].checked_out
+
+
+def credit_alone(attendance: Attendance, shift: Shift, reads: Iterable[Read]) -> Credit:
+    """The credit from this attendance's own reads and mend, before any other time is taken out."""
+    return credit(reads, schedule_of(shift), mend=mend_of(attendance))
+
+
+def recredit_volunteer(volunteer_id: int, around: Shift, now: datetime.datetime | None = None) -> list[Attendance]:
+    """Every attendance of the volunteer not yet in the ledger, at live shifts near `around`,
+    worked out again together (rules 1–6), and saved where it changed. The caller holds
+    the volunteer's lock. Returns the attendances worked out."""
+    now = now or timezone.now()
+    attendances = list(
+        Attendance.objects.select_for_update(of=("self",))
+        .filter(
+            volunteer_id=volunteer_id,
+            shift__is_cancelled=False,
+            shift__starts_at__lt=around.ends_at + NEARBY,
+            shift__ends_at__gt=around.starts_at - NEARBY,
+        )
+        .exclude(review_state=Attendance.Review.POSTED)
+        .select_related("shift__team")
+        .order_by("pk")
+    )
+    events: dict[int, list[tuple[str, datetime.datetime, str]]] = {}
+    rows = ScanEvent.objects.filter(attendance__in=attendances).values_list(
+        "attendance_id", "kind", "at", "client_event_id"
+    )
+    for attendance_id, kind, at, key in rows:
+        events.setdefault(attendance_id, []).append((kind, at, key))
+    # Rows with neither (marked on leave or absent, or never scanned) stay as they were marked.
+    worked = [row for row in attendances if row.pk in events or row.is_mended]
+    if not worked:
+        return []
+    first = min(row.shift.starts_at for row in worked)
+    last = max(row.shift.ends_at for row in worked)
+    in_ledger = ledger.credited_around(volunteer_id, first, last)
+    results = credit_volunteer(
+        [
+            Attending(
+                ident=row.pk,
+                schedule=schedule_of(row.shift),
+                reads=reads_of(events.get(row.pk, [])),
+                mend=mend_of(row),
+                activity=row.shift.title,
+                tiebreak=row.shift_id,
+            )
+            for row in worked
+        ],
+        posted=[Busy(start, end, activity) for start, end, activity in in_ledger.intervals],
+        posted_minutes_by_day=in_ledger.minutes_by_day,
+        tz=timezone.get_current_timezone(),
+    )
+    changed = []
+    for row in worked:
+        before = [getattr(row, name) for name in CREDIT_FIELDS[:-1]]
+        set_credit(row, results[row.pk], schedule_of(row.shift), now)
+        if [getattr(row, name) for name in CREDIT_FIELDS[:-1]] != before:
+            changed.append(row)
+    if changed:
+        now_saved = timezone.now()
+        for row in changed:
+            row.updated_at = now_saved
+        Attendance.objects.bulk_update(changed, CREDIT_FIELDS)
+    return worked
 
 
 def recredit(shift: Shift) -> int:
     """After the leader changed the shift's times, break or kind: everyone's time not yet
     in the ledger, worked out again (the ledger's records are corrected there, rule 9).
-    Returns how many people's time was worked out."""
-    attendances = list(
-        Attendance.objects.select_for_update()
-        .filter(shift=shift)
+    The caller holds the shift's lock. Returns how many people's time was worked out."""
+    volunteer_ids = list(
+        Attendance.objects.filter(shift=shift)
         .exclude(review_state=Attendance.Review.POSTED)
-        .select_related("volunteer")
+        .values_list("volunteer_id", flat=True)
     )
-    for attendance in attendances:
-        evaluate(attendance, shift)
+    lock_volunteers(volunteer_ids)
+    for volunteer_id in sorted(volunteer_ids):
+        recredit_volunteer(volunteer_id, shift)
     # Worked out from the scans alone, someone who never signed out reads as checked in.
     close_unfinished(shift)
-    return len(attendances)
+    return len(volunteer_ids)
 
 
-def evaluate(attendance: Attendance, shift: Shift) -> Credit:
-    """Recompute credited minutes, status and review flags from the events, and save them."""
-    schedule = schedule_of(shift)
-    if attendance.status in (Attendance.Status.ON_LEAVE, Attendance.Status.ABSENT) and not attendance.events.exists():
-        return credit([], schedule)
-    result = apply_credit(attendance, schedule, list(attendance.events.values_list("kind", "at")))
-    attendance.save(update_fields=CREDIT_FIELDS)
-    return result
+def review_entries(result: Credit) -> list:
+    """The reasons to show the leader: codes, and for an overlap what it overlaps."""
+    entries: list = []
+    for reason in result.review:
+        if reason == "overlap":
+            entries += [
+                {
+                    "code": str(reason),
+                    "activity": busy.activity,
+                    "from": busy.starts_at.isoformat(),
+                    "to": busy.ends_at.isoformat(),
+                }
+                for busy in result.overlaps
+            ]
+        else:
+            entries.append(str(reason))
+    return entries
 
 
-def apply_credit(attendance: Attendance, schedule: Schedule, events: list[tuple[str, datetime.datetime]]) -> Credit:
-    """Set credited minutes, status and review flags from all the person's (kind, at) events."""
-    # Not yet saved, the row has no record to leave out of the ledger's answers.
-    key = source_key(attendance) if attendance.pk is not None else ""
-    # The ledger is asked only once a check-out closes a pair: a check-in alone credits
-    # nothing, and check-ins are most of a busy scanner's work.
-    # A meeting or duty (rule 6) credits nothing, so it has no day total or overlap to judge either.
-    has_closed_pair = any(kind == ScanEvent.Kind.OUT for kind, _at in events)
-    if not has_closed_pair or not schedule.is_service:
-        result = credit(events, schedule)
-    else:
-        day = timezone.localdate(schedule.starts_at)
-        result = credit(
-            events,
-            schedule,
-            other_credited=ledger.credited_intervals(attendance.volunteer, schedule.starts_at, exclude_key=key),
-            day_minutes_elsewhere=ledger.minutes_on(attendance.volunteer, day, exclude_key=key)
-            + _unposted_minutes_on(attendance, day),
-        )
-    set_credit(attendance, result)
-    return result
-
-
-def _unposted_minutes_on(attendance: Attendance, day: datetime.date) -> int:
-    """Minutes credited to the person on `day` at other shifts and not yet in the ledger.
-    Rule 4 judges the whole day: two shifts of five hours each, both waiting to be
-    posted, must not both post by themselves."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-    return (
-        Attendance.objects.filter(
-            volunteer=attendance.volunteer,
-            shift__starts_at__gte=start,
-            shift__starts_at__lt=start + datetime.timedelta(days=1),
-            # Time that will never post does not count: cancelled shifts, meetings and duty.
-            shift__is_cancelled=False,
-            shift__is_service=True,
-            credited_minutes__gt=0,
-        )
-        .exclude(shift_id=attendance.shift_id)
-        .exclude(review_state=Attendance.Review.POSTED)
-        .aggregate(total=Sum("credited_minutes"))["total"]
-        or 0
-    )
-
-
-def set_credit(attendance: Attendance, result: Credit) -> None:
-    """The status, credited minutes and review flags that a crediting result gives (unsaved)."""
-    if result.not_signed_out:
-        attendance.status = Attendance.Status.CHECKED_IN
+def set_credit(
+    attendance: Attendance, result: Credit, schedule: Schedule | None = None, now: datetime.datetime | None = None
+) -> None:
+    """The status, credited minutes, served time and review flags a crediting result gives (unsaved)."""
+    if attendance.is_mended and attendance.mended_in is None and attendance.mended_out is None:
+        attendance.status = Attendance.Status.ABSENT
+    elif result.not_signed_out:
+        window_closed = schedule is not None and (now or timezone.now()) > schedule.checkout_until
+        attendance.status = Attendance.Status.NOT_SIGNED_OUT if window_closed else Attendance.Status.CHECKED_IN
+    elif result.no_sign_in:
+        attendance.status = Attendance.Status.NO_SIGN_IN
     elif result.late:
         attendance.status = Attendance.Status.LATE
     elif result.left_early:
@@ -118,7 +190,8 @@ def set_credit(attendance: Attendance, result: Credit) -> None:
     else:
         attendance.status = Attendance.Status.PRESENT
     attendance.credited_minutes = result.minutes
-    attendance.review_reasons = [str(reason) for reason in result.review]
+    attendance.served = intervals_to_json(result.served)
+    attendance.review_reasons = review_entries(result)
     if attendance.review_state != Attendance.Review.POSTED:
         attendance.review_state = Attendance.Review.NEEDS_REVIEW if result.needs_review else Attendance.Review.OPEN
 
@@ -135,9 +208,10 @@ def close_unfinished(shift: Shift, now: datetime.datetime | None = None) -> int:
         return 0
     # At a meeting or duty (rule 6) there is no time to credit, so nothing waits for the leader.
     review = Attendance.Review.NEEDS_REVIEW if shift.is_service else Attendance.Review.OPEN
+    reasons = ["not_signed_out"] if shift.is_service else []
     with transaction.atomic():
         changed = Attendance.objects.filter(shift=shift, status=Attendance.Status.CHECKED_IN).update(
-            status=Attendance.Status.NOT_SIGNED_OUT, credited_minutes=0, review_state=review
+            status=Attendance.Status.NOT_SIGNED_OUT, credited_minutes=0, review_state=review, review_reasons=reasons
         )
         seen = Attendance.objects.filter(shift=shift).values("volunteer_id")
         absent = Signup.objects.confirmed().filter(shift=shift).exclude(volunteer_id__in=seen)

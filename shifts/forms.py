@@ -206,31 +206,22 @@ class MarkForm(forms.Form):
     """One person's line on the attendance sheet, as the leader marks it."""
 
     PRESENT = "present"
-    CHECK_OUT = "check_out"
     ON_LEAVE = "on_leave"
     ABSENT = "absent"
 
     volunteer = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.ChoiceField(
         label=_("Mark as"),
-        choices=[
-            (PRESENT, _("Present")),
-            (CHECK_OUT, _("Signed out at")),
-            (ON_LEAVE, _("On leave")),
-            (ABSENT, _("Absent")),
-        ],
+        choices=[(PRESENT, _("Present")), (ON_LEAVE, _("On leave")), (ABSENT, _("Absent"))],
     )
     checked_in = _time_field(_("Check-in"))
     checked_out = _time_field(_("Check-out"))
-
-    def clean(self):
-        data = super().clean()
-        action = data.get("action")
-        if action == self.PRESENT and data.get("checked_in") is None:
-            self.add_error("checked_in", _("Give the check-in time."))
-        if action == self.CHECK_OUT and data.get("checked_out") is None:
-            self.add_error("checked_out", _("Give the check-out time."))
-        return data
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Needed when changing scanned times, e.g. “forgot to scan out”."),
+    )
 
 
 class WalkInForm(forms.Form):

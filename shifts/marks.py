@@ -1,5 +1,5 @@
-"""The leader's marks on the attendance sheet: present from–to, the check-out time of
-someone who never signed out, on leave or absent.
+"""The leader's marks on the attendance sheet: present from–to, mended sign-in and
+sign-out times (whatever the scans say), on leave or absent.
 
 The marks go through the same events and the same crediting as scans, so one rule
 decides late, left early and credited time (rule 1). Posted attendance is never
@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from shifts.attendance import evaluate, schedule_of
-from shifts.models import Attendance, ScanEvent, Shift
+from shifts.attendance import CREDIT_FIELDS, lock_volunteers, recredit_volunteer, schedule_of
+from shifts.models import Attendance, AttendanceMend, ScanEvent, Shift
 from shifts.scanning import CLOCK_SKEW, Outcome, may_walk_in, on_roster, outcome_message
 from volunteers.models import Volunteer
 
@@ -58,9 +58,15 @@ def _refuse_if_posted(attendance: Attendance, volunteer: Volunteer) -> None:
         raise ValidationError(outcome_message(Outcome.ALREADY_POSTED, volunteer))
 
 
+def _refuse_if_posted_at(shift: Shift, volunteer: Volunteer) -> None:
+    attendance = Attendance.objects.filter(shift=shift, volunteer=volunteer).first()
+    if attendance is not None:
+        _refuse_if_posted(attendance, volunteer)
+
+
 def _lock_shift(shift: Shift) -> Shift:
-    # Shift first, then attendance: the order post_attendance locks in, so a mark and a
-    # confirmation of the same sheet wait for each other instead of deadlocking.
+    # Shift first, then the volunteer and the attendance: the order of shifts.attendance, so
+    # a mark, a scan and a confirmation of the same sheet wait for each other, never deadlock.
     return Shift.objects.select_related("team").select_for_update().get(pk=shift.pk)
 
 
@@ -111,8 +117,9 @@ def mark_present(
     walk_in: bool = False,
     now: datetime.datetime | None = None,
 ) -> Attendance:
-    """The leader marks someone present from `checked_in` to `checked_out`; late and
-    left early follow from the times. `walk_in` adds a team member who did not sign up."""
+    """The leader marks someone with no scans present from `checked_in` to `checked_out`;
+    late and left early follow from the times. `walk_in` adds a team member who did not
+    sign up. Someone with scans has their times mended instead (`mend`)."""
     now = now or timezone.now()
     shift = _lock_shift(shift)
     if shift.is_cancelled:
@@ -120,64 +127,129 @@ def mark_present(
     if checked_out is None and now > shift.ends_at:
         raise ValidationError(_("The shift has ended: give the check-out time too."))
     _check_times(shift, checked_in, checked_out, now)
+    lock_volunteers([volunteer.pk])
     attendance = _locked_attendance(shift, volunteer, walk_in=walk_in)
-    if attendance.events.exists():
+    if attendance.events.exists() or attendance.is_mended:
         raise ValidationError(
-            _(
-                "%(name)s already has check-in records for this shift; "
-                "if they did not sign out, give the check-out time."
-            )
+            _("%(name)s already has check-in records for this shift: mend their times instead.")
             % {"name": volunteer.real_name}
         )
     _add_event(attendance, ScanEvent.Kind.IN, checked_in, by)
     if checked_out is not None:
         _add_event(attendance, ScanEvent.Kind.OUT, checked_out, by)
-    evaluate(attendance, shift)
+    recredit_volunteer(volunteer.pk, shift, now)
+    attendance.refresh_from_db()
     return attendance
 
 
 @transaction.atomic
-def mark_checked_out(
+def mend(
     *,
     shift: Shift,
     volunteer: Volunteer,
-    checked_out: datetime.datetime,
+    checked_in: datetime.datetime | None,
+    checked_out: datetime.datetime | None,
+    reason: str,
     by: User | None,
     now: datetime.datetime | None = None,
 ) -> Attendance:
-    """The leader gives the check-out time of someone who checked in but never out
-    (rule 3: their time is credited only once the leader says when they left)."""
+    """The leader sets or clears someone's sign-in and sign-out times, whatever the scans
+    say, and says why (rule 8). The scans stay as they were; the mend is the latest word.
+    A row already in the ledger is corrected there instead (rule 9)."""
     now = now or timezone.now()
     shift = _lock_shift(shift)
+    if shift.is_cancelled:
+        raise ValidationError(_("This shift has been cancelled"))
+    _check_times(shift, checked_in, checked_out, now)
+    lock_volunteers([volunteer.pk])
     attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
-    if attendance is not None:
-        _refuse_if_posted(attendance, volunteer)
-    last = attendance.events.order_by("-at", "-pk").first() if attendance is not None else None
-    if last is None or last.kind != ScanEvent.Kind.IN:
-        raise ValidationError(_("%(name)s is not checked in.") % {"name": volunteer.real_name})
-    _check_times(shift, None, checked_out, now)
-    if checked_out <= last.at:
-        raise ValidationError(_("Check-out must be after the check-in at %(time)s.") % {"time": _clock(last.at)})
-    _add_event(attendance, ScanEvent.Kind.OUT, checked_out, by)
-    evaluate(attendance, shift)
+    if attendance is None:
+        raise ValidationError(
+            _("%(name)s has no attendance to mend: mark them present.") % {"name": volunteer.real_name}
+        )
+    _refuse_if_posted(attendance, volunteer)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the times are mended."))
+    AttendanceMend.objects.create(
+        attendance=attendance, checked_in=checked_in, checked_out=checked_out, reason=reason, by=by
+    )
+    attendance.is_mended, attendance.mended_in, attendance.mended_out = True, checked_in, checked_out
+    attendance.save(update_fields=["is_mended", "mended_in", "mended_out", "updated_at"])
+    recredit_volunteer(volunteer.pk, shift, now)
+    attendance.refresh_from_db()
     return attendance
+
+
+def has_times(shift: Shift, volunteer: Volunteer) -> bool:
+    """Whether the person has scans or mended times here: then a mark is a mend, with a reason."""
+    attendance = Attendance.objects.filter(shift=shift, volunteer=volunteer).first()
+    return attendance is not None and (attendance.is_mended or attendance.events.exists())
+
+
+def set_times(
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    checked_in: datetime.datetime | None,
+    checked_out: datetime.datetime | None,
+    reason: str,
+    by: User | None,
+    now: datetime.datetime | None = None,
+) -> Attendance:
+    """The leader gives someone's times on the sheet: a mark for someone never scanned,
+    a mend (with its reason) for someone who was."""
+    _refuse_if_posted_at(shift, volunteer)
+    if has_times(shift, volunteer):
+        return mend(
+            shift=shift,
+            volunteer=volunteer,
+            checked_in=checked_in,
+            checked_out=checked_out,
+            reason=reason,
+            by=by,
+            now=now,
+        )
+    if checked_in is None:
+        raise ValidationError(_("Give the check-in time."))
+    return mark_present(
+        shift=shift, volunteer=volunteer, checked_in=checked_in, checked_out=checked_out, by=by, now=now
+    )
 
 
 @transaction.atomic
 def mark_absence(
-    *, shift: Shift, volunteer: Volunteer, status: str, by: User | None, now: datetime.datetime | None = None
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    status: str,
+    by: User | None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
 ) -> Attendance:
-    """On leave (请假) or absent (no-show): credited 0. Nothing posted is touched."""
+    """On leave (请假) or absent (no-show): credited 0. Nothing posted is touched. Someone
+    with scans is absent by a mend that clears both times, with its reason."""
     if status not in (Attendance.Status.ON_LEAVE, Attendance.Status.ABSENT):
         raise ValueError(status)
     now = now or timezone.now()
+    _refuse_if_posted_at(shift, volunteer)
+    if has_times(shift, volunteer):
+        if status == Attendance.Status.ON_LEAVE:
+            raise ValidationError(
+                _("%(name)s has check-in records for this shift: mark them absent, or mend their times.")
+                % {"name": volunteer.real_name}
+            )
+        return mend(shift=shift, volunteer=volunteer, checked_in=None, checked_out=None, reason=reason, by=by, now=now)
     shift = _lock_shift(shift)
     if status == Attendance.Status.ABSENT and now < shift.starts_at:
         raise ValidationError(_("Nobody is absent before the shift starts; mark them on leave instead."))
+    lock_volunteers([volunteer.pk])
     attendance = _locked_attendance(shift, volunteer)
     attendance.status = status
     attendance.credited_minutes = 0
+    attendance.served = []
     attendance.review_reasons = []
     attendance.review_state = Attendance.Review.OPEN
-    attendance.save(update_fields=["status", "credited_minutes", "review_reasons", "review_state", "updated_at"])
+    attendance.save(update_fields=[*CREDIT_FIELDS])
+    recredit_volunteer(volunteer.pk, shift, now)
     return attendance

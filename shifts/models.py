@@ -345,6 +345,7 @@ class Attendance(models.Model):
         LATE = "late", _("Late")
         LEFT_EARLY = "left_early", _("Left early")
         NOT_SIGNED_OUT = "not_signed_out", _("Not signed out")
+        NO_SIGN_IN = "no_sign_in", _("No sign-in")
         ON_LEAVE = "on_leave", _("On leave")
         ABSENT = "absent", _("Absent")
 
@@ -362,10 +363,17 @@ class Attendance(models.Model):
     credited_minutes = models.PositiveIntegerField(_("credited minutes"), default=0)
     review_state = models.CharField(_("review"), max_length=14, choices=Review.choices, default=Review.OPEN)
     review_reasons = models.JSONField(_("why it needs review"), default=list, blank=True)
+    # The time served, [from, to] pairs in ISO form: what a posted record will hold.
+    served = models.JSONField(_("served"), default=list, blank=True)
     posted_record = models.OneToOneField(
         "hours.ServiceRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The leader's latest mend (AttendanceMend keeps them all): when `is_mended`, these
+    # times stand for the scans, which stay as they were.
+    is_mended = models.BooleanField(_("mended by the leader"), default=False)
+    mended_in = models.DateTimeField(_("mended sign-in"), null=True, blank=True)
+    mended_out = models.DateTimeField(_("mended sign-out"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -387,6 +395,8 @@ class ScanEvent(models.Model):
     class Kind(models.TextChoices):
         IN = "in", _("Check-in")
         OUT = "out", _("Check-out")
+        # Read in the scanner's automatic mode: in or out follows from all the person's reads.
+        AUTO = "auto", _("Check-in or check-out")
 
     class Method(models.TextChoices):
         SCAN = "scan", _("Card scan")
@@ -396,7 +406,7 @@ class ScanEvent(models.Model):
 
     client_event_id = models.CharField(max_length=64, unique=True)
     attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     at = models.DateTimeField(_("time"))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.SCAN)
@@ -412,3 +422,22 @@ class ScanEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%H:%M}"
+
+
+class AttendanceMend(models.Model):
+    """The leader set or cleared a person's sign-in and sign-out times, and said why (DESIGN rule 8)."""
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="mends")
+    checked_in = models.DateTimeField(_("sign-in"), null=True, blank=True)
+    checked_out = models.DateTimeField(_("sign-out"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("mended at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance mend")
+        verbose_name_plural = _("attendance mends")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.attendance} · {self.reason}"

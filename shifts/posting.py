@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hours import ledger
-from hours.models import ServiceRecord
-from shifts.attendance import close_unfinished, schedule_of, source_key
+from hours.models import ServiceRecord, intervals_from_json
+from shifts.attendance import close_unfinished, lock_volunteers, schedule_of, source_key
 from shifts.models import Attendance, Shift
 from shifts.workdays import working_days_after
 from volunteers.models import Volunteer
@@ -22,9 +22,11 @@ from volunteers.models import Volunteer
 POSTING_WORKING_DAYS = 10
 
 
-def service_of(shift: Shift, responsible: str) -> ledger.Service:
-    """What the ledger keeps of a shift: its own copy, true even when the shift is later edited."""
+def service_of(shift: Shift, responsible: str, served: list | None = None) -> ledger.Service:
+    """What the ledger keeps of a shift: its own copy, true even when the shift is later
+    edited; with `served` (an attendance's), the time the person actually served."""
     return ledger.Service(
+        served=tuple(intervals_from_json(pair) for pair in served or []),
         office=shift.team.office,
         team=shift.team,
         service_date=timezone.localdate(shift.starts_at),
@@ -51,6 +53,7 @@ def post_attendance(
     A meeting or duty (rule 6) posts nothing, even time credited before it was marked so.
     """
     shift = Shift.objects.select_related("team__office").select_for_update().get(pk=shift.pk)
+    lock_volunteers(Attendance.objects.filter(shift=shift).values_list("volunteer_id", flat=True))
     close_unfinished(shift, now)
     if not shift.is_service:
         return []
@@ -63,12 +66,11 @@ def post_attendance(
         .order_by("pk")
     )
     responsible = by.volunteer.real_name if by is not None and hasattr(by, "volunteer") else ""
-    service = service_of(shift, responsible)
     results = ledger.post_records(
         [
             ledger.Posting(
                 volunteer=attendance.volunteer,
-                service=service,
+                service=service_of(shift, responsible, attendance.served),
                 minutes=attendance.credited_minutes,
                 kind=ServiceRecord.Kind.ATTENDANCE,
                 source_key=source_key(attendance),

@@ -1,8 +1,11 @@
 """Check-in and check-out at the venue: a card read or a leader's pick on the scanner.
 
 A scan is recorded once per client-made event id: a batch resent after a network
-failure, or arriving out of order, gives the same result. Each scan is one short
-transaction that locks the attendance row it changes.
+failure gives the same answer again. Every accepted read is kept, repeats included:
+what each one does follows from all of the person's reads in time order
+(crediting.resolve), so a read answered "checked in" may become a repeat once an
+earlier read from an offline phone arrives; the sheet shows the final state. Each scan
+is one short transaction that locks the volunteer and the attendance it changes.
 """
 
 import datetime
@@ -15,15 +18,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from shifts.attendance import CREDIT_FIELDS, apply_credit, schedule_of
+from shifts.attendance import (
+    CREDIT_FIELDS,
+    credit_alone,
+    lock_volunteers,
+    reads_of,
+    recredit_volunteer,
+    schedule_of,
+    set_credit,
+)
+from shifts.crediting import Read, resolve
 from shifts.models import Attendance, ScanEvent, Shift, Signup
 from shifts.selectors import card_holder_at, shift_to_scan
 from teams.models import Membership
 from volunteers.cards import verify_card_token
 from volunteers.models import Volunteer
 
-# The same card read again within this time is the same scan, not a check-out.
-REPEAT_WINDOW = datetime.timedelta(seconds=10)
 # Phones' clocks drift; a scan claiming to be from further ahead is refused.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
@@ -186,6 +196,7 @@ def _record_event(
     # is being recorded is no different from one that commits just after it.
     if shift.is_cancelled:
         return unrecorded(Outcome.CANCELLED_SHIFT)
+    lock_volunteers([volunteer.pk])  # first: the lock order of shifts.attendance
     attendance = None
     if not known_new:
         attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
@@ -208,30 +219,30 @@ def _record_event(
             # Rule 9: the ledger holds this time now, and a record is never changed; a
             # later scan would make the sheet disagree with it. The office corrects it.
             return unrecorded(Outcome.ALREADY_POSTED)
-    last = events[-1] if events else None  # ordered by (at, pk)
-    if kind is None:
-        if last is not None and abs(at - last[2]) < REPEAT_WINDOW:
-            return unrecorded(Outcome.REPEAT, last[2])
-        kind = ScanEvent.Kind.OUT if last is not None and last[1] == ScanEvent.Kind.IN else ScanEvent.Kind.IN
-    if kind == ScanEvent.Kind.OUT or any(event[1] == ScanEvent.Kind.OUT for event in events):
-        # Time is credited: read the shift again under the row lock. A leader's edit of its
+    kind = kind or ScanEvent.Kind.AUTO
+    if events or kind == ScanEvent.Kind.OUT or at > shift.ends_at:
+        # Time may be credited: read the shift again under the locks. A leader's edit of its
         # times, break or kind that committed after this request read it must count; one
-        # still running waits for this row, and works this time out again after.
+        # still running holds the volunteer, and works this time out again after.
         shift = shift_to_scan(shift.pk) or shift
     schedule = schedule_of(shift)
-    accepted = schedule.accepts_checkin(at) if kind == ScanEvent.Kind.IN else schedule.accepts_checkout(at)
-    if not accepted:
+    accepts = {ScanEvent.Kind.IN: schedule.accepts_checkin, ScanEvent.Kind.OUT: schedule.accepts_checkout}
+    if not accepts.get(kind, schedule.accepts_read)(at):
         return unrecorded(Outcome.OUTSIDE_WINDOW)
-    if kind == ScanEvent.Kind.IN and last is not None and last[1] == ScanEvent.Kind.IN and last[2] <= at:
-        outcome = Outcome.ALREADY_IN
-    else:
-        outcome = Outcome.CHECKED_IN if kind == ScanEvent.Kind.IN else Outcome.CHECKED_OUT
-    apply_credit(
-        attendance, schedule, [(event_kind, event_at) for _id, event_kind, event_at, _o in events] + [(kind, at)]
-    )
+    reads = reads_of((event_kind, event_at, key) for key, event_kind, event_at, _o in events)
+    reads += (Read(kind, at, client_event_id),)
+    outcome = next(Outcome(effect) for read, effect in resolve(reads, schedule) if read.key == client_event_id)
+    alone = credit_alone(attendance, shift, reads)
+    # While no time is served here, before or after this read, nothing else of the person's
+    # day changes with it: worked out alone, a check-in (most of a scanner's work) stays cheap.
+    # A meeting or duty (rule 6) credits nothing: no time for the rest of the day to weigh.
+    by_itself = not alone.served and not any(pair.checked_out for pair in alone.pairs)
+    by_itself = not schedule.is_service or (by_itself and attendance.credited_minutes == 0 and not attendance.served)
+    if by_itself:
+        set_credit(attendance, alone, schedule)
     if attendance.pk is None:
         attendance.save()
-    else:
+    elif by_itself:
         attendance.save(update_fields=CREDIT_FIELDS)
     ScanEvent.objects.create(
         client_event_id=client_event_id,
@@ -243,4 +254,6 @@ def _record_event(
         device=device,
         outcome=outcome,
     )
+    if not by_itself:
+        recredit_volunteer(volunteer.pk, shift)
     return _result(outcome, volunteer, at)

@@ -5,10 +5,11 @@ import itertools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from shifts.attendance import times_of
 from shifts.models import Attendance, ScanEvent, Shift, Signup
 from teams.models import Membership, Team
 from teams.permissions import teams_run_by
@@ -36,11 +37,19 @@ SHIFT_TO_SCAN_SQL = f"""
         s.is_cancelled, s.is_public,
         t.office_id AS team_office_id, t.rounding_minutes AS team_rounding_minutes,
         t.checkin_opens_minutes AS team_checkin_opens_minutes,
-        t.checkout_closes_minutes AS team_checkout_closes_minutes
+        t.checkout_closes_minutes AS team_checkout_closes_minutes,
+        t.repeat_window_minutes AS team_repeat_window_minutes
     FROM {Shift._meta.db_table} s JOIN {Team._meta.db_table} t ON t.id = s.team_id
     WHERE s.id = %s
 """  # noqa: S608 - model names only
-SCANNED_TEAM_FIELDS = ["id", "office_id", "rounding_minutes", "checkin_opens_minutes", "checkout_closes_minutes"]
+SCANNED_TEAM_FIELDS = [
+    "id",
+    "office_id",
+    "rounding_minutes",
+    "checkin_opens_minutes",
+    "checkout_closes_minutes",
+    "repeat_window_minutes",
+]
 
 
 def shift_to_scan(pk: int) -> Shift | None:
@@ -234,21 +243,20 @@ class SheetRow:
 
 def attendance_sheet(shift: Shift) -> list[SheetRow]:
     """Everyone confirmed for the shift and everyone with attendance (walk-ins too),
-    by name. Two queries, whatever the number of people."""
-    attendances = (
-        Attendance.objects.filter(shift=shift)
-        .select_related("volunteer__user")
-        .annotate(
-            first_in=Min("events__at", filter=Q(events__kind=ScanEvent.Kind.IN)),
-            last_out=Max("events__at", filter=Q(events__kind=ScanEvent.Kind.OUT)),
-        )
+    by name, with the sign-in and sign-out times all their reads (or the leader's mend)
+    make. Three queries, whatever the number of people."""
+    attendances = Attendance.objects.filter(shift=shift).select_related("volunteer__user")
+    events: dict[int, list] = {}
+    reads = ScanEvent.objects.filter(attendance__shift=shift).values_list(
+        "attendance_id", "kind", "at", "client_event_id"
     )
+    for attendance_id, kind, at, key in reads:
+        events.setdefault(attendance_id, []).append((kind, at, key))
     rows = {}
     for attendance in attendances:
         attendance.shift = shift  # known already: no query per row when a row is printed
-        rows[attendance.volunteer_id] = SheetRow(
-            attendance.volunteer, attendance, attendance.first_in, attendance.last_out
-        )
+        checked_in, checked_out = times_of(attendance, shift, events.get(attendance.pk, []))
+        rows[attendance.volunteer_id] = SheetRow(attendance.volunteer, attendance, checked_in, checked_out)
     for signup in Signup.objects.confirmed().filter(shift=shift).select_related("volunteer__user"):
         rows.setdefault(signup.volunteer_id, SheetRow(signup.volunteer))
     return sorted(rows.values(), key=lambda row: (row.volunteer.real_name, row.volunteer.pk))

@@ -1,4 +1,7 @@
+import datetime
+
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -42,11 +45,27 @@ class MySignupTable(tables.Table):
 
 REVIEW_LABELS = {
     Review.NOT_SIGNED_OUT: _("Not signed out"),
+    Review.NO_SIGN_IN: _("No sign-in"),
     # xgettext:no-python-format
     Review.SHORT: _("Under 60% of the time"),
     Review.LONG_DAY: _("Over 8 hours that day"),
     Review.OVERLAP: _("Overlaps another record"),
 }
+
+
+def review_labels(reasons: list) -> list[str]:
+    """What each stored reason says to the leader; an overlap names what it overlaps."""
+    labels = []
+    for reason in reasons:
+        if isinstance(reason, dict):
+            start, end = (timezone.localtime(datetime.datetime.fromisoformat(reason[key])) for key in ("from", "to"))
+            labels.append(
+                _("Overlaps %(activity)s %(from)s–%(to)s")
+                % {"activity": reason["activity"], "from": f"{start:%H:%M}", "to": f"{end:%H:%M}"}
+            )
+        else:
+            labels.append(str(REVIEW_LABELS.get(reason, reason)))
+    return labels
 
 
 def format_hours(minutes: int) -> str:
@@ -84,8 +103,7 @@ class AttendanceSheetTable(tables.Table):
         return Attendance.Status(value).label
 
     def render_review_reasons(self, value):
-        labels = [str(REVIEW_LABELS.get(reason, reason)) for reason in value]
-        return format_html_join(" ", "<span class='badge warn'>{}</span>", ((label,) for label in labels))
+        return format_html_join(" ", "<span class='badge warn'>{}</span>", ((label,) for label in review_labels(value)))
 
     def render_posted(self, value):
         return format_html("<span class='badge ok'>{}</span>", _("Posted")) if value else _("Not yet")

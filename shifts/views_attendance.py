@@ -100,23 +100,19 @@ class AttendanceMarkView(ShiftAccessMixin, View):
         data, shift = form.cleaned_data, self.shift
         try:
             if data["action"] == MarkForm.PRESENT:
-                marks.mark_present(
+                marks.set_times(
                     shift=shift,
                     volunteer=volunteer,
-                    checked_in=on_shift_day(shift, data["checked_in"]),
+                    checked_in=on_shift_day(shift, data["checked_in"]) if data["checked_in"] else None,
                     checked_out=on_shift_day(shift, data["checked_out"]) if data["checked_out"] else None,
-                    by=request.user,
-                )
-            elif data["action"] == MarkForm.CHECK_OUT:
-                marks.mark_checked_out(
-                    shift=shift,
-                    volunteer=volunteer,
-                    checked_out=on_shift_day(shift, data["checked_out"]),
+                    reason=data["reason"],
                     by=request.user,
                 )
             else:
                 status = Attendance.Status.ON_LEAVE if data["action"] == MarkForm.ON_LEAVE else Attendance.Status.ABSENT
-                marks.mark_absence(shift=shift, volunteer=volunteer, status=status, by=request.user)
+                marks.mark_absence(
+                    shift=shift, volunteer=volunteer, status=status, reason=data["reason"], by=request.user
+                )
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:

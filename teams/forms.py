@@ -16,6 +16,7 @@ class TeamForm(forms.ModelForm):
             "rounding_minutes",
             "checkin_opens_minutes",
             "checkout_closes_minutes",
+            "repeat_window_minutes",
             "is_active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}

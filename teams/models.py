@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -138,6 +139,12 @@ class Team(models.Model):
     checkin_opens_minutes = models.PositiveSmallIntegerField(_("check-in opens (minutes before the start)"), default=30)
     checkout_closes_minutes = models.PositiveSmallIntegerField(
         _("check-out closes (minutes after the end)"), default=60
+    )
+    repeat_window_minutes = models.PositiveSmallIntegerField(
+        _("a second read within this many minutes is the same scan"),
+        default=5,
+        validators=[MaxValueValidator(30)],
+        help_text=_("An older volunteer may show the card twice: the second read is not a check-out."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

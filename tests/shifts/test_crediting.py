@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from shifts.crediting import Review, Schedule, credit, pair_up
+from shifts.crediting import Attending, Busy, Read, Review, Schedule, credit, credit_volunteer, pair_up
 
 DAY = datetime.date(2027, 3, 6)
 TZ = datetime.timezone(datetime.timedelta(hours=8))
@@ -18,9 +18,19 @@ def t(hhmm: str, day_offset: int = 0) -> datetime.datetime:
 MORNING = Schedule(t("09:00"), t("11:30"))  # 150 minutes, unit 30
 
 
-def events(*spec: str):
-    """ "in 08:50", "out 11:35" ... → (kind, at) pairs."""
-    return [(kind, t(at)) for kind, at in (item.split() for item in spec)]
+def events(*spec: str) -> list[Read]:
+    """ "in 08:50", "out 11:35" ... → reads with the kinds given."""
+    return [Read(kind, t(at), str(number)) for number, (kind, at) in enumerate(item.split() for item in spec)]
+
+
+def reads(*pairs) -> list[Read]:
+    return [Read(kind, at, str(number)) for number, (kind, at) in enumerate(pairs)]
+
+
+def review_of_the_day(scans: list[Read], schedule: Schedule, minutes_elsewhere: int) -> list[Review]:
+    """The review flags with `minutes_elsewhere` already credited that day (rule 4)."""
+    attending = Attending(ident=1, schedule=schedule, reads=tuple(scans))
+    return credit_volunteer([attending], posted_minutes_by_day={DAY: minutes_elsewhere}, tz=TZ)[1].review
 
 
 @pytest.mark.parametrize(
@@ -41,8 +51,8 @@ def events(*spec: str):
         (("in 09:00", "in 09:40", "out 11:30"), 150, [], False, False),
         # no check-out: credited 0 and waits for the leader, never credited in full
         (("in 09:00",), 0, [Review.NOT_SIGNED_OUT], False, False),
-        # a check-out with nothing to close credits nothing
-        (("out 11:30",), 0, [], False, False),
+        # a check-out with nothing to close credits nothing, and asks for the sign-in
+        (("out 11:30",), 0, [Review.NO_SIGN_IN], False, False),
         # just under a unit: 29 minutes round down to 0
         (("in 11:01", "out 11:30"), 0, [Review.SHORT], True, False),
     ],
@@ -62,20 +72,22 @@ def test_rounding_follows_the_teams_unit(unit, minutes):
 
 def test_a_shift_past_midnight_counts_across_the_date_line():
     night = Schedule(t("22:00"), t("02:00", day_offset=1))
-    scans = [("in", t("21:50")), ("out", t("02:10", day_offset=1))]
+    scans = reads(("in", t("21:50")), ("out", t("02:10", day_offset=1)))
     assert credit(scans, night).minutes == 240
 
 
 def test_an_eight_hour_day_goes_to_review():
-    assert credit(events("in 09:00", "out 11:30"), MORNING, day_minutes_elsewhere=330).review == []
-    assert credit(events("in 09:00", "out 11:30"), MORNING, day_minutes_elsewhere=331).review == [Review.LONG_DAY]
+    assert review_of_the_day(events("in 09:00", "out 11:30"), MORNING, 330) == []
+    assert review_of_the_day(events("in 09:00", "out 11:30"), MORNING, 331) == [Review.LONG_DAY]
 
 
 def test_overlap_with_another_credited_record_goes_to_review():
-    other = [(t("11:00"), t("12:00"))]
-    assert credit(events("in 09:00", "out 11:30"), MORNING, other_credited=other).review == [Review.OVERLAP]
-    touching = [(t("11:30"), t("12:00"))]
-    assert credit(events("in 09:00", "out 11:40"), MORNING, other_credited=touching).review == []
+    other = [Busy(t("11:00"), t("12:00"), "长者食堂助餐")]
+    result = credit(events("in 09:00", "out 11:30"), MORNING, busy=other)
+    assert result.review == [Review.OVERLAP] and result.overlaps == other
+    assert result.minutes == 120  # the free part, 09:00–11:00
+    touching = [Busy(t("11:30"), t("12:00"))]
+    assert credit(events("in 09:00", "out 11:40"), MORNING, busy=touching).review == []
 
 
 @pytest.mark.parametrize(
@@ -96,7 +108,7 @@ def test_check_in_and_out_windows(at, checkin, checkout):
 
 def test_pairs_are_made_in_time_order_whatever_order_the_scans_arrive_in():
     shuffled = events("out 11:30", "in 10:30", "out 10:00", "in 09:00")
-    assert [(p.checked_in, p.checked_out) for p in pair_up(shuffled)] == [
+    assert [(p.checked_in, p.checked_out) for p in pair_up(shuffled, MORNING)[0]] == [
         (t("09:00"), t("10:00")),
         (t("10:30"), t("11:30")),
     ]
@@ -145,8 +157,8 @@ def test_the_scheduled_length_and_so_the_cap_are_net_of_the_break():
     assert LUNCH.minutes == 420
     assert MORNING.minutes == 150
     # The long-day rule counts the credited (net) time: 420 + 60 is 8 hours exactly.
-    assert credit(events("in 09:00", "out 17:00"), LUNCH, day_minutes_elsewhere=60).review == []
-    assert credit(events("in 09:00", "out 17:00"), LUNCH, day_minutes_elsewhere=61).review == [Review.LONG_DAY]
+    assert review_of_the_day(events("in 09:00", "out 17:00"), LUNCH, 60) == []
+    assert review_of_the_day(events("in 09:00", "out 17:00"), LUNCH, 61) == [Review.LONG_DAY]
 
 
 @pytest.mark.parametrize(("unit", "minutes"), [(15, 270), (30, 270), (60, 240)])
@@ -159,8 +171,9 @@ def test_rounding_to_the_teams_unit_comes_after_the_break(unit, minutes):
 def test_a_break_after_midnight_in_a_night_shift():
     night = Schedule(t("22:00"), t("06:00", day_offset=1), break_starts_at=t("02:00", 1), break_ends_at=t("02:30", 1))
     assert night.minutes == 450
-    assert credit([("in", t("21:55")), ("out", t("06:00", day_offset=1))], night).minutes == 450
-    assert credit([("in", t("21:55")), ("out", t("02:15", day_offset=1))], night).minutes == 240  # 255 less 15 of break
+    assert credit(reads(("in", t("21:55")), ("out", t("06:00", day_offset=1))), night).minutes == 450
+    # 255 less 15 of break
+    assert credit(reads(("in", t("21:55")), ("out", t("02:15", day_offset=1))), night).minutes == 240
 
 
 # Rule 6: meetings and duty are not volunteer service.
@@ -177,8 +190,8 @@ MEETING = Schedule(t("09:00"), t("11:30"), is_service=False)
     ],
 )
 def test_a_meeting_keeps_attendance_but_credits_nothing_and_needs_no_review(scans, not_signed_out, late, left_early):
-    other = [(t("09:00"), t("12:00"))]
-    result = credit(events(*scans), MEETING, other_credited=other, day_minutes_elsewhere=480)
+    other = [Busy(t("09:00"), t("12:00"))]
+    result = credit(events(*scans), MEETING, busy=other)
     assert (result.minutes, result.review) == (0, [])
     assert (result.not_signed_out, result.late, result.left_early) == (not_signed_out, late, left_early)
     assert len(result.pairs) == 1

@@ -1,5 +1,5 @@
-"""The leader's marks: present with times, check-out for someone not signed out,
-on leave and absent, walk-ins (shifts/attendance.py)."""
+"""The leader's marks: present with times, mended times for someone scanned (whatever
+the scans say), on leave and absent, walk-ins (shifts/marks.py)."""
 
 import datetime
 
@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from hours.models import ServiceRecord
-from shifts.marks import mark_absence, mark_checked_out, mark_present
-from shifts.models import Attendance, ScanEvent, Signup
+from shifts.marks import mark_absence, mark_present, mend, set_times
+from shifts.models import Attendance, AttendanceMend, ScanEvent, Signup
 from shifts.posting import confirm_sheet, post_attendance
 from tests.factories import ShiftFactory, VolunteerFactory, volunteer_in
 
@@ -127,7 +127,7 @@ def test_someone_on_the_roster_added_as_a_walk_in_is_not_a_walk_in(shift, leader
     assert not attendance.is_walk_in
 
 
-def test_not_signed_out_is_fixed_by_giving_the_check_out_time(shift, leader):
+def test_not_signed_out_is_mended_by_giving_the_check_out_time_with_a_reason(shift, leader):
     volunteer = on_roster(shift)
     mark_present(
         shift=shift, volunteer=volunteer, checked_in=shift.starts_at, checked_out=None, by=leader, now=shift.starts_at
@@ -137,15 +137,40 @@ def test_not_signed_out_is_fixed_by_giving_the_check_out_time(shift, leader):
     attendance = Attendance.objects.get()
     assert attendance.status == Attendance.Status.NOT_SIGNED_OUT
 
-    with pytest.raises(ValidationError, match="after the check-in"):
-        mark_checked_out(shift=shift, volunteer=volunteer, checked_out=shift.starts_at - 5 * MINUTE, by=leader)
-    mark_checked_out(shift=shift, volunteer=volunteer, checked_out=shift.ends_at - 20 * MINUTE, by=leader)
+    times = {"shift": shift, "volunteer": volunteer, "checked_in": shift.starts_at, "by": leader}
+    with pytest.raises(ValidationError, match="after check-in"):
+        mend(**times, checked_out=shift.starts_at - 5 * MINUTE, reason="忘记签退")
+    with pytest.raises(ValidationError, match="Say why"):
+        mend(**times, checked_out=shift.ends_at - 20 * MINUTE, reason="  ")
+    mend(**times, checked_out=shift.ends_at - 20 * MINUTE, reason="忘记签退")
 
     attendance.refresh_from_db()
     assert attendance.status == Attendance.Status.LEFT_EARLY
     assert (attendance.credited_minutes, attendance.review_state) == (120, Attendance.Review.OPEN)
-    with pytest.raises(ValidationError, match="not checked in"):
-        mark_checked_out(shift=shift, volunteer=volunteer, checked_out=shift.ends_at, by=leader)
+    assert ScanEvent.objects.count() == 1  # the scans stay as they were
+    kept = AttendanceMend.objects.get()
+    assert (kept.reason, kept.by, kept.checked_out) == ("忘记签退", leader, shift.ends_at - 20 * MINUTE)
+
+
+def test_the_leader_mends_any_unposted_row_whatever_the_scans_say(shift, leader):
+    """Scans that make no sense (a check-out first, two check-ins) are set right by a mend;
+    a later mend is the latest word, and clearing both times makes the person absent."""
+    volunteer = on_roster(shift)
+    late = shift.starts_at + 100 * MINUTE
+    mark_present(shift=shift, volunteer=volunteer, checked_in=late, checked_out=None, by=leader, now=late)
+    set_times(
+        shift=shift,
+        volunteer=volunteer,
+        checked_in=shift.starts_at,
+        checked_out=shift.ends_at,
+        reason="第一次扫码没扫上",
+        by=leader,
+    )
+    assert Attendance.objects.get().credited_minutes == 150
+    mend(shift=shift, volunteer=volunteer, checked_in=None, checked_out=None, reason="其实没来", by=leader)
+    attendance = Attendance.objects.get()
+    assert (attendance.status, attendance.credited_minutes) == (Attendance.Status.ABSENT, 0)
+    assert AttendanceMend.objects.count() == 2
 
 
 def test_someone_with_scans_is_not_marked_present_again(shift, leader):

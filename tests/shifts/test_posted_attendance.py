@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hours.models import ServiceRecord
-from shifts.marks import mark_absence, mark_checked_out, mark_present
+from shifts.marks import mark_absence, mark_present, mend
 from shifts.models import Attendance, ScanEvent, Signup
 from shifts.posting import confirm_sheet
 from shifts.scanning import Outcome, record_event, record_scan
@@ -126,10 +126,15 @@ def test_an_event_recorded_before_posting_and_sent_again_gets_its_first_answer(s
             id="walk-in",
         ),
         pytest.param(
-            lambda shift, volunteer, by: mark_checked_out(
-                shift=shift, volunteer=volunteer, checked_out=shift.ends_at, by=by
+            lambda shift, volunteer, by: mend(
+                shift=shift,
+                volunteer=volunteer,
+                checked_in=shift.starts_at,
+                checked_out=shift.ends_at,
+                reason="忘记签退",
+                by=by,
             ),
-            id="signed-out-at",
+            id="mended",
         ),
         pytest.param(
             lambda shift, volunteer, by: mark_absence(

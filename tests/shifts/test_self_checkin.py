@@ -58,11 +58,12 @@ def test_a_volunteer_on_the_roster_checks_in_then_out(running, client_for):
     assert volunteer.real_name in response.content.decode()
 
     event = ScanEvent.objects.get()
-    assert (event.kind, event.method, event.by) == ("in", "self", volunteer.user)
+    assert (event.kind, event.method, event.by) == ("auto", "self", volunteer.user)
     assert event.client_event_id.startswith("self-")
-    # The same tap a few seconds later is the same scan, not a check-out.
+    # The same tap a few seconds later is a repeat (kept), not a check-out.
     client.post(self_url(running))
-    assert ScanEvent.objects.count() == 1
+    assert list(ScanEvent.objects.values_list("outcome", flat=True)) == ["checked_in", "repeat"]
+    assert Attendance.objects.get().status == Attendance.Status.CHECKED_IN
 
 
 def test_an_expired_code_or_another_shifts_code_writes_nothing(running, client_for):
@@ -179,7 +180,7 @@ def test_a_code_opened_before_signing_in_checks_in_after_the_login_at_the_openin
     response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "expired" not in response.content.decode()
     event = ScanEvent.objects.get()
-    assert (event.kind, event.method, event.by, event.at) == ("in", "self", volunteer.user, opened_at)
+    assert (event.kind, event.method, event.by, event.at) == ("auto", "self", volunteer.user, opened_at)
 
     # Used once: the same address again is an expired code, not a second scan.
     response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
@@ -199,7 +200,7 @@ def test_a_signed_in_volunteer_who_takes_a_while_to_tap_still_checks_in_at_the_o
     client.post(url)
 
     event = ScanEvent.objects.get()
-    assert (event.kind, event.at) == ("in", opened_at)
+    assert (event.kind, event.at) == ("auto", opened_at)
 
 
 def test_opening_the_code_again_on_the_way_keeps_the_first_opening(running, client, clock):
