@@ -15,7 +15,9 @@ from accounts.models import User
 from hours import ledger
 from hours.models import ServiceRecord, intervals_from_json
 from shifts.attendance import close_unfinished, lock_volunteers, schedule_of, source_key
+from shifts.crediting import Review
 from shifts.models import Attendance, Shift
+from shifts.reviews import review_labels
 from shifts.workdays import working_days_after
 from volunteers.models import Volunteer
 
@@ -84,7 +86,7 @@ def post_attendance(
     return [result for result in results if not isinstance(result, ValidationError)]
 
 
-POSTING_FIELDS = ["posted_record", "review_state", "updated_at"]
+POSTING_FIELDS = ["posted_record", "review_state", "review_reasons", "updated_at"]
 
 
 def set_posting_results(
@@ -93,8 +95,11 @@ def set_posting_results(
     """What the ledger said of each person's posting, on their attendance (unsaved)."""
     for attendance, result in zip(attendances, results, strict=True):
         if isinstance(result, ValidationError):
-            # An overlap with another credited record (rule 5): the leader decides.
+            # An overlap with a record posted since this time was worked out (rule 5): the
+            # leader decides, and the row says why it waits.
             attendance.review_state = Attendance.Review.NEEDS_REVIEW
+            if Review.OVERLAP not in attendance.review_reasons:
+                attendance.review_reasons = [*attendance.review_reasons, str(Review.OVERLAP)]
         else:
             attendance.posted_record = result
             attendance.review_state = Attendance.Review.POSTED
@@ -128,7 +133,9 @@ def waiting_on(shift: Shift) -> list[Waiting]:
         Attendance.objects.filter(shift=shift)
         .exclude(review_state=Attendance.Review.POSTED)
         .filter(
-            Q(status__in=[Attendance.Status.CHECKED_IN, Attendance.Status.NOT_SIGNED_OUT]) | Q(credited_minutes__gt=0)
+            Q(status=Attendance.Status.CHECKED_IN)
+            | Q(review_state=Attendance.Review.NEEDS_REVIEW)
+            | Q(credited_minutes__gt=0)
         )
         .select_related("volunteer")
         .order_by("volunteer__real_name", "pk")
@@ -137,10 +144,8 @@ def waiting_on(shift: Shift) -> list[Waiting]:
     for attendance in rows:
         if attendance.status == Attendance.Status.CHECKED_IN:
             reason = _("still checked in")
-        elif attendance.status == Attendance.Status.NOT_SIGNED_OUT:
-            reason = _("not signed out")
         else:
-            reason = _("overlaps another credited record")
+            reason = "; ".join(review_labels(attendance.review_reasons)) or _("overlaps another credited record")
         waiting.append(Waiting(attendance.volunteer, reason))
     return waiting
 

@@ -1,13 +1,11 @@
-import datetime
-
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import StackedTable
 from hours.units import hours
-from shifts.crediting import Review
 from shifts.models import Attendance, Signup
+from shifts.reviews import review_labels
 
 
 class RosterTable(tables.Table):
@@ -43,36 +41,11 @@ class MySignupTable(tables.Table):
         empty_text = _("No shifts.")
 
 
-REVIEW_LABELS = {
-    Review.NOT_SIGNED_OUT: _("Not signed out"),
-    Review.NO_SIGN_IN: _("No sign-in"),
-    # xgettext:no-python-format
-    Review.SHORT: _("Under 60% of the time"),
-    Review.LONG_DAY: _("Over 8 hours that day"),
-    Review.OVERLAP: _("Overlaps another record"),
-}
-
-
-def review_labels(reasons: list) -> list[str]:
-    """What each stored reason says to the leader; an overlap names what it overlaps."""
-    labels = []
-    for reason in reasons:
-        if isinstance(reason, dict):
-            start, end = (timezone.localtime(datetime.datetime.fromisoformat(reason[key])) for key in ("from", "to"))
-            labels.append(
-                _("Overlaps %(activity)s %(from)s–%(to)s")
-                % {"activity": reason["activity"], "from": f"{start:%H:%M}", "to": f"{end:%H:%M}"}
-            )
-        else:
-            labels.append(str(REVIEW_LABELS.get(reason, reason)))
-    return labels
-
-
 def format_hours(minutes: int) -> str:
     return _("%(hours)s h") % {"hours": hours(minutes)}
 
 
-class AttendanceSheetTable(tables.Table):
+class AttendanceSheetTable(StackedTable):
     """A shift's attendance sheet for the leader; rows are selectors.SheetRow."""
 
     name = tables.Column(verbose_name=_("Name"), accessor="volunteer__real_name")
@@ -83,7 +56,9 @@ class AttendanceSheetTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"), default=_("Not marked"))
     review_reasons = tables.Column(verbose_name=_("To check"), default="")
     posted = tables.Column(verbose_name=_("In the ledger"))
-    actions = tables.TemplateColumn(template_name="shifts/_attendance_mark.html", verbose_name=_("Mark"))
+    actions = tables.TemplateColumn(
+        template_name="shifts/_attendance_mark.html", verbose_name=_("Mark"), attrs={"td": {"class": "stack-block"}}
+    )
 
     class Meta:
         orderable = False

@@ -152,7 +152,7 @@ def test_confirm_posts_and_says_who_still_waits(client, shift, leader):
     html = post(client, "shifts:attendance_confirm", shift, {}).content.decode()
 
     assert "1 record posted to the ledger." in html
-    assert f"Still waiting: {never_out.real_name} (not signed out)" in html
+    assert f"Still waiting: {never_out.real_name} (Not signed out)" in html
     assert ServiceRecord.objects.get().volunteer == on_time
     assert post(client, "shifts:attendance_confirm", shift, {}).status_code == 200
     assert ServiceRecord.objects.count() == 1

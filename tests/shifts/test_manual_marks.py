@@ -233,7 +233,7 @@ def test_confirming_names_who_still_waits(shift, leader):
 
     assert [record.volunteer for record in result.posted] == [on_time]
     assert result.posted[0].responsible_person == leader.volunteer.real_name
-    assert [(item.volunteer, item.reason) for item in result.waiting] == [(never_out, "not signed out")]
+    assert [(item.volunteer, item.reason) for item in result.waiting] == [(never_out, "Not signed out")]
 
 
 def test_a_sheet_is_not_confirmed_before_the_end_or_after_ten_working_days(leader):
