@@ -75,9 +75,7 @@ def test_each_person_is_judged_alone_in_the_batch(shift, leader):
         assert rows[person].updated_at >= before
     assert rows[overlapping].review_state == Attendance.Review.NEEDS_REVIEW
     assert rows[overlapping].posted_record is None
-    assert [(item.volunteer, item.reason) for item in result.waiting] == [
-        (overlapping, "Overlaps another record")
-    ]
+    assert [(item.volunteer, item.reason) for item in result.waiting] == [(overlapping, "Overlaps another record")]
     # Confirming again posts nothing twice.
     assert confirm_sheet(shift=shift, by=leader).posted == []
     assert ServiceRecord.objects.filter(source_key__startswith="attendance:").count() == 2
