@@ -134,6 +134,10 @@ class MonthCloseForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+    confirm = forms.BooleanField(
+        label=_("I have checked this month's records: close it for the office and every office below it."),
+        error_messages={"required": _("Tick the box to confirm: a closed month stays closed.")},
+    )
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)

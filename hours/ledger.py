@@ -25,6 +25,7 @@ from hours.models import MonthClose, ServiceRecord, intervals_to_json
 from hours.months import first_of_month, next_month
 from hours.recognition import notify_new_star
 from hours.stars import thresholds_for
+from hours.units import hours
 from teams.models import Office, Team
 from volunteers.models import Volunteer
 from volunteers.selectors import home_offices_of
@@ -304,6 +305,7 @@ def correct_record(
         raise ValidationError(_("This record has already been corrected."))
     if minutes < 0 or (record.starts_at and record.ends_at and minutes > _length(record)):
         raise ValidationError(_("The corrected time must be between 0 and the scheduled length."))
+    check_units(minutes, record.team, scheduled_length(record))
     copied = {
         "volunteer": record.volunteer,
         "office": record.office,
@@ -344,6 +346,20 @@ def correct_record(
             reported_month=reported_month,
         )
     return reversal, replacement
+
+
+def check_units(minutes: int, team: Team | None, length: int | None) -> None:
+    """Time typed by hand (a backfill, a correction) follows the team's unit as credited
+    time does (rule 1): whole units, or the whole scheduled length when that is shorter than
+    one unit. Refused, never rounded behind the person's back."""
+    unit = team.rounding_minutes if team is not None else 1
+    if minutes % unit == 0 or (length is not None and minutes == length < unit):
+        return
+    lower = minutes - minutes % unit
+    raise ValidationError(
+        _("Give the time in steps of %(unit)d minutes, the team's unit: %(lower)s h or %(upper)s h.")
+        % {"unit": unit, "lower": hours(lower), "upper": hours(lower + unit)}
+    )
 
 
 def scheduled_length(record: ServiceRecord) -> int | None:

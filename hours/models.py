@@ -218,6 +218,9 @@ class BackfillRequest(DecidedRequest):
         _("break (minutes)"), default=0, help_text=_("Rest and meals between from and to: not service time.")
     )
     minutes = models.PositiveIntegerField(_("minutes to credit"))
+    # What the backfill stands for when it was not asked for directly: an attendance the
+    # leader entered by hand after the fact ("attendance:<pk>"); its record takes this key.
+    source_key = models.CharField(_("source"), max_length=80, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from hours.models import MonthClose, ServiceRecord
 from teams.models import Office
+from teams.permissions import office_tree_ids
 
 TOP_LIST_LENGTH = 20
 
@@ -58,11 +59,13 @@ def month_start(month: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(first_of_month(month), datetime.time.min))
 
 
-def month_snapshot(office: Office, month: datetime.date) -> dict:
-    """Per-volunteer totals of the records the office reports in `month`, and the month's top list."""
+def month_snapshot(office: Office, month: datetime.date, office_ids: set[int] | None = None) -> dict:
+    """Per-volunteer totals of the records the office and the offices below it report in
+    `month` (as its workbook counts them), and the month's top list."""
+    office_ids = office_ids if office_ids is not None else office_tree_ids(office)
     year_start = month.replace(month=1)
     rows = list(
-        ServiceRecord.objects.filter(office=office, reported_month__lte=month)
+        ServiceRecord.objects.filter(office_id__in=office_ids, reported_month__lte=month)
         .values("volunteer_id", "volunteer__real_name")
         .annotate(
             records=Count("pk", filter=Q(reported_month=month)),
@@ -96,6 +99,7 @@ def month_snapshot(office: Office, month: datetime.date) -> dict:
     ]
     return {
         "office": office.pk,
+        "offices": sorted(office_ids),
         "office_name": office.name,
         "month": f"{month:%Y-%m}",
         "volunteers": len(totals),
@@ -109,18 +113,44 @@ def month_snapshot(office: Office, month: datetime.date) -> dict:
 def close_month(
     *, office: Office, month: datetime.date, by: User | None, today: datetime.date | None = None
 ) -> MonthClose:
+    """Close `month` for the office and every office below it not closed yet (a street
+    office's close covers its communities), each with its own frozen snapshot. Returns
+    the office's own close."""
     month = first_of_month(month)
     today = today or timezone.localdate()
     if month >= first_of_month(today):
         raise ValidationError(_("Only a month that has ended can be closed."))
-    # The ledger locks the office before it picks a record's month: no record slips in
-    # between this snapshot and the close.
-    office = Office.objects.select_for_update().get(pk=office.pk)
+    tree = office_tree_ids(office)
+    # The ledger locks the offices before it picks a record's month: no record slips in
+    # between these snapshots and the closes. In pk order, as the ledger does.
+    offices = list(Office.objects.select_for_update().filter(pk__in=tree).order_by("pk"))
     if MonthClose.objects.filter(office=office, month=month).exists():
         raise ValidationError(
             _("%(month)s is already closed for %(office)s.") % {"month": f"{month:%Y-%m}", "office": office.name}
         )
-    close = MonthClose(office=office, month=month, closed_by=by, snapshot=month_snapshot(office, month))
-    close.full_clean()
-    close.save()
-    return close
+    first = (
+        ServiceRecord.objects.filter(office_id__in=tree)
+        .order_by("reported_month")
+        .values_list("reported_month", flat=True)
+        .first()
+    )
+    if month.year < EARLIEST_YEAR:
+        raise ValidationError(
+            _("Give a month between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+    if first is not None and month < first:
+        raise ValidationError(
+            _("Nothing was recorded for %(office)s before %(first)s: %(month)s has nothing to close.")
+            % {"office": office.name, "first": f"{first:%Y-%m}", "month": f"{month:%Y-%m}"}
+        )
+    already = set(MonthClose.objects.filter(office_id__in=tree, month=month).values_list("office_id", flat=True))
+    closes = []
+    for each in offices:
+        if each.pk in already:
+            continue
+        below = office_tree_ids(each) if each.pk != office.pk else tree
+        close = MonthClose(office=each, month=month, closed_by=by, snapshot=month_snapshot(each, month, below))
+        close.full_clean()
+        closes.append(close)
+    MonthClose.objects.bulk_create(closes)
+    return next(close for close in closes if close.office_id == office.pk)

@@ -139,9 +139,11 @@ def top_list(
             # The list's own office's close, or for a team list the team's office's.
             result.frozen = by_office.get(office.pk) or by_office[team.office_id]
         result.provisional = result.frozen is None
-    # The snapshot holds the office's own records: it is the list only when the list counts
-    # nothing else. Otherwise the sums by reported month are as frozen as the snapshot.
-    if result.frozen is not None and team is None and set(tree_ids) == {office.pk}:
+    # The snapshot holds the records of the offices it names (before closes covered the
+    # offices below, only its own): it is the list when it counts the same offices.
+    # Otherwise the sums by reported month are as frozen as the snapshot.
+    snapshot_offices = set(result.frozen.snapshot.get("offices", [office.pk])) if result.frozen else set()
+    if result.frozen is not None and team is None and snapshot_offices == set(tree_ids):
         ranked = [(row["volunteer"], row["public_name"], row["minutes"]) for row in result.frozen.snapshot["top"]]
     else:
         grouped = (

@@ -59,6 +59,7 @@ def _file_correction(*, record: ServiceRecord, by: User, minutes: int, reason: s
     length = ledger.scheduled_length(record)
     if minutes < 0 or (length is not None and minutes > length):
         raise ValidationError(_("The corrected time must be between 0 and the scheduled length."))
+    ledger.check_units(minutes, record.team, length)
     if minutes == record.minutes:
         raise ValidationError(_("That is the time already recorded."))
     if not reason.strip():
@@ -188,8 +189,10 @@ def ask_backfill(
     place: str = "",
     content: str = "",
     break_minutes: int = 0,
+    source_key: str = "",
 ) -> BackfillRequest:
-    """A leader or staff of the team asks for a record of a member's past service."""
+    """A leader or staff of the team asks for a record of a member's past service.
+    `source_key` names what it stands for (an attendance entered by hand after the fact)."""
     if not has_access(by, team, ACCESS_TEAM_RUN):
         raise ValidationError(_("Only the team's leaders and office staff ask for backfills."))
     if not Membership.objects.active().filter(team=team, user=volunteer.user).exists():
@@ -210,8 +213,10 @@ def ask_backfill(
         minutes=minutes,
         reason=reason.strip(),
         requested_by=by,
+        source_key=source_key,
     )
     backfill.full_clean()  # the reason, and never more than the scheduled length (rule 8)
+    ledger.check_units(minutes, team, backfill.scheduled_minutes)
     if ledger.credited(volunteer).filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise ValidationError(_("This overlaps another credited record of the same volunteer."))
     backfill.save()
@@ -252,7 +257,7 @@ def decide_backfill(*, backfill: BackfillRequest, by: User, approve: bool, note:
             ),
             minutes=backfill.minutes,
             kind=ServiceRecord.Kind.BACKFILL,
-            source_key=f"backfill:{backfill.pk}",
+            source_key=backfill.source_key or f"backfill:{backfill.pk}",
             recorded_by=backfill.requested_by,
             approved_by=by,
             reason=backfill.reason,

@@ -418,7 +418,10 @@ class MonthCloseView(OfficeStaffMixin, View):
     def post(self, request):
         form = MonthCloseForm(request.POST, offices=offices_managed_by(request.user))
         if not form.is_valid():
-            messages.error(request, _("Choose one of your offices and a month."))
+            if "confirm" in form.errors and len(form.errors) == 1:
+                messages.error(request, form.errors["confirm"][0])
+            else:
+                messages.error(request, _("Choose one of your offices and a month."))
             return redirect("hours:months")
         office = form.cleaned_data["office"]
         if not has_access(request.user, office, ACCESS_OFFICE_MANAGE):

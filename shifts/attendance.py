@@ -17,7 +17,18 @@ from django.utils import timezone
 
 from hours import ledger
 from hours.models import intervals_to_json
-from shifts.crediting import Attending, Busy, Credit, Mend, Read, Schedule, credit, credit_volunteer, pairs_of
+from shifts.crediting import (
+    Attending,
+    Busy,
+    Credit,
+    Mend,
+    Read,
+    Review,
+    Schedule,
+    credit,
+    credit_volunteer,
+    pairs_of,
+)
 from shifts.models import Attendance, ScanEvent, Shift, Signup
 from volunteers.models import Volunteer
 
@@ -192,8 +203,11 @@ def set_credit(
     attendance.credited_minutes = result.minutes
     attendance.served = intervals_to_json(result.served)
     attendance.review_reasons = review_entries(result)
+    if attendance.entered_late and result.minutes:
+        attendance.review_reasons.append(str(Review.AWAITING_OFFICE))
     if attendance.review_state != Attendance.Review.POSTED:
-        attendance.review_state = Attendance.Review.NEEDS_REVIEW if result.needs_review else Attendance.Review.OPEN
+        waits = bool(attendance.review_reasons)
+        attendance.review_state = Attendance.Review.NEEDS_REVIEW if waits else Attendance.Review.OPEN
 
 
 def source_key(attendance: Attendance) -> str:

@@ -51,6 +51,7 @@ class Review(enum.StrEnum):
     SHORT = "short"
     LONG_DAY = "long_day"
     OVERLAP = "overlap"
+    AWAITING_OFFICE = "awaiting_office"  # entered by hand after the fact (rule 8)
 
 
 class Effect(enum.StrEnum):

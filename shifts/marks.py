@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from shifts.attendance import CREDIT_FIELDS, lock_volunteers, recredit_volunteer, schedule_of
 from shifts.models import Attendance, AttendanceMend, ScanEvent, Shift
+from shifts.posting import POSTING_WORKING_DAYS, posting_open
 from shifts.scanning import CLOCK_SKEW, Outcome, may_walk_in, on_roster, outcome_message
 from volunteers.models import Volunteer
 
@@ -62,6 +63,25 @@ def _refuse_if_posted_at(shift: Shift, volunteer: Volunteer) -> None:
     attendance = Attendance.objects.filter(shift=shift, volunteer=volunteer).first()
     if attendance is not None:
         _refuse_if_posted(attendance, volunteer)
+
+
+def _check_hand_entry(shift: Shift, now: datetime.datetime) -> None:
+    """Times typed by the leader are taken while the sheet may still be posted (rule 7);
+    later, the time comes in as a backfill the office approves (rule 8)."""
+    if not posting_open(shift, timezone.localdate(now)):
+        raise ValidationError(
+            _(
+                "More than %(days)d working days have passed since this shift: "
+                "the time can only be added as a backfill, approved by the office."
+            )
+            % {"days": POSTING_WORKING_DAYS}
+        )
+
+
+def _entered_late(shift: Shift) -> bool:
+    """A shift made after it ended has no scans to stand on: whatever is entered for it
+    goes to the office for approval, as a backfill does (rule 8)."""
+    return shift.created_at > shift.ends_at
 
 
 def _lock_shift(shift: Shift) -> Shift:
@@ -127,6 +147,7 @@ def mark_present(
     if checked_out is None and now > shift.ends_at:
         raise ValidationError(_("The shift has ended: give the check-out time too."))
     _check_times(shift, checked_in, checked_out, now)
+    _check_hand_entry(shift, now)
     lock_volunteers([volunteer.pk])
     attendance = _locked_attendance(shift, volunteer, walk_in=walk_in)
     if attendance.events.exists() or attendance.is_mended:
@@ -134,6 +155,9 @@ def mark_present(
             _("%(name)s already has check-in records for this shift: mend their times instead.")
             % {"name": volunteer.real_name}
         )
+    if _entered_late(shift):
+        attendance.entered_late = True
+        attendance.save(update_fields=["entered_late", "updated_at"])
     _add_event(attendance, ScanEvent.Kind.IN, checked_in, by)
     if checked_out is not None:
         _add_event(attendance, ScanEvent.Kind.OUT, checked_out, by)
@@ -171,11 +195,13 @@ def mend(
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the times are mended."))
+    _check_hand_entry(shift, now)
     AttendanceMend.objects.create(
         attendance=attendance, checked_in=checked_in, checked_out=checked_out, reason=reason, by=by
     )
     attendance.is_mended, attendance.mended_in, attendance.mended_out = True, checked_in, checked_out
-    attendance.save(update_fields=["is_mended", "mended_in", "mended_out", "updated_at"])
+    attendance.entered_late = attendance.entered_late or _entered_late(shift)
+    attendance.save(update_fields=["is_mended", "mended_in", "mended_out", "entered_late", "updated_at"])
     recredit_volunteer(volunteer.pk, shift, now)
     attendance.refresh_from_db()
     return attendance

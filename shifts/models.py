@@ -372,6 +372,9 @@ class Attendance(models.Model):
     # The leader's latest mend (AttendanceMend keeps them all): when `is_mended`, these
     # times stand for the scans, which stay as they were.
     is_mended = models.BooleanField(_("mended by the leader"), default=False)
+    # Entered by hand for a shift created after it ended: posts only with the office's
+    # approval, as a backfill (DESIGN rule 8: no one credits hours alone).
+    entered_late = models.BooleanField(_("entered after the fact"), default=False)
     mended_in = models.DateTimeField(_("mended sign-in"), null=True, blank=True)
     mended_out = models.DateTimeField(_("mended sign-out"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

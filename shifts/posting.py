@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hours import ledger
-from hours.models import ServiceRecord, intervals_from_json
+from hours import ledger, requests
+from hours.models import BackfillRequest, ServiceRecord, intervals_from_json
 from shifts.attendance import close_unfinished, lock_volunteers, schedule_of, source_key
 from shifts.crediting import Review
-from shifts.models import Attendance, Shift
+from shifts.models import Attendance, AttendanceMend, Shift
 from shifts.reviews import review_labels
 from shifts.workdays import working_days_after
 from volunteers.models import Volunteer
@@ -60,13 +60,22 @@ def post_attendance(
     if not shift.is_service:
         return []
     states = [Attendance.Review.OPEN, Attendance.Review.NEEDS_REVIEW] if include_reviewed else [Attendance.Review.OPEN]
-    due = list(
+    rows = list(
         Attendance.objects.select_for_update()
-        .filter(shift=shift, review_state__in=states, credited_minutes__gt=0)
+        .filter(shift=shift, credited_minutes__gt=0)
+        .exclude(review_state=Attendance.Review.POSTED)
         .exclude(status=Attendance.Status.NOT_SIGNED_OUT)
         .select_related("volunteer")
         .order_by("pk")
     )
+    # Time entered after the fact posts only once the office approved its backfill, whose
+    # record carries the attendance's key: the ledger then hands that record back.
+    approved = set(
+        ServiceRecord.objects.filter(source_key__in=[source_key(row) for row in rows if row.entered_late]).values_list(
+            "source_key", flat=True
+        )
+    )
+    due = [row for row in rows if (source_key(row) in approved if row.entered_late else row.review_state in states)]
     responsible = by.volunteer.real_name if by is not None and hasattr(by, "volunteer") else ""
     results = ledger.post_records(
         [
@@ -103,6 +112,9 @@ def set_posting_results(
         else:
             attendance.posted_record = result
             attendance.review_state = Attendance.Review.POSTED
+            attendance.review_reasons = [
+                reason for reason in attendance.review_reasons if reason != Review.AWAITING_OFFICE
+            ]
         # Bulk updates leave auto_now fields alone.
         attendance.updated_at = at
 
@@ -125,7 +137,7 @@ class Confirmation:
     waiting: list[Waiting]
 
 
-def waiting_on(shift: Shift) -> list[Waiting]:
+def waiting_on(shift: Shift, leave_out: set[int] = frozenset()) -> list[Waiting]:
     """People of a sheet whose time is not in the ledger yet and needs the leader."""
     if not shift.is_service:
         return []  # rule 6: no time of a meeting or duty goes to the ledger
@@ -142,6 +154,8 @@ def waiting_on(shift: Shift) -> list[Waiting]:
     )
     waiting = []
     for attendance in rows:
+        if attendance.volunteer_id in leave_out:
+            continue
         if attendance.status == Attendance.Status.CHECKED_IN:
             reason = _("still checked in")
         else:
@@ -166,8 +180,52 @@ def confirm_sheet(*, shift: Shift, by: User, now: datetime.datetime | None = Non
             )
             % {"days": POSTING_WORKING_DAYS}
         )
+    refused = send_late_entries(shift=shift, by=by)
     posted = post_attendance(shift=shift, by=by, include_reviewed=True, now=now)
-    return Confirmation(posted, waiting_on(shift))
+    return Confirmation(posted, refused + waiting_on(shift, leave_out={waiting.volunteer.pk for waiting in refused}))
+
+
+def send_late_entries(*, shift: Shift, by: User) -> list[Waiting]:
+    """Time the leader entered by hand for a shift created after it ended goes to the
+    office as a backfill (rule 8), once; returns those the office could not be asked about."""
+    rows = list(
+        Attendance.objects.filter(shift=shift, entered_late=True, credited_minutes__gt=0)
+        .exclude(review_state=Attendance.Review.POSTED)
+        .select_related("volunteer__user", "shift__team__office")
+    )
+    keys = [source_key(row) for row in rows]
+    sent = set(
+        BackfillRequest.objects.filter(source_key__in=keys)
+        .exclude(state=BackfillRequest.State.REFUSED)
+        .values_list("source_key", flat=True)
+    )
+    # The latest mend's reason (later rows win in the dict).
+    mends = AttendanceMend.objects.filter(attendance__in=rows).order_by("at", "pk")
+    reasons = dict(mends.values_list("attendance_id", "reason"))
+    refused = []
+    for row in rows:
+        if source_key(row) in sent:
+            continue
+        why = reasons.get(row.pk) or _("marked present by hand")
+        try:
+            with transaction.atomic():
+                requests.ask_backfill(
+                    team=shift.team,
+                    volunteer=row.volunteer,
+                    by=by,
+                    starts_at=shift.starts_at,
+                    ends_at=shift.ends_at,
+                    activity=shift.title,
+                    place=shift.place,
+                    content=shift.content,
+                    break_minutes=schedule_of(shift).break_length // datetime.timedelta(minutes=1),
+                    minutes=row.credited_minutes,
+                    reason=_("Entered on the sheet after the shift: %(reason)s") % {"reason": why},
+                    source_key=source_key(row),
+                )
+        except ValidationError as error:
+            refused.append(Waiting(row.volunteer, error.messages[0]))
+    return refused
 
 
 @dataclass
@@ -193,11 +251,13 @@ def post_finished_shifts(*, now: datetime.datetime | None = None) -> PostingRun:
     at_shift = Attendance.objects.filter(shift=OuterRef("pk"))
     to_close = at_shift.filter(status=Attendance.Status.CHECKED_IN)
     to_post = at_shift.filter(review_state=Attendance.Review.OPEN, credited_minutes__gt=0)
+    # Time entered after the fact, whose backfill the office may have approved since.
+    to_link = at_shift.filter(entered_late=True, credited_minutes__gt=0).exclude(review_state=Attendance.Review.POSTED)
     shifts = (
         Shift.objects.live()
         .filter(ends_at__lt=now)
         # A meeting or duty (rule 6) posts nothing: only its people still checked in are closed.
-        .filter(Exists(to_close) | Q(Exists(to_post), is_service=True))
+        .filter(Exists(to_close) | Q(Exists(to_post) | Exists(to_link), is_service=True))
         .select_related("team__office")
         .order_by("ends_at", "pk")
     )

@@ -14,6 +14,7 @@ REVIEW_LABELS = {
     Review.SHORT: _("Under 60% of the time"),
     Review.LONG_DAY: _("Over 8 hours that day"),
     Review.OVERLAP: _("Overlaps another record"),
+    Review.AWAITING_OFFICE: _("Awaiting office approval"),
 }
 
 

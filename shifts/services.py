@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.notifications import notify
 from shifts import attendance
-from shifts.models import CalendarFeed, Shift, Signup, new_feed_token
+from shifts.models import Attendance, CalendarFeed, Shift, Signup, new_feed_token
 from teams.models import Membership
 from volunteers.models import Volunteer
 
@@ -185,6 +185,11 @@ def cancel_shift(*, shift: Shift, reason: str) -> Shift:
     shift = _locked(shift)
     if shift.is_cancelled:
         raise ValidationError(_("This shift has already been cancelled."))
+    # Rule 10: the volunteers served; their time is in the ledger, corrected there if wrong.
+    if Attendance.objects.filter(shift=shift, review_state=Attendance.Review.POSTED).exists():
+        raise ValidationError(
+            _("Hours of this shift are in the ledger, so it cannot be cancelled: ask the office to correct them.")
+        )
     shift.is_cancelled = True
     shift.cancel_reason = reason[:200]
     shift.save(update_fields=["is_cancelled", "cancel_reason", "updated_at"])

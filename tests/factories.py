@@ -109,6 +109,7 @@ def volunteer_in(team: Team, role: str = Membership.Role.MEMBER) -> Volunteer:
 class ShiftFactory(DjangoModelFactory):
     class Meta:
         model = "shifts.Shift"
+        skip_postgeneration_save = True
 
     team = factory.SubFactory(TeamFactory)
     title = factory.Sequence(lambda n: f"服务{n}")
@@ -118,3 +119,11 @@ class ShiftFactory(DjangoModelFactory):
     capacity = 5
     signup_closes_at = factory.LazyAttribute(lambda shift: shift.starts_at)
     cancel_deadline = factory.LazyAttribute(lambda shift: shift.starts_at - datetime.timedelta(hours=2))
+
+    @factory.post_generation
+    def planned_ahead(shift, create, extracted, **kwargs):
+        """A shift is planned before it starts (created_at is set on insert): one made after
+        it ended is the exception its tests ask for, with planned_ahead=False."""
+        if create and extracted is not False and shift.created_at > shift.starts_at:
+            shift.created_at = shift.starts_at - datetime.timedelta(days=1)
+            type(shift).objects.filter(pk=shift.pk).update(created_at=shift.created_at)

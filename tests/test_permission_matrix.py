@@ -495,7 +495,7 @@ CASES = [
     Case("hours:months", lambda w: reverse("hours:months"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("hours:month_close", lambda w: reverse("hours:month_close"), method=POST,
-         data=lambda w: {"office": w.community_a.pk, "month": last_month()},
+         data=lambda w: {"office": w.community_a.pk, "month": last_month(), "confirm": "on"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MONTHS, MONTHS, MONTHS),
          effect=lambda w, user: MonthClose.objects.filter(office=w.community_a).exists()),
     # The monthly workbook: staff of the office or above; full numbers need the PII flag and ?unmasked=1.

@@ -1,8 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Notification
 from hours import ledger, requests
@@ -199,3 +201,24 @@ def test_a_backfill_credits_at_most_the_time_less_its_break_and_may_run_past_mid
     requests.decide_backfill(backfill=backfill, by=staff, approve=True)
     record = ServiceRecord.objects.get()
     assert (record.minutes, ledger.scheduled_length(record)) == (minutes, minutes)
+
+
+def test_a_backfill_follows_the_teams_unit_and_says_so(team, volunteer, leader):
+    expected = re.escape("steps of 30 minutes, the team's unit: 1.5 h or 2 h")
+    with translation.override("en"), pytest.raises(ValidationError, match=expected):
+        ask(team, volunteer, leader.user, minutes=100)
+    assert ask(team, volunteer, leader.user, minutes=120).minutes == 120
+
+
+def test_a_whole_service_shorter_than_the_unit_is_backfilled_in_full(team, volunteer, leader):
+    backfill = requests.ask_backfill(
+        team=team,
+        volunteer=volunteer,
+        by=leader.user,
+        starts_at=at(DAY, 9),
+        ends_at=at(DAY, 9, 20),
+        activity="晨间测温",
+        minutes=20,
+        reason="纸质签到",
+    )
+    assert backfill.minutes == 20

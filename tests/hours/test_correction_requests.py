@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Notification
 from hours import ledger, requests
@@ -129,3 +130,12 @@ def test_a_request_is_decided_once_and_a_record_corrected_meanwhile_cannot_be_ap
     requests.decide_correction(correction=request, by=staff, approve=False, note="已由队长更正")
     with pytest.raises(ValidationError):
         requests.decide_correction(correction=request, by=staff, approve=False, note="again")
+
+
+def test_corrections_follow_the_teams_unit_whoever_makes_them(record, volunteer, staff):
+    with translation.override("en"), pytest.raises(ValidationError, match="steps of 30 minutes"):
+        ask(record, volunteer, minutes=45)
+    with translation.override("en"), pytest.raises(ValidationError, match="steps of 30 minutes"):
+        requests.correct_by_office(record=record, by=staff, minutes=170, reason="按纸质签到表")
+    assert not CorrectionRequest.objects.exists()
+    assert ServiceRecord.objects.count() == 1

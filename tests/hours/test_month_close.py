@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from hours import ledger, months, requests
+from hours import exports, ledger, months, requests
 from hours.models import MonthClose, ServiceRecord
-from tests.factories import CommunityFactory, OfficeStaffFactory, VolunteerFactory, volunteer_in
+from tests.factories import CommunityFactory, OfficeStaffFactory, TeamFactory, VolunteerFactory, volunteer_in
 from tests.hours.ledger_helpers import at, post
 
 pytestmark = pytest.mark.django_db
@@ -124,26 +124,27 @@ def test_staff_close_a_month_with_the_button(client_for, office, staff):
     page = client.get(reverse("hours:months")).content.decode()
     assert office.name in page
 
-    response = client.post(reverse("hours:month_close"), {"office": office.pk, "month": "2026-03"})
+    response = client.post(reverse("hours:month_close"), {"office": office.pk, "month": "2026-03", "confirm": "on"})
 
     assert response["Location"] == reverse("hours:months")
     assert MonthClose.objects.get().closed_by == staff
     page = client.get(reverse("hours:months")).content.decode()
     assert "2026-03" in page
-    client.post(reverse("hours:month_close"), {"office": office.pk, "month": "2026-03"})
+    client.post(reverse("hours:month_close"), {"office": office.pk, "month": "2026-03", "confirm": "on"})
     assert MonthClose.objects.count() == 1
 
 
 def test_a_volunteer_has_no_months_page_and_cannot_close(client_for, office):
     client = client_for(VolunteerFactory().user)
     assert client.get(reverse("hours:months")).status_code == 404
-    assert client.post(reverse("hours:month_close"), {"office": office.pk, "month": "2026-03"}).status_code == 404
+    data = {"office": office.pk, "month": "2026-03", "confirm": "on"}
+    assert client.post(reverse("hours:month_close"), data).status_code == 404
     assert not MonthClose.objects.exists()
 
 
 def test_staff_cannot_close_another_offices_month(client_for, staff):
     other = CommunityFactory()
-    client_for(staff).post(reverse("hours:month_close"), {"office": other.pk, "month": "2026-03"})
+    client_for(staff).post(reverse("hours:month_close"), {"office": other.pk, "month": "2026-03", "confirm": "on"})
     assert not MonthClose.objects.exists()
 
 
@@ -206,3 +207,38 @@ def test_a_close_is_never_deleted_so_the_month_stays_closed(team, office, staff)
     assert MonthClose.objects.get().snapshot == close.snapshot
     late = post(volunteer_in(team), team, key="late", starts_at=at(datetime.date(2026, 3, 20)))
     assert late.reported_month == APRIL
+
+
+def test_closing_a_street_closes_its_communities_and_its_totals_equal_its_workbook():
+    team = TeamFactory()
+    community, street = team.office, team.office.parent
+    sibling_team = TeamFactory(office=CommunityFactory(parent=street))
+    for each in (team, sibling_team):
+        post(volunteer_in(each), each, key=f"a-{each.pk}", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+
+    closed = months.close_month(office=street, month=MARCH, by=None, today=datetime.date(2026, 4, 5))
+
+    offices = {street.pk, community.pk, sibling_team.office_id}
+    assert set(MonthClose.objects.values_list("office_id", flat=True)) == offices
+    workbook = exports.MonthExport(office=street, month=MARCH)
+    total = sum(row[8] for row in exports.detail_rows(workbook))
+    assert (closed.snapshot["volunteers"], closed.snapshot["total_minutes"]) == (2, total) == (2, 240)
+    community_close = MonthClose.objects.get(office=community)
+    assert community_close.snapshot["total_minutes"] == 120
+
+
+def test_a_month_before_anything_was_recorded_is_refused(team, office):
+    post(volunteer_in(team), team, key="a", starts_at=at(datetime.date(2026, 3, 2)), minutes=120)
+    with translation.override("en"), pytest.raises(ValidationError, match=r"Nothing was recorded .* before 2026-03"):
+        months.close_month(office=office, month=datetime.date(2026, 1, 1), by=None, today=datetime.date(2026, 4, 5))
+    with translation.override("en"), pytest.raises(ValidationError, match="between 2000 and 2099"):
+        months.close_month(office=office, month=datetime.date(1900, 1, 1), by=None, today=datetime.date(2026, 4, 5))
+    assert not MonthClose.objects.exists()
+
+
+def test_the_button_asks_for_a_confirmation(client_for, office, staff):
+    response = client_for(staff).post(
+        reverse("hours:month_close"), {"office": office.pk, "month": "2026-03"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Tick the box to confirm" in response.content.decode()
+    assert not MonthClose.objects.exists()

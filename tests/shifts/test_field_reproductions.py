@@ -5,13 +5,23 @@ import datetime
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from hours.models import ServiceRecord
+from hours import requests
+from hours.models import BackfillRequest, ServiceRecord
+from shifts.marks import mark_present
 from shifts.models import Attendance, Signup
-from shifts.posting import confirm_sheet, post_attendance
-from tests.factories import LeaderFactory, ShiftFactory, TeamFactory, VolunteerFactory, volunteer_in
+from shifts.posting import confirm_sheet, post_attendance, post_finished_shifts
+from tests.factories import (
+    LeaderFactory,
+    OfficeStaffFactory,
+    ShiftFactory,
+    TeamFactory,
+    VolunteerFactory,
+    volunteer_in,
+)
 from volunteers.cards import card_token
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +243,70 @@ def test_6_a_fully_attended_shift_shorter_than_the_unit_credits_its_length(team,
     assert attendance(shift, volunteer).credited_minutes == 20
     assert [waiting.reason for waiting in confirm_sheet(shift=shift, by=leader).waiting] == []
     assert ServiceRecord.objects.get().minutes == 20
+
+
+def test_7_hours_entered_for_a_shift_made_after_it_ended_post_only_with_the_office(team, volunteer, phone, leader):
+    staff = OfficeStaffFactory(office=team.office).user
+    shift = ShiftFactory(team=team, title="补登活动", starts_at=at("09:00"), ends_at=at("12:00"), planned_ahead=False)
+    Signup.objects.create(shift=shift, volunteer=volunteer, status=Signup.Status.CONFIRMED)
+    phone.post(
+        reverse("shifts:attendance_mark", args=[shift.pk]),
+        {"volunteer": volunteer.pk, "action": "present", "checked_in": "09:00", "checked_out": "12:00"},
+    )
+    row = attendance(shift, volunteer)
+    assert (row.credited_minutes, row.review_reasons) == (180, ["awaiting_office"])
+
+    with translation.override("en"):  # the page's request left its language active
+        confirmation = confirm_sheet(shift=shift, by=leader)
+    confirm_sheet(shift=shift, by=leader)  # twice: still one request
+    post_finished_shifts(now=at("23:00"))
+
+    assert confirmation.posted == [] and not ServiceRecord.objects.exists()
+    assert [waiting.reason for waiting in confirmation.waiting] == ["Awaiting office approval"]
+    backfill = BackfillRequest.objects.get()
+    assert (backfill.source_key, backfill.minutes, backfill.requested_by) == (f"attendance:{row.pk}", 180, leader)
+    with pytest.raises(ValidationError):
+        requests.decide_backfill(backfill=backfill, by=leader, approve=True)
+
+    requests.decide_backfill(backfill=backfill, by=staff, approve=True)
+    post_finished_shifts(now=at("23:00"))
+
+    record = ServiceRecord.objects.get()
+    assert (record.kind, record.minutes, record.approved_by) == (ServiceRecord.Kind.BACKFILL, 180, staff)
+    assert attendance(shift, volunteer).posted_record == record
+
+
+def test_7_a_leader_cannot_credit_themselves_on_a_shift_made_after_it_ended(team, phone, leader):
+    shift = ShiftFactory(team=team, starts_at=at("09:00"), ends_at=at("12:00"), planned_ahead=False)
+    phone.post(
+        reverse("shifts:attendance_walk_in", args=[shift.pk]),
+        {"volunteer": leader.volunteer.pk, "checked_in": "09:00", "checked_out": "12:00"},
+    )
+    confirm_sheet(shift=shift, by=leader)
+
+    assert not ServiceRecord.objects.exists()
+    assert BackfillRequest.objects.get().state == BackfillRequest.State.PENDING
+
+
+def test_7_hand_entries_after_the_posting_window_are_refused(team, volunteer, leader):
+    shift = shift_of(team, volunteer, "09:00", "12:00")
+    with pytest.raises(ValidationError, match="only be added as a backfill"):
+        mark_present(
+            shift=shift,
+            volunteer=volunteer,
+            checked_in=shift.starts_at,
+            checked_out=shift.ends_at,
+            by=leader,
+            now=shift.ends_at + datetime.timedelta(days=40),
+        )
+
+
+def test_8_a_shift_whose_hours_are_posted_cannot_be_cancelled(team, volunteer, phone, leader):
+    shift = shift_of(team, volunteer, "09:00", "12:00")
+    send(phone, shift, volunteer, "09:00", "12:00")
+    confirm_sheet(shift=shift, by=leader)
+
+    response = phone.post(reverse("shifts:cancel", args=[shift.pk]), {"reason": "下雨"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    shift.refresh_from_db()
+    assert not shift.is_cancelled and response.status_code in (200, 302)

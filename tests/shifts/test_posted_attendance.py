@@ -15,6 +15,7 @@ from shifts.marks import mark_absence, mark_present, mend
 from shifts.models import Attendance, ScanEvent, Signup
 from shifts.posting import confirm_sheet
 from shifts.scanning import Outcome, record_event, record_scan
+from shifts.services import cancel_shift
 from tests.factories import ShiftFactory, volunteer_in
 from volunteers.cards import card_token
 
@@ -189,3 +190,12 @@ def test_the_sheet_shows_the_refused_mark_as_an_error(shift, leader, posted, cli
     html = response.content.decode()
     assert "time is already in the ledger: ask the office for a correction instead." in html
     assert sheet_and_ledger(shift) == before
+
+
+def test_a_shift_whose_hours_are_in_the_ledger_cannot_be_cancelled(shift, posted):
+    with pytest.raises(ValidationError, match="in the ledger, so it cannot be cancelled"):
+        cancel_shift(shift=shift, reason="下雨")
+
+    shift.refresh_from_db()
+    assert not shift.is_cancelled
+    assert ServiceRecord.objects.get().minutes == 60
