@@ -167,8 +167,11 @@ class Team(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def live(self):
-        """Pending or active: the rows that block a second request."""
-        return self.filter(status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE])
+        """Invited, pending or active: the rows that block a second request."""
+        return self.filter(status__in=Membership.LIVE)
+
+    def invitations(self):
+        return self.filter(status=Membership.Status.INVITED)
 
     def active(self):
         return self.filter(status=Membership.Status.ACTIVE)
@@ -184,6 +187,8 @@ class Membership(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for approval")
+        # Put forward by the team (a roster import): joins only when the person says yes.
+        INVITED = "invited", _("Invited: waiting for their answer")
         ACTIVE = "active", _("Active")
         REFUSED = "refused", _("Refused")
         LEFT = "left", _("Left")
@@ -206,6 +211,8 @@ class Membership(models.Model):
         related_name="+",
     )
 
+    LIVE = ("pending", "invited", "active")
+
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -214,7 +221,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "user"],
-                condition=Q(status__in=["pending", "active"]),
+                condition=Q(status__in=["pending", "invited", "active"]),
                 name="one_live_membership_per_team",
             ),
         ]
@@ -222,3 +229,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.get_role_display()} · {self.get_status_display()}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to whom, for the office's admins: memberships, roles, invitations,
+    roster imports (DESIGN: every change of who belongs where is on record)."""
+
+    class Action(models.TextChoices):
+        ROSTER_IMPORT = "roster_import", _("Roster imported")
+        INVITED = "invited", _("Invited to a team")
+        ACCEPTED = "accepted", _("Accepted an invitation")
+        DECLINED = "declined", _("Declined an invitation")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, verbose_name=_("team"), null=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["office", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

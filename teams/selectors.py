@@ -26,9 +26,10 @@ def team_list_for(user: User, search: str = "") -> QuerySet[Team]:
 
 
 def team_members(team: Team) -> QuerySet[Membership]:
+    """Members and requests to join; people invited are not members until they say yes,
+    and the team sees nothing of them before."""
     return (
-        Membership.objects.live()
-        .filter(team=team)
+        Membership.objects.filter(team=team, status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE])
         .select_related("user__volunteer", "team")
         .order_by("-role", "status", "user__volunteer__real_name")
     )

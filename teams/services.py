@@ -2,11 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from teams.models import Membership, Team, new_invite_code
+from accounts.notifications import notify
+from teams.models import AuditEntry, Membership, Team, new_invite_code
 
 
 def _live_membership(team: Team, user: User) -> Membership | None:
@@ -21,6 +23,8 @@ def request_to_join(*, team: Team, user: User, invite_code: str | None = None) -
         raise ValidationError(_("This team is not taking new members."))
     existing = _live_membership(team, user)
     if existing:
+        if existing.status == Membership.Status.INVITED:
+            return accept_invitation(membership=existing, user=user)
         if existing.status == Membership.Status.ACTIVE:
             raise ValidationError(_("You are already a member of this team."))
         raise ValidationError(_("Your request to join is waiting for a leader's approval."))
@@ -41,7 +45,7 @@ def add_member(*, team: Team, user: User, by: User | None) -> Membership:
     """Put someone on a team directly (roster import, a leader adding a person).
     Returns the existing membership when there is one."""
     existing = _live_membership(team, user)
-    if existing and existing.status == Membership.Status.ACTIVE:
+    if existing and existing.status in (Membership.Status.ACTIVE, Membership.Status.INVITED):
         return existing
     if existing:
         return approve_membership(membership=existing, by=by)
@@ -117,8 +121,8 @@ def renew_invite_code(*, team: Team) -> Team:
 
 @transaction.atomic
 def add_members(*, team: Team, users: list[User], by: User | None) -> None:
-    """add_member for many people at once (roster import): pending requests are
-    approved, people already active are left alone, everyone else joins."""
+    """add_member for many people at once: people the roster import has just registered.
+    Pending requests are approved, people already active are left alone, everyone else joins."""
     today = timezone.localdate()
     live = {
         membership.user_id: membership
@@ -131,3 +135,57 @@ def add_members(*, team: Team, users: list[User], by: User | None) -> None:
         for user in users
         if user.pk not in live
     )
+
+
+def invite_members(*, team: Team, users: list[User], by: User | None) -> int:
+    """People who already have an account are invited, never added: each says yes or no
+    on their phone (DESIGN: nobody joins a team without saying yes). Someone who asked to
+    join already said yes; members and people invited before are left alone. Site
+    administrators are never put forward. Returns how many were invited."""
+    live = {
+        membership.user_id: membership
+        for membership in Membership.objects.live().select_for_update().filter(team=team, user__in=users)
+    }
+    pending = [m.pk for m in live.values() if m.status == Membership.Status.PENDING]
+    Membership.objects.filter(pk__in=pending).update(
+        status=Membership.Status.ACTIVE, joined_on=timezone.localdate(), decided_by=by
+    )
+    invited = [user for user in users if user.pk not in live and not (user.is_staff or user.is_superuser)]
+    Membership.objects.bulk_create(
+        Membership(team=team, user=user, status=Membership.Status.INVITED, decided_by=by) for user in invited
+    )
+    AuditEntry.objects.bulk_create(
+        AuditEntry(office=team.office, team=team, actor=by, subject=user, action=AuditEntry.Action.INVITED)
+        for user in invited
+    )
+    notify(
+        invited,
+        _("%(team)s invites you to join. Open the link to say yes or no.") % {"team": team.name},
+        link=reverse("teams:invitations"),
+    )
+    return len(invited)
+
+
+def _answer(membership: Membership, user: User, status: str) -> Membership:
+    membership = Membership.objects.select_for_update().select_related("team__office").get(pk=membership.pk)
+    if membership.user_id != user.pk or membership.status != Membership.Status.INVITED:
+        raise ValidationError(_("This invitation is no longer open."))
+    membership.status = status
+    if status == Membership.Status.ACTIVE:
+        membership.joined_on = timezone.localdate()
+    membership.save(update_fields=["status", "joined_on"])
+    action = AuditEntry.Action.ACCEPTED if status == Membership.Status.ACTIVE else AuditEntry.Action.DECLINED
+    AuditEntry.objects.create(
+        office=membership.team.office, team=membership.team, actor=user, subject=user, action=action
+    )
+    return membership
+
+
+@transaction.atomic
+def accept_invitation(*, membership: Membership, user: User) -> Membership:
+    return _answer(membership, user, Membership.Status.ACTIVE)
+
+
+@transaction.atomic
+def decline_invitation(*, membership: Membership, user: User) -> Membership:
+    return _answer(membership, user, Membership.Status.REFUSED)

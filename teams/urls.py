@@ -7,6 +7,12 @@ app_name = "teams"
 urlpatterns = [
     path("", views.TeamListView.as_view(), name="list"),
     path("new/", views.TeamCreateView.as_view(), name="create"),
+    path("invitations/", views.InvitationListView.as_view(), name="invitations"),
+    path(
+        "invitations/<int:membership_pk>/<str:answer>/",
+        views.InvitationAnswerView.as_view(),
+        name="invitation_answer",
+    ),
     path("invite/<str:invite_code>/", views.TeamInviteView.as_view(), name="invite"),
     path("<int:team_pk>/", views.TeamDetailView.as_view(), name="detail"),
     path("<int:team_pk>/edit/", views.TeamUpdateView.as_view(), name="edit"),

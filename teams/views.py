@@ -117,6 +117,39 @@ class TeamLeaveView(LoginRequiredMixin, View):
         return redirect("teams:list")
 
 
+class InvitationListView(LoginRequiredMixin, TemplateView):
+    """The teams that invited me (a roster import): I say yes or no."""
+
+    template_name = "teams/invitations.html"
+
+    def get_context_data(self, **kwargs):
+        invitations = (
+            Membership.objects.invitations()
+            .filter(user=self.request.user)
+            .select_related("team__office")
+            .order_by("-requested_at", "pk")
+        )
+        return super().get_context_data(invitations=invitations, **kwargs)
+
+
+class InvitationAnswerView(LoginRequiredMixin, View):
+    answers = {"accept": services.accept_invitation, "decline": services.decline_invitation}
+
+    def post(self, request, membership_pk, answer):
+        if answer not in self.answers:
+            raise Http404
+        # Only one's own invitations exist here: anyone else's is not found.
+        membership = get_object_or_404(Membership.objects.invitations(), pk=membership_pk, user=request.user)
+        try:
+            self.answers[answer](membership=membership, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            done = _("You have joined %(team)s.") if answer == "accept" else _("You have declined %(team)s.")
+            messages.success(request, done % {"team": membership.team.name})
+        return redirect("volunteers:home" if request.POST.get("next") == "/me/" else "teams:invitations")
+
+
 class MembershipDecisionView(TeamAccessMixin, View):
     access = ACCESS_TEAM_RUN
 

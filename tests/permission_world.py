@@ -115,6 +115,7 @@ class World:
     record_a: ServiceRecord  # member A's service for team A, recorded by community A
     correction_a: CorrectionRequest  # member A asks for record A to be corrected, waiting
     backfill_a: BackfillRequest  # leader A asks for a backfill for member A, waiting
+    invitation_a: Membership  # team A's roster import invited the volunteer, who has not answered
 
     @property
     def team_a_people(self) -> list[Person]:
@@ -218,6 +219,9 @@ def build_world() -> World:
         SUPERUSER: UserFactory(is_superuser=True, is_staff=True),
     }
     assert set(users) == set(ROLES)
+    invitation_a = MembershipFactory(
+        team=team_a, user=users[VOLUNTEER], status=Membership.Status.INVITED, joined_on=None
+    )
     return World(
         street=street,
         community_a=community_a,
@@ -237,4 +241,5 @@ def build_world() -> World:
         record_a=record_a,
         correction_a=correction_a,
         backfill_a=backfill_a,
+        invitation_a=invitation_a,
     )

@@ -85,6 +85,7 @@ PROFILE = redirect("profile", lambda w, url: reverse("volunteers:profile"))
 HOME = redirect("home", lambda w, url: reverse("volunteers:home"))
 TEAM_A_PAGE = redirect("team A", lambda w, url: w.team_a.get_absolute_url())
 TEAM_LIST = redirect("teams", lambda w, url: reverse("teams:list"))
+INVITATIONS = redirect("invitations", lambda w, url: reverse("teams:invitations"))
 MY_CARD = redirect("card", lambda w, url: reverse("volunteers:card"))
 SHIFT_A_PAGE = redirect("shift A", lambda w, url: w.shift_a.get_absolute_url())
 SHIFT_A_SHEET = redirect("sheet A", lambda w, url: reverse("shifts:attendance", args=[w.shift_a.pk]))
@@ -366,6 +367,13 @@ CASES = [
     Case("teams:join", team_a_url("teams:join"), method=POST,
          expect=row(LOGIN, PROFILE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE, TEAM_A_PAGE,
                     TEAM_A_PAGE)),
+    # Invitations: one's own only; nobody else's answer can be given, or its existence learned.
+    Case("teams:invitations", lambda w: reverse("teams:invitations"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+    Case("teams:invitation_answer",
+         lambda w: reverse("teams:invitation_answer", args=[w.invitation_a.pk, "accept"]), method=POST,
+         expect=row(LOGIN, PROFILE, INVITATIONS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+         effect=lambda w, user: Membership.objects.get(pk=w.invitation_a.pk).status == "active"),
     Case("teams:leave", team_a_url("teams:leave"), method=POST,
          expect=row(LOGIN, PROFILE, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST)),
     Case("teams:invite_renew", team_a_url("teams:invite_renew"), method=POST,

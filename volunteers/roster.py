@@ -82,6 +82,7 @@ class RosterRow:
     is_party_member: bool = False
     skills: str = ""
     existing_user: User | None = None
+    id_number_taken: bool = False
 
     @property
     def is_new_person(self) -> bool:
@@ -303,35 +304,19 @@ def _check_against_each_other(rows: list[RosterRow], errors: list[RowError]) -> 
 
 
 def check_against_database(rows: list[RosterRow], errors: list[RowError]) -> None:
-    users = {
-        user.phone: user
-        for user in User.objects.filter(phone__in=[row.phone for row in rows]).select_related("volunteer")
-    }
-    id_holders = {
-        (volunteer.id_type, volunteer.id_number): volunteer
-        for volunteer in Volunteer.objects.filter(id_number__in=[row.id_number for row in rows if row.id_number])
-    }
+    """Which rows are people already registered (they will be invited, never changed).
+    Nothing about a registered person is compared or told: not their ID number, not
+    whether one given here is someone else's. An ID number already registered to another
+    person is left out of a new person's profile (`id_number_taken`), silently."""
+    users = {user.phone: user for user in User.objects.filter(phone__in=[row.phone for row in rows])}
+    taken = set(
+        Volunteer.objects.filter(id_number__in=[row.id_number for row in rows if row.id_number]).values_list(
+            "id_type", "id_number"
+        )
+    )
     for row in rows:
         row.existing_user = users.get(row.phone)
-        holder = id_holders.get((row.id_type, row.id_number)) if row.id_number else None
-        if holder is not None and (row.existing_user is None or holder.user_id != row.existing_user.pk):
-            errors.append(
-                RowError(row.row, column_label("id_number"), _("This ID number belongs to another registered person."))
-            )
-        existing_profile = getattr(row.existing_user, "volunteer", None) if row.existing_user else None
-        if (
-            existing_profile is not None
-            and row.id_number
-            and existing_profile.id_number
-            and existing_profile.id_number != row.id_number
-        ):
-            errors.append(
-                RowError(
-                    row.row,
-                    column_label("phone"),
-                    _("This mobile number belongs to another registered person with a different ID number."),
-                )
-            )
+        row.id_number_taken = bool(row.id_number) and (row.id_type, row.id_number) in taken
 
 
 def read_roster(data: bytes) -> Roster:

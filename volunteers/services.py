@@ -9,24 +9,16 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from teams.models import Team
-from teams.services import add_members
+from teams.models import AuditEntry, Team
+from teams.services import add_members, invite_members
 from volunteers.models import Volunteer
-from volunteers.roster import Roster, RowError, check_against_database
+from volunteers.roster import Roster, check_against_database
 
 
 @dataclass
 class ImportResult:
     created: int = 0
-    existing: int = 0
-
-
-class RosterChanged(Exception):
-    """Someone registered a phone or ID number of the roster since it was checked."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__(errors)
-        self.errors = errors
+    invited: int = 0
 
 
 @transaction.atomic
@@ -49,33 +41,41 @@ def reissue_card(*, volunteer: Volunteer) -> Volunteer:
 def import_roster(*, team: Team, roster: Roster, by: User | None) -> ImportResult:
     """Write a checked roster: all rows or none.
 
-    The roster is checked again inside the transaction, so that a person who
-    registered between preview and confirmation cannot be created twice.
+    New people get an account, a profile from the file and a place on the team. People
+    with an account are invited: they join only when they say yes, and nothing of the
+    file is written onto their account. Who is registered is looked up again inside the
+    transaction: someone who registered since the preview is invited, not created twice.
     """
     if not roster.ok:
         raise ValidationError(_("The roster has mistakes; nothing was imported."))
     recheck = Roster(rows=roster.rows)
     check_against_database(recheck.rows, recheck.errors)
-    if recheck.errors:
-        raise RosterChanged(recheck.errors)
-    new_phones = [row.phone for row in recheck.rows if row.existing_user is None]
-    User.objects.bulk_create(User(phone=phone, password=make_password(None)) for phone in new_phones)
-    users = {user.phone: user for user in User.objects.filter(phone__in=[row.phone for row in recheck.rows])}
-    profiles = [
+    new_rows = [row for row in recheck.rows if row.existing_user is None]
+    User.objects.bulk_create(User(phone=row.phone, password=make_password(None)) for row in new_rows)
+    created = {user.phone: user for user in User.objects.filter(phone__in=[row.phone for row in new_rows])}
+    # Only people registered here get a profile from the file: an account that exists is
+    # never written to, whoever it belongs to (its owner keeps their own details).
+    Volunteer.objects.bulk_create(
         Volunteer(
-            user=users[row.phone],
+            user=created[row.phone],
             real_name=row.real_name,
             gender=row.gender,
             birth_date=row.birth_date,
             id_type=row.id_type,
-            id_number=row.id_number,
+            id_number="" if row.id_number_taken else row.id_number,
             grid=row.grid,
             is_party_member=row.is_party_member,
             skills=row.skills,
         )
-        for row in recheck.rows
-        if row.existing_user is None or not hasattr(row.existing_user, "volunteer")
-    ]
-    Volunteer.objects.bulk_create(profiles)
-    add_members(team=team, users=list(users.values()), by=by)
-    return ImportResult(created=len(profiles), existing=len(recheck.rows) - len(profiles))
+        for row in new_rows
+    )
+    add_members(team=team, users=list(created.values()), by=by)
+    invited = invite_members(team=team, users=[row.existing_user for row in recheck.rows if row.existing_user], by=by)
+    AuditEntry.objects.create(
+        office=team.office,
+        team=team,
+        actor=by,
+        action=AuditEntry.Action.ROSTER_IMPORT,
+        detail={"rows": len(recheck.rows), "created": len(created), "invited": invited},
+    )
+    return ImportResult(created=len(created), invited=invited)

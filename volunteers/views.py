@@ -164,13 +164,16 @@ class RosterConfirmView(TeamAccessMixin, View):
             result = services.import_roster(team=self.team, roster=roster, by=request.user)
         # IntegrityError: someone registered a number of the roster in the instant
         # between the re-check and the write.
-        except (RosterFileError, services.RosterChanged, ValidationError, IntegrityError):
+        except (RosterFileError, ValidationError, IntegrityError):
             messages.error(request, _("The roster changed since the preview. Upload it again to see why."))
             return redirect(import_url)
         discard_upload(request, self.team)
         messages.success(
             request,
-            _("Imported: %(created)d new volunteers, %(existing)d already registered added to the team.")
-            % {"created": result.created, "existing": result.existing},
+            _(
+                "Imported: %(created)d new volunteers joined; %(invited)d already registered were invited "
+                "and join when they say yes."
+            )
+            % {"created": result.created, "invited": result.invited},
         )
         return redirect(self.team)

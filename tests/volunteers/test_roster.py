@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from accounts.models import User
-from teams.models import Membership
+from accounts.models import Notification, User
+from teams.models import AuditEntry, Membership
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, VolunteerFactory, resident_id
 from tests.volunteers.xlsx import CHINESE_HEADER, ENGLISH_HEADER, read_sheet, roster_bytes, workbook_bytes
 from volunteers import roster as roster_module
@@ -297,23 +297,29 @@ def test_the_same_number_under_different_id_types_is_not_a_duplicate():
     assert roster.ok
 
 
-def test_an_id_number_held_by_another_registered_person_is_reported():
-    VolunteerFactory(id_number=resident_id(2, BORN, male=True))
+def test_an_id_number_held_by_someone_else_is_not_told_and_left_out_of_the_new_profile():
+    """No oracle: the preview never says an ID number is registered, or to whom."""
+    holder = VolunteerFactory(id_number=resident_id(2, BORN, male=True))
+    team = TeamFactory()
 
     roster = read_roster(roster_bytes([person(1), person(2)]))
+    services.import_roster(team=team, roster=roster, by=None)
 
-    assert roster.errors == [RowError(3, "证件号码", "This ID number belongs to another registered person.")]
-    assert roster.rows[1].existing_user is None
+    assert roster.ok and roster.rows[1].existing_user is None
+    assert User.objects.get(phone="+8613800000002").volunteer.id_number == ""
+    assert Volunteer.objects.get(pk=holder.pk).id_number == resident_id(2, BORN, male=True)
 
 
-def test_a_mobile_number_of_a_registered_person_with_another_id_number_is_reported():
+def test_a_registered_mobile_is_never_compared_with_the_files_id_number():
+    """Staff cannot guess a person's ID number 40 candidates at a time: whatever the file
+    says, a registered number is "will be invited"."""
     VolunteerFactory(user__phone="+8613800000001", id_number=resident_id(99, BORN, male=True))
 
-    roster = read_roster(roster_bytes([person(1)]))
+    guesses = read_roster(roster_bytes([person(1)]))
+    right = read_roster(roster_bytes([person(1, 证件号码=resident_id(99, BORN, male=True))]))
 
-    assert roster.errors == [
-        RowError(2, "手机号", "This mobile number belongs to another registered person with a different ID number.")
-    ]
+    assert guesses.ok and right.ok
+    assert guesses.rows[0].existing_user == right.rows[0].existing_user is not None
 
 
 def test_a_registered_person_with_the_same_mobile_and_id_is_recognised_not_refused():
@@ -455,7 +461,7 @@ def test_import_creates_people_with_a_profile_and_an_active_membership():
 
     result = services.import_roster(team=team, roster=roster, by=by)
 
-    assert (result.created, result.existing) == (2, 0)
+    assert (result.created, result.invited) == (2, 0)
     user = User.objects.get(phone="+8613800000001")
     assert not user.has_usable_password()
     volunteer = user.volunteer
@@ -470,26 +476,30 @@ def test_import_creates_people_with_a_profile_and_an_active_membership():
     )
 
 
-def test_import_adds_a_registered_person_to_the_team_without_a_second_profile():
+def test_import_invites_registered_people_and_never_writes_on_their_accounts():
     team = TeamFactory()
     registered = VolunteerFactory(user__phone="+8613800000001", real_name="原名", id_number="")
-    signed_up = UserFactory(phone="+8613800000002")
+    signed_up = UserFactory(phone="+8613800000002")  # an account with no profile
     MembershipFactory(team=team, user=signed_up, status=Membership.Status.PENDING)
-    roster = read_roster(roster_bytes([person(1), person(2), person(3)]))
+    admin = UserFactory(phone="+8613800000004", is_staff=True, is_superuser=True)
+    by = UserFactory()
+    roster = read_roster(roster_bytes([person(1), person(2), person(3), person(4)]))
 
-    result = services.import_roster(team=team, roster=roster, by=None)
+    result = services.import_roster(team=team, roster=roster, by=by)
 
-    assert (result.created, result.existing) == (2, 1)
-    assert User.objects.filter(phone__in=["+8613800000001", "+8613800000002", "+8613800000003"]).count() == 3
+    assert (result.created, result.invited) == (1, 1)
     registered.refresh_from_db()
     assert registered.real_name == "原名"  # the registered person's own profile is kept
-    assert Volunteer.objects.filter(user=registered.user).count() == 1
-    assert signed_up.volunteer.real_name == "张2"  # an empty account gets the roster's profile
+    assert not Volunteer.objects.filter(user=signed_up).exists()  # nothing written onto an account
+    assert not Volunteer.objects.filter(user=admin).exists()
     assert set(Membership.objects.filter(team=team).values_list("user__phone", "status")) == {
-        ("+8613800000001", "active"),
-        ("+8613800000002", "active"),
-        ("+8613800000003", "active"),
+        ("+8613800000001", "invited"),  # joins when they say yes
+        ("+8613800000002", "active"),  # asked to join already: that was their yes
+        ("+8613800000003", "active"),  # new: registered by this import
     }
+    assert Notification.objects.filter(user=registered.user).exists()
+    kinds = sorted(AuditEntry.objects.values_list("action", "subject__phone"))
+    assert kinds == [("invited", "+8613800000001"), ("roster_import", None)]
 
 
 def test_importing_a_roster_twice_adds_nobody_twice():
@@ -498,7 +508,7 @@ def test_importing_a_roster_twice_adds_nobody_twice():
 
     result = services.import_roster(team=team, roster=read_roster(roster_bytes([person(1), person(2)])), by=None)
 
-    assert (result.created, result.existing) == (0, 2)
+    assert (result.created, result.invited) == (0, 0)  # members already: left alone
     assert User.objects.count() == 2
     assert Membership.objects.filter(team=team).count() == 2
 
@@ -513,25 +523,17 @@ def test_import_refuses_a_roster_with_mistakes():
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("registered_in_between", ["phone", "id number"])
-def test_import_writes_nothing_when_someone_registered_since_the_check(registered_in_between):
+def test_someone_who_registered_since_the_check_is_invited_not_created_twice():
     team = TeamFactory()
     roster = read_roster(roster_bytes([person(1), person(2), person(3)]))
-    if registered_in_between == "phone":
-        VolunteerFactory(user__phone="+8613800000002", id_number=resident_id(50, BORN, male=True))
-    else:
-        VolunteerFactory(id_number=resident_id(2, BORN, male=True))
-    people_before = User.objects.count()
+    meanwhile = VolunteerFactory(user__phone="+8613800000002", id_number=resident_id(50, BORN, male=True))
 
-    with pytest.raises(services.RosterChanged) as raised:
-        services.import_roster(team=team, roster=roster, by=None)
+    result = services.import_roster(team=team, roster=roster, by=None)
 
-    assert [(error.row, error.column) for error in raised.value.errors] == [
-        (3, "手机号" if registered_in_between == "phone" else "证件号码")
-    ]
-    assert User.objects.count() == people_before
-    assert Volunteer.objects.count() == people_before
-    assert not Membership.objects.exists()
+    assert (result.created, result.invited) == (2, 1)
+    assert User.objects.filter(phone="+8613800000002").count() == 1
+    assert Membership.objects.get(user=meanwhile.user).status == Membership.Status.INVITED
+    assert Volunteer.objects.get(user=meanwhile.user).id_number == resident_id(50, BORN, male=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -552,7 +554,7 @@ def test_a_failure_midway_leaves_no_people_and_no_memberships(monkeypatch):
     with pytest.raises(RuntimeError):
         services.import_roster(team=team, roster=roster, by=None)
 
-    assert calls == [4]
+    assert calls == [3]
     assert list(User.objects.values_list("phone", flat=True)) == [registered.user.phone]
     assert list(Volunteer.objects.all()) == [registered]
     assert not Membership.objects.exists()

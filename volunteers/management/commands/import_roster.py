@@ -45,14 +45,11 @@ class Command(BaseCommand):
             return
         try:
             result = services.import_roster(team=found, roster=roster, by=None)
-        except services.RosterChanged as changed:
-            # Someone registered a number or ID of the file since it was read.
-            self._refuse(changed.errors)
         except IntegrityError:
             raise CommandError("Someone registered a number of the file during the import; run it again.") from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported into {found.name}: {result.created} new, {result.existing} already registered."
+                f"Imported into {found.name}: {result.created} new, {result.invited} already registered invited."
             )
         )
 
