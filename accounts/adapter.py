@@ -1,15 +1,26 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.forms import MainlandPhoneField
 from accounts.models import User
-from accounts.sms import send_sms
+from accounts.phones import normalise_phone
+from accounts.sms import SmsRefused, client_ip, send_sms
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Stores the login phone on our User and sends codes through the SMS sender."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_codes": gettext_lazy(
+            "Too many codes were sent today. Please try again tomorrow, or sign in with your password."
+        ),
+    }
 
     def phone_form_field(self, **kwargs):
         return MainlandPhoneField(**kwargs)
@@ -35,7 +46,27 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_user_by_phone(self, phone: str) -> User | None:
         return User.objects.filter(phone=phone).first()
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed logins are counted per phone number (normalised, so that "138 0000 0001"
+        and "+8613800000001" are one number), and per address by the IP part of the limit.
+        allauth's own key is built from e-mail or username, both empty here: one counter
+        for everyone, which five wrong tries would use up for the whole site."""
+        raw = str(credentials.get("phone") or credentials.get("email") or credentials.get("username") or "")
+        try:
+            login = normalise_phone(raw)
+        except ValidationError:
+            login = raw.strip().lower()
+        return f"{get_current_site(request).domain}:{login}"
+
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
-        send_sms(phone, _("Your verification code is %(code)s. It is valid for 15 minutes.") % {"code": code})
+        text = _("Your verification code is %(code)s. It is valid for 15 minutes.") % {"code": code}
+        try:
+            send_sms(phone, text, code=True, ip=client_ip(self.request))
+        except SmsRefused:
+            # Said on the next page rather than refused here: allauth sends from inside its
+            # flows, where an error would end the request. No code goes out either way.
+            if self.request is not None:
+                messages.error(self.request, self.error_messages["too_many_codes"])
+            return
         if settings.DEBUG and self.request is not None:
             messages.info(self.request, _("Development only: the code sent is %(code)s") % {"code": code})

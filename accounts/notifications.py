@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from accounts.sms import send_sms
+from accounts.sms import SmsRefused, send_sms
 
 
 def notify(users: Iterable[User], message: str, link: str = "", *, text: bool = False) -> None:
@@ -14,7 +14,11 @@ def notify(users: Iterable[User], message: str, link: str = "", *, text: bool = 
     Notification.objects.bulk_create(Notification(user=user, message=message[:300], link=link) for user in users)
     if text:
         for user in users:
-            send_sms(user.phone, message)
+            try:
+                send_sms(user.phone, message)
+            except SmsRefused:
+                # Spent budget: the in-site notification above still tells them (logged by the sender).
+                continue
 
 
 def unread_count(user: User) -> int:

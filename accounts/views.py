@@ -1,5 +1,7 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -54,3 +56,16 @@ class NotificationListView(LoginRequiredMixin, SingleTableView):
         response.render()
         mark_all_read(request.user)
         return response
+
+
+def admin_login(request):
+    """The admin's sign-in is the site's own, with its rate limits: the admin's form has none.
+    Someone signed in without admin rights finds no admin here."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if not request.user.is_staff:
+            raise Http404
+        return HttpResponseRedirect(next_url or reverse("admin:index"))
+    return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url or reverse('admin:index')})}")

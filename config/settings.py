@@ -202,6 +202,10 @@ ACCOUNT_RATE_LIMITS = {
 
 # The class that sends text messages (verification codes, later reminders).
 SMS_SENDER = os.environ.get("SMS_SENDER", "accounts.sms.LogSmsSender")
+# Daily caps on codes (per number, per address) and on all messages of the deployment.
+SMS_DAILY_CODES_PER_NUMBER = int(os.environ.get("SMS_DAILY_CODES_PER_NUMBER", "10"))
+SMS_DAILY_CODES_PER_ADDRESS = int(os.environ.get("SMS_DAILY_CODES_PER_ADDRESS", "50"))
+SMS_DAILY_BUDGET = int(os.environ.get("SMS_DAILY_BUDGET", "5000"))
 
 # A recurring series keeps this many days of future shifts materialised.
 SHIFT_SERIES_WINDOW_DAYS = 56
@@ -215,7 +219,9 @@ ROSTER_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and SMS caps are counted here, so every worker process must see the same
+# counts: the database by default (its table is made by a migration), Redis when given.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache"}}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -90,6 +90,8 @@ MY_CARD = redirect("card", lambda w, url: reverse("volunteers:card"))
 SHIFT_A_PAGE = redirect("shift A", lambda w, url: w.shift_a.get_absolute_url())
 SHIFT_A_SHEET = redirect("sheet A", lambda w, url: reverse("shifts:attendance", args=[w.shift_a.pk]))
 ROSTER_IMPORT = redirect("import", lambda w, url: reverse("volunteers:roster_import", args=[w.team_a.pk]))
+SITE_LOGIN_FOR_ADMIN = redirect("login", lambda w, url: f"{reverse('account_login')}?next=%2Fadmin%2F")
+ADMIN_INDEX = redirect("admin", lambda w, url: reverse("admin:index"))
 ADMIN_LOGIN = redirect("admin login", lambda w, url: f"{reverse('admin:login')}?{urlencode({'next': url}, safe='/')}")
 LOGIN_BY_CODE = redirect(
     "login by code",
@@ -611,6 +613,11 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
                     PROFILE)),
 
+    # The admin signs in through the site's login and its rate limits; signed in without
+    # admin rights, there is no admin.
+    Case("admin_login", lambda w: f"{reverse('admin_login')}?next=/admin/",
+         row(SITE_LOGIN_FOR_ADMIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+             ADMIN_INDEX)),
     # The admin is for is_staff users only; office staff work in the site itself.
     Case("admin:index", lambda w: reverse("admin:index"),
          row(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN,
