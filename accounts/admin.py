@@ -34,6 +34,16 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone", "password1", "password2")}),)
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        # People who appear in the ledger or in logs stay: they are deactivated, never deleted.
+        return False
+
+    @admin.action(description=_("Deactivate the selected people (they can no longer sign in)"))
+    def deactivate(self, request, queryset):
+        changed = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(request, _("%(count)d people deactivated.") % {"count": changed})
 
 
 @admin.register(Notification)

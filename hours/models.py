@@ -70,7 +70,7 @@ class ServiceRecord(models.Model):
         verbose_name=_("recorded by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     approved_by = models.ForeignKey(
@@ -78,7 +78,7 @@ class ServiceRecord(models.Model):
         verbose_name=_("approved by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
@@ -151,7 +151,7 @@ class DecidedRequest(models.Model):
         verbose_name=_("decided by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -278,7 +278,7 @@ class MonthClose(models.Model):
         verbose_name=_("closed by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
@@ -314,7 +314,7 @@ class ExportLog(models.Model):
         verbose_name=_("exported by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     office = models.ForeignKey("teams.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
@@ -350,7 +350,7 @@ class Certificate(models.Model):
         verbose_name=_("issued by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     period_from = models.DateField(_("from"))
@@ -365,7 +365,7 @@ class Certificate(models.Model):
         verbose_name=_("withdrawn by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # Staff only: it may name a person or a mistake in someone's records.
@@ -424,7 +424,7 @@ class Honour(models.Model):
         verbose_name=_("awarded by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
@@ -434,7 +434,7 @@ class Honour(models.Model):
         verbose_name=_("revoked by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 

@@ -413,7 +413,7 @@ class ScanEvent(models.Model):
     at = models.DateTimeField(_("time"))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.SCAN)
-    by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     device = models.CharField(_("device"), max_length=100, blank=True)
     outcome = models.CharField(max_length=20, blank=True, help_text="The first answer, repeated to a resend.")
 
@@ -434,7 +434,7 @@ class AttendanceMend(models.Model):
     checked_in = models.DateTimeField(_("sign-in"), null=True, blank=True)
     checked_out = models.DateTimeField(_("sign-out"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
-    by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("mended at"), auto_now_add=True)
 
     class Meta:

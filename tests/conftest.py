@@ -1,10 +1,38 @@
+import importlib
+
 import pytest
 from django.core.cache import cache
+from django.core.management.commands import flush
+from django.db import connections
 from django.test import Client
 from django.utils import translation
 
 from accounts.sms import MemorySmsSender
 from tests.factories import TeamFactory
+
+APPEND_ONLY = importlib.import_module("hours.migrations.0006_append_only_on_sqlite")
+
+
+def pytest_configure(config):
+    """Transactional tests end by emptying every table, and SQLite's append-only guard
+    stops that: it is lifted for the flush alone, and put back after it."""
+    handle = flush.Command.handle
+
+    def flush_past_the_guard(self, **options):
+        connection = connections[options.get("database") or "default"]
+        if connection.vendor != "sqlite":
+            return handle(self, **options)
+        with connection.cursor() as cursor:
+            for statement in APPEND_ONLY.DROP:
+                cursor.execute(statement)
+        try:
+            return handle(self, **options)
+        finally:
+            with connection.cursor() as cursor:
+                for statement in APPEND_ONLY.CREATE:
+                    cursor.execute(statement)
+
+    flush.Command.handle = flush_past_the_guard
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification
@@ -74,8 +75,8 @@ def test_records_cannot_be_changed_or_deleted_through_the_orm():
     assert ServiceRecord.objects.get().minutes == 150
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-def test_postgresql_refuses_raw_updates_and_deletes():
+def test_the_database_refuses_raw_updates_and_deletes_on_sqlite_and_postgresql():
+    """The append-only guard is the database's own: a PostgreSQL trigger, SQLite triggers."""
     record = post(VolunteerFactory(), TeamFactory())
     for statement in (
         "UPDATE hours_servicerecord SET minutes = 600 WHERE id = %s",
@@ -84,6 +85,43 @@ def test_postgresql_refuses_raw_updates_and_deletes():
         with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [record.pk])
     assert ServiceRecord.objects.get().minutes == 150
+
+
+def test_no_orm_back_door_rewrites_a_record():
+    record = post(VolunteerFactory(), TeamFactory())
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        ServiceRecord._base_manager.filter(pk=record.pk).update(minutes=600)
+    copy = ServiceRecord(**{field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields})
+    copy.minutes = 600
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        ServiceRecord._base_manager.bulk_create(
+            [copy], update_conflicts=True, unique_fields=["id"], update_fields=["minutes"]
+        )
+    assert ServiceRecord.objects.get().minutes == 150
+
+
+def test_people_in_the_ledger_are_deactivated_never_deleted():
+    staff = UserFactory()
+    record = ledger.post_record(
+        volunteer=VolunteerFactory(),
+        service=ledger.Service(
+            office=TeamFactory().office,
+            team=None,
+            service_date=START.date(),
+            starts_at=None,
+            ends_at=None,
+            activity="x",
+        ),
+        minutes=60,
+        kind=ServiceRecord.Kind.BACKFILL,
+        source_key="backfill:x",
+        recorded_by=staff,
+        approved_by=staff,
+    )
+    with pytest.raises(ProtectedError), transaction.atomic():
+        staff.delete()
+    record.refresh_from_db()
+    assert (record.recorded_by, record.approved_by) == (staff, staff)
 
 
 def test_a_correction_reverses_and_posts_the_right_value_with_who_and_why():
