@@ -5,7 +5,7 @@ import itertools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -239,6 +239,13 @@ class SheetRow:
     @property
     def is_walk_in(self) -> bool:
         return bool(self.attendance and self.attendance.is_walk_in)
+
+
+def on_sheet(shift: Shift) -> QuerySet[Volunteer]:
+    """The people of a shift's sheet: confirmed for it, or with attendance at it."""
+    confirmed = Signup.objects.confirmed().filter(shift=shift, volunteer=OuterRef("pk"))
+    attending = Attendance.objects.filter(shift=shift, volunteer=OuterRef("pk"))
+    return Volunteer.objects.filter(Exists(confirmed) | Exists(attending))
 
 
 def attendance_sheet(shift: Shift) -> list[SheetRow]:

@@ -21,11 +21,10 @@ from shifts.attendance import schedule_of
 from shifts.clock import next_at
 from shifts.forms import MarkForm, WalkInForm
 from shifts.models import Attendance, ScanEvent, Shift
-from shifts.selectors import attendance_sheet
+from shifts.selectors import attendance_sheet, on_sheet
 from shifts.tables import AttendanceSheetTable
 from shifts.views import ShiftAccessMixin, _members_of
 from volunteers.cards import qr_svg
-from volunteers.models import Volunteer
 from volunteers.selectors import profile_for
 
 
@@ -93,7 +92,9 @@ class AttendanceMarkView(ShiftAccessMixin, View):
         if not form.is_valid():
             messages.error(request, next(iter(form.errors.values()))[0])
             return _sheet(self.shift)
-        volunteer = Volunteer.objects.filter(pk=form.cleaned_data["volunteer"]).first()
+        # Only people on this sheet: anyone else is answered without a name, so that a
+        # number posted here never tells whose it is.
+        volunteer = on_sheet(self.shift).filter(pk=form.cleaned_data["volunteer"]).first()
         if volunteer is None:
             messages.error(request, _("This person is not on the roster of this shift."))
             return _sheet(self.shift)

@@ -137,6 +137,7 @@ def _open_sheet(data: bytes):
         raise RosterFileError(_("The file is empty."))
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise RosterFileError(_("This is not an Excel .xlsx file. Save it as .xlsx and upload it again."))
+    _refuse_a_bomb(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
@@ -144,6 +145,22 @@ def _open_sheet(data: bytes):
         logger.info("unreadable roster upload", exc_info=True)
         raise _damaged() from None
     return workbook, sheet
+
+
+def _refuse_a_bomb(data: bytes) -> None:
+    """A small archive may unpack to gigabytes (one huge cell): the sizes its members
+    declare are checked before anything is unpacked. Python's zipfile never reads a member
+    past its declared size, so the declaration is the bound."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _damaged() from None
+    limit = settings.ROSTER_IMPORT_MAX_UNPACKED_BYTES
+    if sum(member.file_size for member in members) > limit:
+        raise RosterFileError(
+            _("The file unpacks to more than %(size)d MB: a roster of %(rows)d people is far smaller. Save it again.")
+            % {"size": limit // (1024 * 1024), "rows": MAX_ROWS}
+        )
 
 
 def _damaged() -> RosterFileError:
@@ -330,10 +347,14 @@ def read_roster(data: bytes) -> Roster:
         columns = _header_map(header)
         roster = Roster()
         for number, values in enumerate(lines, start=2):
+            # Empty rows count too: millions of them would otherwise be read one by one.
+            if number - 1 > MAX_ROWS:
+                raise RosterFileError(
+                    _("A roster may hold at most %(count)d people per file (empty rows count too).")
+                    % {"count": MAX_ROWS}
+                )
             if not any(_text(value) for value in values):
                 continue
-            if number - 1 > MAX_ROWS:
-                raise RosterFileError(_("A roster may hold at most %(count)d people per file.") % {"count": MAX_ROWS})
             cells = {name: values[index] if index < len(values) else None for name, index in columns.items()}
             row = _parse_row(number, cells, roster.errors)
             if row is not None:

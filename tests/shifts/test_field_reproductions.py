@@ -310,3 +310,21 @@ def test_8_a_shift_whose_hours_are_posted_cannot_be_cancelled(team, volunteer, p
 
     shift.refresh_from_db()
     assert not shift.is_cancelled and response.status_code in (200, 302)
+
+
+def test_13_the_mark_endpoint_never_names_someone_off_the_sheet(team, volunteer, phone):
+    """A leader posting volunteer=N to a shift's mark endpoint must not learn N's name."""
+    shift = shift_of(team, volunteer, "09:00", "12:00")
+    stranger = VolunteerFactory(real_name="周晓燕")  # another office's volunteer
+
+    response = phone.post(
+        reverse("shifts:attendance_mark", args=[shift.pk]),
+        {"volunteer": stranger.pk, "action": "absent"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = response.content.decode()
+    assert "周晓燕" not in page
+    assert "This person is not on the roster of this shift." in page
+    assert not Attendance.objects.filter(volunteer=stranger).exists()

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -442,6 +443,50 @@ def test_a_roster_longer_than_the_limit_is_refused(monkeypatch):
 
     with pytest.raises(RosterFileError, match="at most 3 people"):
         read_roster(roster_bytes([person(n) for n in range(1, 5)]))
+
+
+def test_a_small_file_that_unpacks_to_a_huge_cell_is_refused_before_it_is_unpacked(settings):
+    """The field's bomb was 0.9 MB unpacking to one 900 MB cell: here 1 MB stands for the limit."""
+    settings.ROSTER_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+
+    def add_a_huge_cell(name, content):
+        if name != "xl/worksheets/sheet1.xml":
+            return content
+        cell = '<row r="3"><c r="I3" t="inlineStr"><is><t>' + "理发" * (1024 * 1024) + "</t></is></c></row>"
+        return content.replace(b"</sheetData>", cell.encode() + b"</sheetData>")
+
+    data = rezipped(roster_bytes([person(1)]), add_a_huge_cell)
+    assert len(data) < 200_000
+
+    with translation.override("en"), pytest.raises(RosterFileError, match="unpacks to more than 1 MB"):
+        read_roster(data)
+
+
+def test_empty_rows_count_towards_the_row_limit(monkeypatch):
+    """Millions of blank rows once took minutes of CPU: reading stops at the limit, whatever the rows hold."""
+    monkeypatch.setattr(roster_module, "MAX_ROWS", 50)
+    pulled = []
+    real_lines = roster_module._sheet_lines
+
+    def counted(sheet):
+        for line in real_lines(sheet):
+            pulled.append(line)
+            yield line
+
+    monkeypatch.setattr(roster_module, "_sheet_lines", counted)
+
+    def add_blank_rows(name, content):
+        if name != "xl/worksheets/sheet1.xml":
+            return content
+        blank = "".join(f'<row r="{number}"/>' for number in range(3, 100_003))
+        content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:I100002"', content)
+        return content.replace(b"</sheetData>", blank.encode() + b"</sheetData>")
+
+    data = rezipped(roster_bytes([person(1)]), add_blank_rows)
+
+    with translation.override("en"), pytest.raises(RosterFileError, match="at most 50 people"):
+        read_roster(data)
+    assert len(pulled) <= 52
 
 
 def test_reading_a_roster_writes_nothing():
