@@ -107,6 +107,8 @@ def issue_certificate(
         period_to=period_to,
         total_minutes_period=totals["period"],
         total_minutes_all=totals["all_time"],
+        holder_name=volunteer.real_name,
+        holder_id_masked=volunteer.masked_id_number,
         withdrawn_at__isnull=True,
     ).first()
     if same is not None and same.by_team == totals["by_team"] and same.by_activity == totals["by_activity"]:
@@ -119,6 +121,8 @@ def issue_certificate(
         office=office,
         number=number,
         verify_code=new_verify_code(),
+        holder_name=volunteer.real_name,
+        holder_id_masked=volunteer.masked_id_number,
         issued_by=by,
         period_from=period_from,
         period_to=period_to,

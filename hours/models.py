@@ -344,6 +344,10 @@ class Certificate(models.Model):
     )
     number = models.CharField(_("certificate number"), max_length=24, unique=True)
     verify_code = models.CharField(_("verification code"), max_length=40, unique=True)
+    # The person as issued (DESIGN rule 19): a later change of name or ID number leaves
+    # what the certificate says, and what its verification page shows, as it was.
+    holder_name = models.CharField(_("name"), max_length=50)
+    holder_id_masked = models.CharField(_("ID number (masked)"), max_length=40, blank=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -386,6 +390,11 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("hours:certificate_detail", args=[self.pk])
+
+    @property
+    def holder_public_name(self) -> str:
+        """张*: the name as the public verification page shows it."""
+        return f"{self.holder_name[:1]}*" if self.holder_name else ""
 
     @property
     def hours_period(self) -> Decimal:

@@ -20,6 +20,7 @@ from tests.factories import (
     OfficeStaffFactory,
     TeamFactory,
     VolunteerFactory,
+    resident_id,
     volunteer_in,
 )
 from tests.hours.ledger_helpers import at, post
@@ -160,6 +161,21 @@ def test_the_verification_page_is_public_and_masked(person, team, client):
     assert person.id_number not in html
     assert mask_id_number(person.id_number) not in html
     assert national_phone(person.user.phone) not in html
+
+
+def test_a_certificate_says_what_it_said_when_issued_after_the_profile_changes(person, team, client, client_for):
+    certificate = issue(person, team)
+    issued_id = mask_id_number(person.id_number)
+    person.real_name = "王小明"
+    person.id_number = resident_id(77, datetime.date(1960, 5, 1), male=True)
+    person.save()
+
+    page = client_for(person.user).get(certificate.get_absolute_url()).content.decode()
+    verify = client.get(reverse("hours:verify", args=[certificate.verify_code])).content.decode()
+
+    assert "欧阳明" in page and issued_id in page
+    assert "王小明" not in page and mask_id_number(person.id_number) not in page
+    assert "欧*" in verify and "王*" not in verify
 
 
 def test_the_verification_page_for_an_unknown_or_withdrawn_certificate(person, team, client):
