@@ -17,3 +17,19 @@ class RateLimitedMiddleware:
         if isinstance(exception, RateLimited):
             return respond_429(request)
         return None
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for someone signed in may hold personal data or a card's code: no shared or
+    back-button cache keeps them (Cache-Control: no-store), on a phone passed around at
+    the venue least of all. Static files and public pages are left to their own headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+        if signed_in and "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store, private"
+        return response

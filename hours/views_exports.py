@@ -5,9 +5,8 @@ import tempfile
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -50,60 +49,78 @@ class ExportForm(forms.Form):
 
 
 class ExportPageView(OfficeStaffMixin, TemplateView):
-    """The form (sent with GET) sends the browser on to the file; below it, the latest exports."""
+    """The form (a POST: an export is logged, and may hold full numbers) sends the workbook;
+    below it, the latest exports."""
 
     template_name = "hours/exports.html"
 
     def get(self, request, *args, **kwargs):
-        offices = offices_managed_by(request.user).order_by("name")
-        form = ExportForm(request.GET or None, offices=offices)
-        if form.is_valid():
-            data = form.cleaned_data
-            url = reverse(
-                f"hours:export_{data['format']}",
-                kwargs={"office_pk": data["office"].pk, "month": f"{data['month']:%Y-%m}"},
-            )
-            return redirect(f"{url}?unmasked=1" if data["unmasked"] else url)
+        return self._page(ExportForm(offices=self._offices()))
+
+    def post(self, request, *args, **kwargs):
+        form = ExportForm(request.POST, offices=self._offices())
+        if not form.is_valid():
+            return self._page(form)
+        data = form.cleaned_data
+        return file_response(request, data["office"], data["month"], data["format"], unmasked=data["unmasked"])
+
+    def _offices(self):
+        return offices_managed_by(self.request.user).order_by("name")
+
+    def _page(self, form):
         log = (
-            ExportLog.objects.filter(office__in=offices)
+            ExportLog.objects.filter(office__in=self._offices())
             .select_related("office", "user")
             .order_by("-created_at", "-pk")[:20]
         )
         return self.render_to_response(self.get_context_data(form=form, log=log))
 
 
+def file_response(request, office: Office, first_day, kind: str, *, unmasked: bool) -> FileResponse:
+    """The month's workbook (or CSV) as a download, logged; not found for anyone without the right."""
+    # Not managed, or full numbers asked without the permission: not found, as elsewhere.
+    if not has_access(request.user, office, ACCESS_OFFICE_MANAGE):
+        raise Http404
+    if unmasked and not has_access(request.user, office, ACCESS_OFFICE_PII):
+        raise Http404
+    stream = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    try:
+        if kind == "csv":
+            exports.write_csv(stream, office=office, month=first_day, user=request.user, unmasked=unmasked)
+        else:
+            exports.write_workbook(stream, office=office, month=first_day, user=request.user, unmasked=unmasked)
+    except PermissionDenied:
+        stream.close()
+        raise Http404 from None
+    stream.seek(0)
+    response = FileResponse(
+        stream,
+        as_attachment=True,
+        filename=exports.export_filename(office, first_day, kind),
+        content_type=CONTENT_TYPES[kind],
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
 class ExportDownloadView(LoginRequiredMixin, View):
-    """GET /office/<office_pk>/export/<yyyy-mm>.xlsx (or .csv); ?unmasked=1 for full numbers."""
+    """/office/<office_pk>/export/<yyyy-mm>.xlsx (or .csv): masked by GET (a bookmark works);
+    full numbers only by POST with unmasked=1, so that another site cannot start one."""
 
     kind = "xlsx"
 
     def get(self, request, office_pk: int, month: str):
+        if request.GET.get("unmasked"):
+            return HttpResponseNotAllowed(["POST"])
+        return self._download(request, office_pk, month, unmasked=False)
+
+    def post(self, request, office_pk: int, month: str):
+        return self._download(request, office_pk, month, unmasked=request.POST.get("unmasked") == "1")
+
+    def _download(self, request, office_pk: int, month: str, *, unmasked: bool):
         office = get_object_or_404(Office, pk=office_pk)
-        unmasked = request.GET.get("unmasked") == "1"
-        # Not managed, or full numbers asked without the permission: not found, as elsewhere.
-        if not has_access(request.user, office, ACCESS_OFFICE_MANAGE):
-            raise Http404
-        if unmasked and not has_access(request.user, office, ACCESS_OFFICE_PII):
-            raise Http404
         try:
             first_day = parse_month(month)
         except ValidationError:
             raise Http404 from None
-        stream = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        try:
-            if self.kind == "csv":
-                exports.write_csv(stream, office=office, month=first_day, user=request.user, unmasked=unmasked)
-            else:
-                exports.write_workbook(stream, office=office, month=first_day, user=request.user, unmasked=unmasked)
-        except PermissionDenied:
-            stream.close()
-            raise Http404 from None
-        stream.seek(0)
-        response = FileResponse(
-            stream,
-            as_attachment=True,
-            filename=exports.export_filename(office, first_day, self.kind),
-            content_type=CONTENT_TYPES[self.kind],
-        )
-        response["Cache-Control"] = "no-store, private"
-        return response
+        return file_response(request, office, first_day, self.kind, unmasked=unmasked)

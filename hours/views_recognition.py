@@ -10,9 +10,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableView
 
@@ -115,16 +117,18 @@ def _period_from_request(data, today: datetime.date) -> tuple[datetime.date, dat
     return period_from, period_to
 
 
+@method_decorator(require_POST, name="dispatch")
 class MyCertificateView(ProfileRequiredMixin, View):
-    """My certificate for a period: issued on first request, the same one after that."""
+    """My certificate for a period: issued on first request, the same one after that.
+    Issuing writes, so it is a POST with CSRF: another site cannot have it issued."""
 
-    def get(self, request):
+    def post(self, request):
         today = timezone.localdate()
         office = certificates.own_certificate_office(self.volunteer)
         try:
             if office is None:
                 raise ValidationError(_("There is no recorded service to certify yet."))
-            period_from, period_to = _period_from_request(request.GET, today)
+            period_from, period_to = _period_from_request(request.POST, today)
             certificate = certificates.issue_certificate(
                 volunteer=self.volunteer, office=office, period_from=period_from, period_to=period_to, by=None
             )

@@ -42,7 +42,7 @@ def parse_scan_batch(body: bytes) -> list[ScanIn]:
         raise BadScanRequest(_("The request is too large."))
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested a thousand deep
         raise BadScanRequest(_("The request is not valid JSON.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise BadScanRequest(_('The request must be an object with a list "events".'))

@@ -233,7 +233,8 @@ def last_month() -> str:
 
 
 def export_url(name: str, unmasked: bool = False) -> Callable[[World], str]:
-    """Community A's workbook for the month of record A."""
+    """Community A's workbook for the month of record A; asking for full numbers in the
+    address, it is refused to a GET."""
 
     def url(w: World) -> str:
         path = reverse(name, args=[w.community_a.pk, f"{w.record_a.reported_month:%Y-%m}"])
@@ -439,9 +440,9 @@ CASES = [
          effect=lambda w, user: Honour.objects.filter(revoked_at__isnull=False).exists()),
     # Certificates (rule 13): my own, from my hours (those without records are sent back there);
     # staff of the office issue one for anyone in their teams; the verification page is public.
-    Case("hours:my_certificate", lambda w: reverse("hours:my_certificate"),
-         row(LOGIN, PROFILE, MY_HOURS_PAGE, CERTIFICATE_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE,
-             MY_HOURS_PAGE, PROFILE)),
+    Case("hours:my_certificate", lambda w: reverse("hours:my_certificate"), method=POST,
+         expect=row(LOGIN, PROFILE, MY_HOURS_PAGE, CERTIFICATE_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE, MY_HOURS_PAGE,
+                    MY_HOURS_PAGE, PROFILE)),
     Case("hours:certificate_detail", lambda w: certificate_of_member_a(w).get_absolute_url(),
          row(LOGIN, PROFILE, NOT_FOUND, CERTIFICATE, NOT_FOUND, NOT_FOUND, CERTIFICATE, CERTIFICATE, CERTIFICATE)),
     Case("hours:certificate_issue",
@@ -508,7 +509,8 @@ CASES = [
          data=lambda w: {"office": w.community_a.pk, "month": last_month(), "confirm": "on"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MONTHS, MONTHS, MONTHS),
          effect=lambda w, user: MonthClose.objects.filter(office=w.community_a).exists()),
-    # The monthly workbook: staff of the office or above; full numbers need the PII flag and ?unmasked=1.
+    # The monthly workbook: staff of the office or above; full numbers need the PII flag and a POST
+    # of unmasked=1 (a GET cannot ask for them: another site could start one).
     # The office dashboard: staff of the office or above; nothing in the address to hide, so 403.
     Case("hours:dashboard", lambda w: f"{reverse('hours:dashboard')}?month={w.record_a.service_date:%Y-%m}",
          row(LOGIN, PROFILE, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DASHBOARD, DASHBOARD, DASHBOARD)),
@@ -516,12 +518,15 @@ CASES = [
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("hours:export_xlsx", export_url("hours:export_xlsx"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
-    Case("hours:export_xlsx-unmasked", export_url("hours:export_xlsx", unmasked=True),
-         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
+    Case("hours:export_xlsx-unmasked", export_url("hours:export_xlsx", unmasked=True), method=POST,
+         data=lambda w: {"unmasked": "1"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
     Case("hours:export_csv", export_url("hours:export_csv"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_MASKED, CSV_MASKED, CSV_MASKED)),
-    Case("hours:export_csv-unmasked", export_url("hours:export_csv", unmasked=True),
-         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_UNMASKED, CSV_UNMASKED)),
+    Case("hours:export_csv-unmasked", export_url("hours:export_csv", unmasked=True), method=POST,
+         data=lambda w: {"unmasked": "1"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_UNMASKED,
+                    CSV_UNMASKED)),
 
     Case("notifications", lambda w: reverse("notifications"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),

@@ -58,7 +58,13 @@ class Volunteer(models.Model):
         ordering = ["real_name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_type", "id_number"], condition=~Q(id_number=""), name="one_volunteer_per_id_number"
+                fields=["id_type", "id_number"],
+                condition=~Q(id_number=""),
+                name="one_volunteer_per_id_number",
+                # Plain words that do not confirm whose the number is.
+                violation_error_message=_(
+                    "This ID number cannot be saved. Check it; if it is right, ask your community office."
+                ),
             ),
         ]
 

@@ -98,13 +98,13 @@ def test_a_volunteer_downloads_their_certificate_from_my_hours(person, client_fo
     client = client_for(person.user)
 
     hours = client.get(reverse("hours:my_hours")).content.decode()
-    response = client.get(reverse("hours:my_certificate"), {"from": "2026-01-01", "to": "2026-06-30"})
+    response = client.post(reverse("hours:my_certificate"), {"from": "2026-01-01", "to": "2026-06-30"})
 
     assert reverse("hours:my_certificate") in hours
     certificate = Certificate.objects.get(volunteer=person)
     assert response["Location"] == certificate.get_absolute_url()
     assert (
-        client.get(reverse("hours:my_certificate"), {"from": "2026-01-01", "to": "2026-06-30"})["Location"]
+        client.post(reverse("hours:my_certificate"), {"from": "2026-01-01", "to": "2026-06-30"})["Location"]
         == certificate.get_absolute_url()
     )
     html = client.get(certificate.get_absolute_url()).content.decode()
@@ -118,8 +118,15 @@ def test_a_volunteer_downloads_their_certificate_from_my_hours(person, client_fo
     assert "3.5" in html and "13.5" in html  # 210 min in the period, 810 min all time
 
 
+def test_a_certificate_is_never_issued_by_a_get(person, client_for):
+    response = client_for(person.user).get(reverse("hours:my_certificate"), {"from": "2026-01-01", "to": "2026-06-30"})
+
+    assert response.status_code == 405
+    assert not Certificate.objects.exists()
+
+
 def test_bad_dates_go_back_to_my_hours_with_a_message(person, client_for):
-    response = client_for(person.user).get(reverse("hours:my_certificate"), {"from": "yesterday"})
+    response = client_for(person.user).post(reverse("hours:my_certificate"), {"from": "yesterday"})
 
     assert response["Location"] == reverse("hours:my_hours")
     assert not Certificate.objects.exists()

@@ -326,22 +326,27 @@ def test_staff_download_the_workbook(month_world, client):
     assert "attachment" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert len(book.sheetnames) == 4
-    assert client.get(url + "?unmasked=1").status_code == 404
+    assert client.post(url, {"unmasked": "1"}).status_code == 404  # no PII permission
+    assert client.get(url + "?unmasked=1").status_code == 405  # full numbers only by POST
     assert client.get(url.replace("2027-03", "2027-3x")).status_code == 404
     assert ExportLog.objects.get().user == staff
 
 
-def test_the_export_page_sends_on_to_the_file(month_world, client):
+def test_the_export_page_posts_for_the_file(month_world, client):
     staff = OfficeStaffFactory(office=month_world["street"], can_view_pii=True).user
     client.force_login(staff)
     office = month_world["community"].pk
 
-    response = client.get(reverse("hours:exports"), {"office": office, "month": "2027-03", "format": "csv"})
-    assert response["Location"] == reverse("hours:export_csv", args=[office, "2027-03"])
-    response = client.get(
+    response = client.post(reverse("hours:exports"), {"office": office, "month": "2027-03", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    response = client.post(
         reverse("hours:exports"), {"office": office, "month": "2027-03", "format": "xlsx", "unmasked": "on"}
     )
-    assert response["Location"] == reverse("hours:export_xlsx", args=[office, "2027-03"]) + "?unmasked=1"
+    assert "attachment" in response["Content-Disposition"]
+    assert list(ExportLog.objects.order_by("pk").values_list("kind", "unmasked")) == [("csv", False), ("xlsx", True)]
+    # A GET of the page only shows the form: it exports nothing.
+    client.get(reverse("hours:exports"), {"office": office, "month": "2027-03", "format": "csv"})
+    assert ExportLog.objects.count() == 2
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

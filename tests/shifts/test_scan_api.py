@@ -10,6 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shifts.models import Attendance, ScanEvent, Signup
 from shifts.scan_api import MAX_EVENTS
@@ -598,3 +600,48 @@ def test_a_card_read_that_missed_a_row_another_phone_just_made_still_records_rig
     assert later.outcome == "checked_out"
     attendance = Attendance.objects.get(shift=shift, volunteer=volunteer)
     assert list(attendance.events.order_by("at").values_list("client_event_id", flat=True)) == ["phone-1", "phone-2"]
+
+
+def test_json_nested_a_thousand_deep_is_a_bad_request_not_a_crash(leader_client, shift):
+    body = "[" * 1000 + "]" * 1000
+    response = post(leader_client, shift, '{"events": ' + body + "}")
+
+    assert response.status_code == 400
+    assert not ScanEvent.objects.exists()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=20,
+)
+event_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.one_of(st.text(max_size=70), st.integers()),
+        "token": st.one_of(st.text(max_size=40), st.integers(), st.none()),
+        "at": st.one_of(st.text(max_size=40), st.just("2026-12-01T09:00:00+08:00"), st.integers()),
+        "kind": st.one_of(st.sampled_from(["in", "out", "auto", None, ""]), st.text(max_size=5)),
+        "walk_in": json_values,
+        "volunteer": st.one_of(st.integers(), st.text(max_size=5)),
+    },
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.one_of(
+        json_values.map(json.dumps),
+        st.lists(event_like, max_size=5).map(lambda events: json.dumps({"events": events})),
+        st.binary(max_size=200),
+    )
+)
+def test_whatever_a_phone_sends_the_answer_is_never_a_server_error(leader_client, shift, body):
+    """Random JSON, events of any shape, bytes: a 200 or a 400, and a 400 writes nothing."""
+    before = ScanEvent.objects.count()
+
+    response = post(leader_client, shift, body)
+
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert ScanEvent.objects.count() == before

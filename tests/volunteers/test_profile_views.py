@@ -63,10 +63,16 @@ def test_a_passport_is_accepted_without_the_check_digit_rule(client_for):
 def test_one_id_number_belongs_to_one_volunteer(client_for):
     taken = VolunteerFactory()
     response = client_for(UserFactory()).post(
-        reverse("volunteers:profile"), {"real_name": "李四", "id_type": "resident", "id_number": taken.id_number}
+        reverse("volunteers:profile"),
+        {"real_name": "李四", "id_type": "resident", "id_number": taken.id_number},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert Volunteer.objects.count() == 1
+    page = response.content.decode()
+    # A plain message that neither names the constraint nor confirms whose the number is.
+    assert "This ID number cannot be saved. Check it; if it is right, ask your community office." in page
+    assert "one_volunteer_per_id_number" not in page and taken.real_name not in page
 
 
 def test_my_card_shows_the_code_and_reissuing_replaces_it(client_for):
