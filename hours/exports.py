@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -112,7 +111,7 @@ def text(value) -> str:
     """User text as a safe text cell: no control characters, never a formula (rule 16)."""
     if not value:
         return ""
-    return inert(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return inert(str(value))
 
 
 def _cached(function):

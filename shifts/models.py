@@ -2,7 +2,7 @@ import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hours.months import EARLIEST_YEAR, LATEST_YEAR
 from teams.models import Team
 from volunteers.models import Volunteer
 
@@ -44,9 +45,14 @@ class ShiftSeries(models.Model):
     last_date = models.DateField(_("last date"))
     skip_dates = models.JSONField(_("dates without a shift"), default=list, blank=True)
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
-    signup_closes_minutes = models.PositiveIntegerField(_("sign-up closes (minutes before the start)"), default=0)
+    # At most 30 days before: every date a series makes must stay a date (no year 0 or 10000).
+    signup_closes_minutes = models.PositiveIntegerField(
+        _("sign-up closes (minutes before the start)"), default=0, validators=[MaxValueValidator(MINUTES_A_DAY * 30)]
+    )
     cancel_deadline_minutes = models.PositiveIntegerField(
-        _("cancelling closes (minutes before the start)"), default=120
+        _("cancelling closes (minutes before the start)"),
+        default=120,
+        validators=[MaxValueValidator(MINUTES_A_DAY * 30)],
     )
     is_public = models.BooleanField(_("open to volunteers outside the team"), default=False)
     # Rule 6: rest and meals are not service time. Each occurrence gets the break at this
@@ -79,6 +85,13 @@ class ShiftSeries(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        for name in ("first_date", "last_date"):
+            day = getattr(self, name)
+            if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+                errors[name] = _("Give a date between %(first)s and %(last)s.") % {
+                    "first": EARLIEST_YEAR,
+                    "last": LATEST_YEAR,
+                }
         if (self.break_start_time is None) != (self.break_minutes is None):
             missing = "break_minutes" if self.break_minutes is None else "break_start_time"
             errors[missing] = _("Give both the start and the length of the break, or neither.")
@@ -204,6 +217,11 @@ class Shift(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        if self.starts_at and not EARLIEST_YEAR <= self.starts_at.year <= LATEST_YEAR:
+            errors["starts_at"] = _("Give a date between %(first)s and %(last)s.") % {
+                "first": EARLIEST_YEAR,
+                "last": LATEST_YEAR,
+            }
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The end must be after the start.")
         if self.starts_at and self.ends_at and self.ends_at - self.starts_at > datetime.timedelta(hours=24):

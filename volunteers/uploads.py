@@ -1,17 +1,21 @@
 """An uploaded roster waits in storage between its preview and the confirmation.
 
 The session holds the key of the one pending file per team; the file itself is
-in the default storage, so large rosters stay out of the session table.
+in the default storage, so large rosters stay out of the session table. A file not
+confirmed within a day is abandoned: each new upload sweeps those away.
 """
 
+import datetime
 import secrets
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from teams.models import Team
 
 FOLDER = "roster-uploads"
+KEPT_FOR = datetime.timedelta(days=1)
 
 
 def _session_key(team: Team) -> str:
@@ -20,6 +24,7 @@ def _session_key(team: Team) -> str:
 
 def keep_upload(request, team: Team, data: bytes) -> str:
     discard_upload(request, team)
+    discard_abandoned()
     key = secrets.token_urlsafe(16)
     name = default_storage.save(f"{FOLDER}/{key}.xlsx", ContentFile(data))
     request.session[_session_key(team)] = {"key": key, "name": name}
@@ -41,3 +46,19 @@ def discard_upload(request, team: Team) -> None:
     pending = request.session.pop(_session_key(team), None)
     if pending and default_storage.exists(pending["name"]):
         default_storage.delete(pending["name"])
+
+
+def discard_abandoned(now: datetime.datetime | None = None) -> int:
+    """Delete uploads older than KEPT_FOR, whoever left them; returns how many."""
+    now = now or timezone.now()
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for file_name in files:
+        name = f"{FOLDER}/{file_name}"
+        if now - default_storage.get_modified_time(name) > KEPT_FOR:
+            default_storage.delete(name)
+            removed += 1
+    return removed

@@ -623,3 +623,31 @@ def test_a_check_out_counts_a_break_added_after_its_request_read_the_shift():
     record_scan(shift=as_read, token=token, client_event_id="out", at=shift.ends_at, by=None)
 
     assert Attendance.objects.get().credited_minutes == 90
+
+
+@pytest.mark.parametrize(
+    ("data", "refused"),
+    [
+        (shift_data("0001-01-01T09:00", "0001-01-01T17:00"), "starts_at"),
+        (shift_data("9999-12-31T09:00", "9999-12-31T17:00"), "starts_at"),
+    ],
+)
+def test_a_shift_far_outside_use_is_refused_not_a_crash(data, refused):
+    form = ShiftForm(data)
+    assert not form.is_valid()
+    assert refused in form.errors
+
+
+@pytest.mark.parametrize(
+    ("data", "refused"),
+    [
+        (series_data(signup_closes_minutes=10**9), "signup_closes_minutes"),
+        (series_data(cancel_deadline_minutes=10**9), "cancel_deadline_minutes"),
+        (series_data(first_date="0001-01-01"), "first_date"),
+        (series_data(last_date="9999-12-31"), "last_date"),
+    ],
+)
+def test_a_series_far_outside_use_is_refused_not_a_crash(data, refused):
+    form = SeriesForm(data)
+    assert not form.is_valid()
+    assert refused in form.errors

@@ -156,6 +156,21 @@ def test_text_that_looks_like_a_formula_stays_inert_text(client_for, shift, lead
     assert title_cell.data_type == "s" and title_cell.value.startswith("'=1+2")
 
 
+def test_a_control_character_in_a_name_or_title_is_dropped_not_a_server_error(client_for, shift, leader):
+    shift.title = "敬老\x07服务"
+    shift.save()
+    person = Signup.objects.filter(shift=shift).select_related("volunteer").first().volunteer
+    person.real_name = "王\x1b秀英"
+    person.save()
+
+    response = download(client_for(leader.user), shift)
+
+    assert response.status_code == 200
+    values = [cell.value for line in workbook_of(response.content).active.iter_rows() for cell in line]
+    assert "王秀英" in values
+    assert any(isinstance(value, str) and "敬老服务" in value for value in values)
+
+
 def test_the_page_is_a4_portrait_fit_to_width_with_repeated_titles(shift):
     with translation.override("zh-hans"):
         sheet = workbook_of(sign_in_sheet(shift)).active

@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import os
+import time
 import zipfile
 from pathlib import Path
 
@@ -435,3 +437,17 @@ def test_someone_registering_between_preview_and_confirm_is_invited_not_created_
     assert User.objects.filter(phone="+8613800000002").count() == 1
     assert Membership.objects.get(team=team, user=meanwhile.user).status == "invited"
     assert Volunteer.objects.get(user=meanwhile.user).id_number == resident_id(60, BORN, male=True)
+
+
+def test_uploads_left_unconfirmed_for_a_day_are_swept_away(staff_client, team, settings, client_for):
+    abandoned = upload(staff_client, team, good_roster(2)).context["upload_key"]
+    (old_file,) = stored_uploads(settings)
+    a_day_and_more_ago = time.time() - 25 * 60 * 60
+    os.utime(old_file, (a_day_and_more_ago, a_day_and_more_ago))
+
+    other_staff = client_for(OfficeStaffFactory(office=team.office).user)
+    upload(other_staff, team, good_roster(1))
+
+    assert old_file not in stored_uploads(settings)
+    assert len(stored_uploads(settings)) == 1
+    assert expired(confirm(staff_client, team, abandoned), team)
