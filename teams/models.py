@@ -240,6 +240,10 @@ class AuditEntry(models.Model):
         INVITED = "invited", _("Invited to a team")
         ACCEPTED = "accepted", _("Accepted an invitation")
         DECLINED = "declined", _("Declined an invitation")
+        APPROVED = "approved", _("Request to join approved")
+        REFUSED = "refused", _("Request to join refused")
+        ROLE = "role", _("Role changed")
+        PII_VIEWED = "pii_viewed", _("Full phone and ID number seen")
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(Team, verbose_name=_("team"), null=True, on_delete=models.PROTECT, related_name="+")

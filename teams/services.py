@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.notifications import notify
 from teams.models import AuditEntry, Membership, Team, new_invite_code
+from teams.permissions import grants_for
 
 
 def _live_membership(team: Team, user: User) -> Membership | None:
@@ -58,7 +59,7 @@ def add_member(*, team: Team, user: User, by: User | None) -> Membership:
 
 
 def _decide(membership: Membership, *, status: str, by: User | None) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = Membership.objects.select_for_update().select_related("team__office").get(pk=membership.pk)
     if membership.status != Membership.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
     membership.status = status
@@ -66,7 +67,16 @@ def _decide(membership: Membership, *, status: str, by: User | None) -> Membersh
     if status == Membership.Status.ACTIVE:
         membership.joined_on = timezone.localdate()
     membership.save(update_fields=["status", "decided_by", "joined_on"])
+    action = AuditEntry.Action.APPROVED if status == Membership.Status.ACTIVE else AuditEntry.Action.REFUSED
+    record(membership.team, by, membership.user, action)
     return membership
+
+
+def record(team: Team, actor: User | None, subject: User | None, action: str, **detail) -> AuditEntry:
+    """One line of the office's audit log."""
+    return AuditEntry.objects.create(
+        office=team.office, team=team, actor=actor, subject=subject, action=action, detail=detail
+    )
 
 
 @transaction.atomic
@@ -101,6 +111,7 @@ def set_role(*, membership: Membership, role: str, by: User) -> Membership:
     membership.role = role
     membership.decided_by = by
     membership.save(update_fields=["role", "decided_by"])
+    record(membership.team, by, membership.user, AuditEntry.Action.ROLE, role=role)
     return membership
 
 
@@ -189,3 +200,15 @@ def accept_invitation(*, membership: Membership, user: User) -> Membership:
 @transaction.atomic
 def decline_invitation(*, membership: Membership, user: User) -> Membership:
     return _answer(membership, user, Membership.Status.REFUSED)
+
+
+def log_pii_view(viewer: User, person: User) -> None:
+    """Who saw someone's full phone and ID number: on the log of the office that allowed it."""
+    memberships = Membership.objects.filter(
+        user=person, status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE]
+    ).select_related("team__office")
+    if not viewer.is_superuser:
+        memberships = memberships.filter(team__office_id__in=grants_for(viewer).pii_office_ids)
+    membership = memberships.order_by("pk").first()
+    if membership is not None:
+        record(membership.team, viewer, person, AuditEntry.Action.PII_VIEWED)

@@ -2,7 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import Membership, Team
+from common.tables import StackedTable
+from teams.models import AuditEntry, Membership, Team
 
 
 class TeamTable(tables.Table):
@@ -48,3 +49,26 @@ class MemberTable(tables.Table):
 
     def render_phone(self, value, record):
         return record.user.masked_phone
+
+
+class AuditTable(StackedTable):
+    """The office's audit log: who did what to whom, newest first."""
+
+    at = tables.DateTimeColumn(verbose_name=_("When"), format="Y-m-d H:i")
+    action = tables.Column(verbose_name=_("What"))
+    team = tables.Column(verbose_name=_("Team"), accessor="team__name", default="—")
+    actor = tables.Column(verbose_name=_("By"), accessor="actor__volunteer__real_name", default="—")
+    subject = tables.Column(verbose_name=_("Person"), accessor="subject__volunteer__real_name", default="—")
+    detail = tables.Column(verbose_name=_("Detail"), default="", attrs={"td": {"class": "wrap"}})
+
+    class Meta:
+        model = AuditEntry
+        fields = ("at", "action", "team", "actor", "subject", "detail")
+        orderable = False
+        empty_text = _("Nothing recorded yet.")
+
+    def render_action(self, record):
+        return record.get_action_display()
+
+    def render_detail(self, value):
+        return ", ".join(f"{key}: {item}" for key, item in value.items()) if value else ""

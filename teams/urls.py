@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.TeamListView.as_view(), name="list"),
     path("new/", views.TeamCreateView.as_view(), name="create"),
     path("invitations/", views.InvitationListView.as_view(), name="invitations"),
+    path("audit/", views.AuditLogView.as_view(), name="audit"),
     path(
         "invitations/<int:membership_pk>/<str:answer>/",
         views.InvitationAnswerView.as_view(),

@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig, SingleTableView
 from teams import services
 from teams.forms import TeamForm
 from teams.mixins import TeamAccessMixin
-from teams.models import Membership, Team
+from teams.models import AuditEntry, Membership, Team
 from teams.permissions import (
     ACCESS_TEAM_MANAGE,
     ACCESS_TEAM_RUN,
@@ -21,7 +21,7 @@ from teams.permissions import (
     teams_visible_to,
 )
 from teams.selectors import my_membership, team_list_for, team_members
-from teams.tables import MemberTable, TeamTable
+from teams.tables import AuditTable, MemberTable, TeamTable
 
 
 def _first_error(error: ValidationError) -> str:
@@ -115,6 +115,22 @@ class TeamLeaveView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("You have left %(team)s.") % {"team": team.name})
         return redirect("teams:list")
+
+
+class AuditLogView(LoginRequiredMixin, SingleTableView):
+    """The audit log of the offices one manages (and the offices below them)."""
+
+    table_class = AuditTable
+    template_name = "teams/audit.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        offices = offices_managed_by(self.request.user)
+        if not offices.exists():
+            raise Http404
+        return AuditEntry.objects.filter(office__in=offices).select_related(
+            "team", "actor__volunteer", "subject__volunteer"
+        )
 
 
 class InvitationListView(LoginRequiredMixin, TemplateView):

@@ -377,6 +377,9 @@ CASES = [
          lambda w: reverse("teams:invitation_answer", args=[w.invitation_a.pk, "accept"]), method=POST,
          expect=row(LOGIN, PROFILE, INVITATIONS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
          effect=lambda w, user: Membership.objects.get(pk=w.invitation_a.pk).status == "active"),
+    # The audit log: the admins of an office (its staff and those above), nobody else.
+    Case("teams:audit", lambda w: reverse("teams:audit"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("teams:leave", team_a_url("teams:leave"), method=POST,
          expect=row(LOGIN, PROFILE, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST, TEAM_LIST)),
     Case("teams:invite_renew", team_a_url("teams:invite_renew"), method=POST,

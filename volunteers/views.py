@@ -19,6 +19,7 @@ from teams.permissions import (
     teams_run_by,
 )
 from teams.selectors import teams_of
+from teams.services import log_pii_view
 from volunteers import services
 from volunteers.cards import card_token, qr_svg
 from volunteers.forms import ProfileForm, RosterUploadForm
@@ -99,9 +100,12 @@ class VolunteerDetailView(LoginRequiredMixin, TemplateView):
         viewer = self.request.user
         if not may_see_person(viewer, volunteer.user):
             raise Http404
+        show_pii = may_see_pii(viewer, volunteer.user)
+        if show_pii and viewer.pk != volunteer.user_id:
+            log_pii_view(viewer, volunteer.user)
         return super().get_context_data(
             volunteer=volunteer,
-            show_pii=may_see_pii(viewer, volunteer.user),
+            show_pii=show_pii,
             memberships=teams_of(volunteer.user),
             **kwargs,
         )
