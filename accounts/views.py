@@ -1,10 +1,18 @@
+import time
 from urllib.parse import urlencode
 
+from allauth.account.authentication import get_authentication_records
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 from django_tables2 import SingleTableView
 
 from accounts.context_processors import ELDER_MODE_COOKIE
@@ -38,7 +46,39 @@ def set_elder_mode(request):
 
 def password_reset_by_phone(request):
     """Password reset by phone: log in with a texted code, then set a new password."""
-    return HttpResponseRedirect(f"{reverse('account_request_login_code')}?next={reverse('account_change_password')}")
+    return HttpResponseRedirect(f"{reverse('account_request_login_code')}?next={reverse('new_password')}")
+
+
+# A texted code proves the phone for this long: then a new password needs no old one.
+CODE_PROVES_FOR = 15 * 60
+
+
+def signed_in_by_code_just_now(request) -> bool:
+    records = get_authentication_records(request, request.user)
+    latest = records[-1] if records else {}
+    return latest.get("method") == "code" and time.time() - latest.get("at", 0) < CODE_PROVES_FOR
+
+
+class NewPasswordView(LoginRequiredMixin, FormView):
+    """The end of a reset by phone: whoever just signed in with a texted code sets a new
+    password without the old one they have forgotten. Anyone else changes it the usual way."""
+
+    form_class = SetPasswordForm
+    template_name = "accounts/new_password.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not signed_in_by_code_just_now(request):
+            return redirect("account_change_password")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        form.save()
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, _("Your new password is set."))
+        return redirect("volunteers:home")
 
 
 class NotificationListView(LoginRequiredMixin, SingleTableView):

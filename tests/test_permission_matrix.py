@@ -86,6 +86,7 @@ HOME = redirect("home", lambda w, url: reverse("volunteers:home"))
 TEAM_A_PAGE = redirect("team A", lambda w, url: w.team_a.get_absolute_url())
 TEAM_LIST = redirect("teams", lambda w, url: reverse("teams:list"))
 INVITATIONS = redirect("invitations", lambda w, url: reverse("teams:invitations"))
+CHANGE_PASSWORD = redirect("change password", lambda w, url: reverse("account_change_password"))
 MY_CARD = redirect("card", lambda w, url: reverse("volunteers:card"))
 SHIFT_A_PAGE = redirect("shift A", lambda w, url: w.shift_a.get_absolute_url())
 SHIFT_A_SHEET = redirect("sheet A", lambda w, url: reverse("shifts:attendance", args=[w.shift_a.pk]))
@@ -95,7 +96,7 @@ ADMIN_INDEX = redirect("admin", lambda w, url: reverse("admin:index"))
 ADMIN_LOGIN = redirect("admin login", lambda w, url: f"{reverse('admin:login')}?{urlencode({'next': url}, safe='/')}")
 LOGIN_BY_CODE = redirect(
     "login by code",
-    lambda w, url: f"{reverse('account_request_login_code')}?next={reverse('account_change_password')}",
+    lambda w, url: f"{reverse('account_request_login_code')}?next={reverse('new_password')}",
 )
 TEAM_LIST_AFTER_LANGUAGE = redirect("next", lambda w, url: "/teams/")
 
@@ -531,6 +532,10 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_UNMASKED,
                     CSV_UNMASKED)),
 
+    # A new password without the old one: only just after signing in with a texted code.
+    Case("new_password", lambda w: reverse("new_password"),
+         row(LOGIN, PROFILE, CHANGE_PASSWORD, CHANGE_PASSWORD, CHANGE_PASSWORD, CHANGE_PASSWORD, CHANGE_PASSWORD,
+             CHANGE_PASSWORD, CHANGE_PASSWORD)),
     Case("notifications", lambda w: reverse("notifications"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
 

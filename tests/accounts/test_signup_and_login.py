@@ -83,9 +83,31 @@ def test_password_reset_goes_through_a_texted_login_code(client, sms_outbox):
     response = client.post(response.url, {"code": _code(sms_outbox)}, follow=True)
     assert response.status_code == 200
     assert client.session["_auth_user_id"] == str(user.pk)
-    client.post(reverse("account_set_password"), {"password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD})
+    assert response.redirect_chain[-1][0] == reverse("new_password")
+    client.post(reverse("new_password"), {"new_password1": STRONG_PASSWORD, "new_password2": STRONG_PASSWORD})
     user.refresh_from_db()
     assert user.check_password(STRONG_PASSWORD)
+
+
+def test_someone_who_forgot_their_password_sets_a_new_one_without_the_old(client, sms_outbox):
+    """The reset ended at a form asking for the old password: the one thing they do not have."""
+    user = VolunteerFactory(user__phone="+8613800001234").user
+    start = client.get(reverse("account_reset_password"))
+    response = client.post(start.url, {"phone": "13800001234"})
+    page = client.post(response.url, {"code": _code(sms_outbox)}, follow=True)
+
+    assert "old_password" not in page.content.decode()
+    client.post(reverse("new_password"), {"new_password1": STRONG_PASSWORD, "new_password2": STRONG_PASSWORD})
+    user.refresh_from_db()
+    assert user.check_password(STRONG_PASSWORD)
+
+
+def test_signed_in_with_a_password_one_changes_it_with_the_old_one(client_for):
+    user = VolunteerFactory().user
+
+    response = client_for(user).get(reverse("new_password"))
+
+    assert response.url == reverse("account_change_password")
 
 
 def test_forty_people_on_one_wifi_can_sign_up_within_a_minute(client, settings):

@@ -30,9 +30,7 @@ cell = st.one_of(
     st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 1, 1)),
     st.sampled_from(["13800000001", "138 0000 0002", "男", "女", "是", "否", "居民身份证", "护照", "=1+1"]),
 )
-header = st.one_of(
-    st.just(CHINESE_HEADER), st.lists(st.one_of(st.sampled_from(CHINESE_HEADER), text), max_size=10)
-)
+header = st.one_of(st.just(CHINESE_HEADER), st.lists(st.one_of(st.sampled_from(CHINESE_HEADER), text), max_size=10))
 
 
 def outcome(data: bytes, team) -> str:
