@@ -58,6 +58,28 @@ class AccountAdapter(DefaultAccountAdapter):
             login = raw.strip().lower()
         return f"{get_current_site(request).domain}:{login}"
 
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        """Someone signed up with a number that has an account (everyone an office imported).
+        The text goes to the number itself, so it tells the person asking nothing; the
+        owner learns how to get in, instead of waiting for a code that never comes."""
+        text = _(
+            "This mobile number already has a volunteer account. To sign in, choose "
+            "“Send me a sign-in code” on the sign-in page; you can then set a password."
+        )
+        self._send_notice(phone, text)
+
+    def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
+        """A login code asked for a number with no account: the owner is told to sign up."""
+        self._send_notice(phone, _("No volunteer account uses this mobile number yet. To join, sign up with it."))
+
+    def _send_notice(self, phone: str, text: str) -> None:
+        try:
+            send_sms(phone, text, code=True, ip=client_ip(self.request))
+        except SmsRefused:
+            return
+        if settings.DEBUG and self.request is not None:
+            messages.info(self.request, _("Development only: the text sent is: %(text)s") % {"text": text})
+
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         text = _("Your verification code is %(code)s. It is valid for 15 minutes.") % {"code": code}
         try:

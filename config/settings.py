@@ -215,6 +215,12 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Six digits, typed on a phone's number pad (and filled in from the text message).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_FORMS = {
+    "confirm_login_code": "accounts.forms.ConfirmLoginCodeForm",
+    "verify_phone": "accounts.forms.VerifyPhoneForm",
+}
 # A venue's forty volunteers share one Wi-Fi address: per-address limits are set
 # for a crowd, per-phone limits stay tight.
 ACCOUNT_RATE_LIMITS = {

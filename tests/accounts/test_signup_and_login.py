@@ -130,3 +130,35 @@ def test_signing_up_twice_in_a_row_shows_a_wait_page_not_an_error(client):
     response = client.post(reverse("account_signup"), data)
     assert response.status_code == 429
     assert User.objects.count() == 1
+
+
+def test_an_imported_person_claims_their_account_by_a_texted_code(client, sms_outbox):
+    """Signing up with a number the office imported texts the owner how to get in; the
+    sign-in code is six digits, typed on the number pad; then they set a password."""
+    user = User.objects.create_user(phone="13800001234")  # as a roster import makes them
+    VolunteerFactory(user=user)
+
+    client.post(
+        reverse("account_signup"), {"phone": "13800001234", "password1": STRONG_PASSWORD, "password2": STRONG_PASSWORD}
+    )
+    assert sms_outbox[-1][0] == "+8613800001234" and "已有志愿者账号" in sms_outbox[-1][1]
+
+    client.post(reverse("account_logout"))  # the verification page's "Cancel"
+    response = client.post(reverse("account_request_login_code"), {"phone": "13800001234"})
+    code = _code(sms_outbox)
+    assert re.fullmatch(r"\d{6}", code)
+    form = client.get(response.url).content.decode()
+    assert 'inputmode="numeric"' in form and 'autocomplete="one-time-code"' in form
+    client.post(response.url, {"code": code})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    client.post(reverse("new_password"), {"new_password1": STRONG_PASSWORD, "new_password2": STRONG_PASSWORD})
+    user.refresh_from_db()
+    assert user.check_password(STRONG_PASSWORD)
+
+
+def test_a_login_code_for_a_number_without_an_account_tells_the_owner_to_sign_up(client, sms_outbox):
+    response = client.post(reverse("account_request_login_code"), {"phone": "13800009999"})
+
+    assert response.status_code == 302  # as for any number: the asker learns nothing
+    assert sms_outbox == [("+8613800009999", sms_outbox[0][1])] and "注册" in sms_outbox[0][1]
