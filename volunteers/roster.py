@@ -101,6 +101,7 @@ class RosterRow:
 class Roster:
     rows: list[RosterRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    header_row: int = 1  # the sheet row that held the column names
 
     @property
     def ok(self) -> bool:
@@ -177,23 +178,42 @@ def _sheet_lines(sheet):
         raise _damaged() from None
 
 
-def _header_map(header: tuple) -> dict[str, int]:
+# Offices often put a title (东风社区志愿者花名册（2026年11月）) above the column names.
+HEADER_SEARCH_ROWS = 5
+
+
+def _columns_of(line: tuple) -> dict[str, int]:
     by_word = {}
     for name, words in COLUMNS.items():
         for word in words:
             by_word[word.lower()] = name
     found: dict[str, int] = {}
-    for index, cell in enumerate(header):
+    for index, cell in enumerate(line):
         name = by_word.get(_text(cell).lower().rstrip("*"))
         if name and name not in found:
             found[name] = index
-    missing = [column_label(name) for name in REQUIRED_COLUMNS if name not in found]
-    if missing:
-        raise RosterFileError(
-            _("The first row must hold the column names from the template; missing: %(columns)s.")
-            % {"columns": "、".join(missing)}
-        )
     return found
+
+
+def _find_header(lines) -> tuple[int, dict[str, int]]:
+    """The row among the first few that holds the template's column names, and its columns;
+    rows above it (a title, a date) are skipped."""
+    first_found: dict[str, int] = {}
+    number = 0
+    for number, line in enumerate(lines, start=1):
+        found = _columns_of(line)
+        if all(name in found for name in REQUIRED_COLUMNS):
+            return number, found
+        first_found = first_found or found
+        if number == HEADER_SEARCH_ROWS:
+            break
+    if number == 0:
+        raise RosterFileError(_("The file is empty."))
+    missing = [column_label(name) for name in REQUIRED_COLUMNS if name not in first_found]
+    raise RosterFileError(
+        _("No row among the first %(rows)d holds the column names from the template; missing: %(columns)s.")
+        % {"rows": HEADER_SEARCH_ROWS, "columns": "、".join(missing)}
+    )
 
 
 def _choice(words: dict, value: str) -> str | None:
@@ -341,14 +361,11 @@ def read_roster(data: bytes) -> Roster:
     workbook, sheet = _open_sheet(data)
     try:
         lines = _sheet_lines(sheet)
-        header = next(lines, None)
-        if header is None:
-            raise RosterFileError(_("The file is empty."))
-        columns = _header_map(header)
-        roster = Roster()
-        for number, values in enumerate(lines, start=2):
+        header_row, columns = _find_header(lines)
+        roster = Roster(header_row=header_row)
+        for number, values in enumerate(lines, start=header_row + 1):
             # Empty rows count too: millions of them would otherwise be read one by one.
-            if number - 1 > MAX_ROWS:
+            if number - header_row > MAX_ROWS:
                 raise RosterFileError(
                     _("A roster may hold at most %(count)d people per file (empty rows count too).")
                     % {"count": MAX_ROWS}

@@ -394,9 +394,24 @@ def test_wrong_headers_name_the_missing_columns():
         read_roster(workbook_bytes(["名字", "电话"], [["张三", "13800001234"]]))
 
 
-def test_a_roster_whose_header_is_not_on_the_first_row_is_refused():
-    with pytest.raises(RosterFileError, match="missing: 姓名、手机号"):
-        read_roster(workbook_bytes(["某某社区志愿者名册"], [CHINESE_HEADER, list(person(1).values())]))
+def test_a_title_above_the_column_names_is_skipped_and_the_header_row_told():
+    """Offices keep rosters with a title row (merged across the columns) above the header."""
+    roster = read_roster(
+        workbook_bytes(
+            ["东风社区志愿者花名册（2026年11月）"],
+            [[], CHINESE_HEADER, [person(1).get(name) for name in CHINESE_HEADER]],
+        )
+    )
+
+    assert roster.ok and roster.header_row == 3
+    assert [(row.row, row.real_name) for row in roster.rows] == [(4, "张1")]
+
+
+def test_a_roster_without_column_names_in_its_first_rows_is_refused():
+    rows = [["说明"]] * 4 + [CHINESE_HEADER, [person(1).get(name) for name in CHINESE_HEADER]]
+
+    with translation.override("en"), pytest.raises(RosterFileError, match="first 5 holds the column names"):
+        read_roster(workbook_bytes(["某某社区志愿者名册"], rows))
 
 
 def test_a_truncated_download_is_refused():

@@ -451,3 +451,11 @@ def test_uploads_left_unconfirmed_for_a_day_are_swept_away(staff_client, team, s
     assert old_file not in stored_uploads(settings)
     assert len(stored_uploads(settings)) == 1
     assert expired(confirm(staff_client, team, abandoned), team)
+
+
+def test_the_preview_says_which_row_held_the_column_names(staff_client, team):
+    titled = workbook_bytes(["东风社区志愿者花名册（2026年11月）"], [CHINESE_HEADER, ["张三", "13800000001"]])
+
+    page = upload(staff_client, team, titled).content.decode()
+
+    assert 'data-testid="header-row"' in page and "2" in page
