@@ -28,6 +28,7 @@ run: setup
 	@echo ""
 	@echo "  Open http://127.0.0.1:$(PORT)/  (demo password: demo-2026)"
 	@echo "  office staff 13800000001 · team leader 13800000002 · volunteer 13800000003"
+	@echo "  imported, never signed in: 13800000004 (sign in with a texted code, shown on the page)"
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

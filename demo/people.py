@@ -8,6 +8,7 @@ members of 和平里 report to its party-member team. Every team has a leader.
 import datetime
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,9 @@ DEMO_PASSWORD = "demo-2026"  # noqa: S105 - published in the README for the demo
 STAFF_PHONE = "+8613800000001"
 LEADER_PHONE = "+8613800000002"
 VOLUNTEER_PHONE = "+8613800000003"
+# Imported from the office's Excel roster and never signed in: no password yet, the
+# number not yet confirmed. She gets in with a texted code, then sets a password.
+IMPORTED_PHONE = "+8613800000004"
 
 STREET = "幸福路街道办事处"
 COMMUNITIES = ["阳光社区", "和平里社区"]
@@ -206,6 +210,12 @@ def seed_demo() -> dict[str, int]:
     _join(teams[3], leader, Membership.Role.LEADER)
     volunteer = _user(VOLUNTEER_PHONE, {"real_name": "王秀英", "id_number": "", "grid": "第二网格"}, DEMO_PASSWORD)
     _join(teams[0], volunteer)
+    imported = User.objects.filter(phone=IMPORTED_PHONE).first() or User.objects.create(
+        phone=IMPORTED_PHONE, password=make_password(None), phone_verified=False
+    )
+    if not Volunteer.objects.filter(user=imported).exists():
+        Volunteer.objects.create(user=imported, real_name="赵桂兰", grid="第一网格")
+    _join(teams[0], imported)
 
     _people(rng, teams)
     _spread_registrations()

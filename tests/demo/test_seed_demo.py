@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from demo.people import DEMO_PASSWORD, LEADER_PHONE, STAFF_PHONE, STREET, VOLUNTEER_PHONE
+from demo.people import DEMO_PASSWORD, IMPORTED_PHONE, LEADER_PHONE, STAFF_PHONE, STREET, VOLUNTEER_PHONE
 from demo.shifts import SERIES_TITLE
 from hours.models import ServiceRecord
 from hours.stars import star_level, thresholds_for
@@ -212,3 +213,14 @@ def test_residents_registered_over_the_past_year_a_few_of_them_this_month(demo):
     assert not residents.filter(created_at__gt=timezone.now()).exists()
     joined = residents.values_list("created_at", "user__date_joined")
     assert all(created == date_joined for created, date_joined in joined)
+
+
+def test_the_demo_has_an_imported_person_who_claims_her_account_by_code(demo, client, sms_outbox):
+    imported = User.objects.get(phone=IMPORTED_PHONE)
+    assert not imported.has_usable_password() and not imported.phone_verified
+
+    response = client.post(reverse("account_request_login_code"), {"phone": IMPORTED_PHONE[3:]})
+    code = re.search(r"\d{6}", sms_outbox[-1][1])[0]
+    client.post(response.url, {"code": code})
+
+    assert client.session["_auth_user_id"] == str(imported.pk)
