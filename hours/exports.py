@@ -465,11 +465,21 @@ def write_csv(output, *, office: Office, month: datetime.date, user: User | None
     writer.writerow([label for label, _width in detail_columns()])
     rows = 0
     for row in detail_rows(export):
-        writer.writerow([f"{row[0]:%Y-%m-%d}", *row[1:8], f"{exact_hours(row[8]):.2f}", *row[9:]])
+        id_number, phone = (as_csv_text(value) for value in row[2:4])
+        writer.writerow(
+            [f"{row[0]:%Y-%m-%d}", row[1], id_number, phone, *row[4:8], f"{exact_hours(row[8]):.2f}", *row[9:]]
+        )
         rows += 1
     stream.flush()
     return _log(export, user=user, kind=ExportLog.Kind.CSV, rows=rows)
 
 
-def export_filename(office: Office, month: datetime.date, extension: str) -> str:
-    return f"{office.name}-{month:%Y-%m}.{extension}"
+def as_csv_text(value) -> str:
+    """A number Excel must keep as written (18-digit ID numbers, mobile numbers): a leading
+    tab makes it text when the CSV is opened, instead of 4.10102E+17."""
+    return f"\t{value}" if value else ""
+
+
+def export_filename(office: Office, month: datetime.date, extension: str, *, unmasked: bool = False) -> str:
+    """Masked and unmasked files never share a name: the full-number one says so."""
+    return f"{office.name}-{month:%Y-%m}{'-full-numbers' if unmasked else ''}.{extension}"

@@ -96,7 +96,7 @@ def file_response(request, office: Office, first_day, kind: str, *, unmasked: bo
     response = FileResponse(
         stream,
         as_attachment=True,
-        filename=exports.export_filename(office, first_day, kind),
+        filename=exports.export_filename(office, first_day, kind, unmasked=unmasked),
         content_type=CONTENT_TYPES[kind],
     )
     response["Cache-Control"] = "no-store, private"

@@ -154,7 +154,8 @@ def _refuse_a_bomb(data: bytes) -> None:
     past its declared size, so the declaration is the bound."""
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    # NotImplementedError: a damaged header can claim a zip version Python does not read.
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise _damaged() from None
     limit = settings.ROSTER_IMPORT_MAX_UNPACKED_BYTES
     if sum(member.file_size for member in members) > limit:

@@ -269,6 +269,25 @@ def test_csv_is_the_detail_sheet_with_a_bom(month_world):
     )
 
 
+def test_the_unmasked_csv_keeps_every_digit_of_id_and_mobile_numbers_for_excel(month_world):
+    pii = OfficeStaffFactory(office=month_world["street"], can_view_pii=True).user
+    stream = io.BytesIO()
+    exports.write_csv(stream, office=month_world["street"], month=MARCH, user=pii, unmasked=True)
+
+    rows = list(csv.reader(io.StringIO(stream.getvalue().decode("utf-8-sig"))))
+    alice = month_world["alice"]
+    mine = next(row for row in rows if row[1] == alice.real_name)
+    assert mine[2] == "\t" + alice.id_number  # text to Excel, not 4.10102E+17
+    assert mine[3].startswith("\t")
+
+
+def test_masked_and_unmasked_files_have_different_names(month_world):
+    office = month_world["street"]
+    masked = exports.export_filename(office, MARCH, "xlsx")
+    unmasked = exports.export_filename(office, MARCH, "xlsx", unmasked=True)
+    assert masked != unmasked and "full-numbers" in unmasked
+
+
 def test_the_command_writes_the_workbook(month_world, tmp_path):
     output = tmp_path / "march.xlsx"
     out = io.StringIO()

@@ -87,3 +87,13 @@ def test_a_zip_of_anything_is_refused_never_a_crash(members):
             archive.writestr(name, content)
     with pytest.raises(RosterFileError):
         read_roster(buffer.getvalue())
+
+
+def test_an_archive_claiming_a_zip_version_python_cannot_read_is_refused():
+    """Found by the fuzzing above: a damaged header made zipfile raise NotImplementedError."""
+    data = bytearray(roster_bytes([{"姓名": "张三", "手机号": "13800000001"}]))
+    central = data.find(b"PK\x01\x02")
+    data[central + 6 : central + 8] = (64).to_bytes(2, "little")  # "version needed to extract": 6.4
+
+    with pytest.raises(RosterFileError):
+        read_roster(bytes(data))
