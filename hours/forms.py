@@ -78,6 +78,7 @@ class BackfillRequestForm(forms.Form):
     volunteer = forms.ModelChoiceField(
         label=_("Volunteer"),
         queryset=Volunteer.objects.none(),
+        empty_label=_("Choose a volunteer"),
         # A long list of members gets a search box (static/js/member-filter.js).
         widget=forms.Select(attrs={"data-filter": _("Find by name")}),
     )
@@ -128,7 +129,9 @@ class BackfillRequestForm(forms.Form):
 
 
 class MonthCloseForm(forms.Form):
-    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none())
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=Office.objects.none(), empty_label=_("Choose an office")
+    )
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],

@@ -25,7 +25,9 @@ CONTENT_TYPES = {
 
 
 class ExportForm(forms.Form):
-    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none())
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=Office.objects.none(), empty_label=_("Choose an office")
+    )
     month = forms.DateField(
         label=_("Month"),
         input_formats=["%Y-%m"],

@@ -121,7 +121,9 @@ FILTERED = {"data-filter": _("Find by name")}
 
 
 class AddByHandForm(forms.Form):
-    volunteer = forms.ModelChoiceField(label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED))
+    volunteer = forms.ModelChoiceField(
+        label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED), empty_label=_("Choose a member")
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,7 +229,9 @@ class MarkForm(forms.Form):
 class WalkInForm(forms.Form):
     """A member of the team who came without signing up."""
 
-    volunteer = forms.ModelChoiceField(label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED))
+    volunteer = forms.ModelChoiceField(
+        label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED), empty_label=_("Choose a member")
+    )
     checked_in = _time_field(_("Check-in"), required=True)
     checked_out = _time_field(_("Check-out"))
 

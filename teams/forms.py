@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import Team
 
@@ -25,3 +26,4 @@ class TeamForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
         self.fields["office"].empty_label = None
+        self.fields["kind"].empty_label = _("Choose a kind")
