@@ -128,7 +128,9 @@ class BackfillRequestForm(forms.Form):
         return _minutes(self.cleaned_data["hours"])
 
 
-class MonthCloseForm(forms.Form):
+class OfficeMonthForm(forms.Form):
+    """One of the user's offices and a month (YYYY-MM)."""
+
     office = forms.ModelChoiceField(
         label=_("Office"), queryset=Office.objects.none(), empty_label=_("Choose an office")
     )
@@ -137,14 +139,34 @@ class MonthCloseForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+class MonthCloseForm(OfficeMonthForm):
     confirm = forms.BooleanField(
         label=_("I have checked this month's records: close it for the office and every office below it."),
         error_messages={"required": _("Tick the box to confirm: a closed month stays closed.")},
     )
 
-    def __init__(self, *args, offices, **kwargs):
+
+class ExportForm(OfficeMonthForm):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", _("Excel workbook")), ("csv", _("CSV file (details only)"))],
+        initial="xlsx",
+    )
+    unmasked = forms.BooleanField(
+        label=_("Full phone and ID numbers"),
+        required=False,
+        help_text=_("Only with the permission to see them; the export is logged."),
+    )
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = offices
+        self.fields["month"].help_text = _("Records are listed in the month they are reported in.")
 
 
 # ---------------------------------------------------------------- certificates

@@ -2,16 +2,15 @@
 
 import tempfile
 
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from hours import exports
+from hours.forms import ExportForm
 from hours.models import ExportLog
 from hours.months import parse_month
 from hours.views_ledger import OfficeStaffMixin
@@ -22,32 +21,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-class ExportForm(forms.Form):
-    office = forms.ModelChoiceField(
-        label=_("Office"), queryset=Office.objects.none(), empty_label=_("Choose an office")
-    )
-    month = forms.DateField(
-        label=_("Month"),
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        help_text=_("Records are listed in the month they are reported in."),
-    )
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=[("xlsx", _("Excel workbook")), ("csv", _("CSV file (details only)"))],
-        initial="xlsx",
-    )
-    unmasked = forms.BooleanField(
-        label=_("Full phone and ID numbers"),
-        required=False,
-        help_text=_("Only with the permission to see them; the export is logged."),
-    )
-
-    def __init__(self, *args, offices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = offices
 
 
 class ExportPageView(OfficeStaffMixin, TemplateView):

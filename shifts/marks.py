@@ -59,10 +59,18 @@ def _refuse_if_posted(attendance: Attendance, volunteer: Volunteer) -> None:
         raise ValidationError(outcome_message(Outcome.ALREADY_POSTED, volunteer))
 
 
-def _refuse_if_posted_at(shift: Shift, volunteer: Volunteer) -> None:
+def _has_times(attendance: Attendance) -> bool:
+    """Scans or mended times: then a mark is a mend, with a reason."""
+    return attendance.is_mended or attendance.events.exists()
+
+
+def _unposted_times(shift: Shift, volunteer: Volunteer) -> bool:
+    """Whether the person has times here (refused when they are in the ledger already)."""
     attendance = Attendance.objects.filter(shift=shift, volunteer=volunteer).first()
-    if attendance is not None:
-        _refuse_if_posted(attendance, volunteer)
+    if attendance is None:
+        return False
+    _refuse_if_posted(attendance, volunteer)
+    return _has_times(attendance)
 
 
 def _check_hand_entry(shift: Shift, now: datetime.datetime) -> None:
@@ -150,7 +158,7 @@ def mark_present(
     _check_hand_entry(shift, now)
     lock_volunteers([volunteer.pk])
     attendance = _locked_attendance(shift, volunteer, walk_in=walk_in)
-    if attendance.events.exists() or attendance.is_mended:
+    if _has_times(attendance):
         raise ValidationError(
             _("%(name)s already has check-in records for this shift: mend their times instead.")
             % {"name": volunteer.real_name}
@@ -207,12 +215,6 @@ def mend(
     return attendance
 
 
-def has_times(shift: Shift, volunteer: Volunteer) -> bool:
-    """Whether the person has scans or mended times here: then a mark is a mend, with a reason."""
-    attendance = Attendance.objects.filter(shift=shift, volunteer=volunteer).first()
-    return attendance is not None and (attendance.is_mended or attendance.events.exists())
-
-
 def set_times(
     *,
     shift: Shift,
@@ -225,8 +227,7 @@ def set_times(
 ) -> Attendance:
     """The leader gives someone's times on the sheet: a mark for someone never scanned,
     a mend (with its reason) for someone who was."""
-    _refuse_if_posted_at(shift, volunteer)
-    if has_times(shift, volunteer):
+    if _unposted_times(shift, volunteer):
         return mend(
             shift=shift,
             volunteer=volunteer,
@@ -258,8 +259,7 @@ def mark_absence(
     if status not in (Attendance.Status.ON_LEAVE, Attendance.Status.ABSENT):
         raise ValueError(status)
     now = now or timezone.now()
-    _refuse_if_posted_at(shift, volunteer)
-    if has_times(shift, volunteer):
+    if _unposted_times(shift, volunteer):
         if status == Attendance.Status.ON_LEAVE:
             raise ValidationError(
                 _("%(name)s has check-in records for this shift: mark them absent, or mend their times.")
