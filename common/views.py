@@ -1,6 +1,8 @@
 """Views the whole site shares."""
 
 from django.http import JsonResponse
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as html_csrf_failure
 
@@ -11,3 +13,25 @@ def csrf_failure(request, reason=""):
     if request.content_type == "application/json":
         return JsonResponse({"error": _("This page is out of date: reload it and try again.")}, status=403)
     return html_csrf_failure(request, reason)
+
+
+def web_app_manifest(request):
+    """What "add to home screen" uses: the name under the icon, the icons, the colour, the first page."""
+    manifest = {
+        "name": _("Volunteer Service"),
+        "short_name": _("Volunteers"),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("volunteers:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#b3261e",
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("icons/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response

@@ -267,3 +267,19 @@ def attendance_sheet(shift: Shift) -> list[SheetRow]:
     for signup in Signup.objects.confirmed().filter(shift=shift).select_related("volunteer__user"):
         rows.setdefault(signup.volunteer_id, SheetRow(signup.volunteer))
     return sorted(rows.values(), key=lambda row: (row.volunteer.real_name, row.volunteer.pk))
+
+
+def shifts_to_run_soon(user: User, *, today: datetime.date | None = None, limit: int = 20) -> list[Shift]:
+    """Today's and tomorrow's shifts of the teams this user runs, for their home and the 扫码 tab;
+    shifts that have ended today stay listed, so the leader can still open the sheet. Two queries."""
+    today = today or timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
+    end = start + datetime.timedelta(days=2)
+    shifts = (
+        Shift.objects.filter(team__in=teams_run_by(user), is_cancelled=False, starts_at__gte=start, starts_at__lt=end)
+        .select_related("team")
+        .annotate(confirmed_count=Count("signups", filter=Q(signups__status=Signup.Status.CONFIRMED)))
+        .order_by("starts_at", "pk")[:limit]
+    )
+    return list(shifts)

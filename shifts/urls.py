@@ -15,6 +15,7 @@ urlpatterns = [
     path("shifts/<int:pk>/roster/add/", views.RosterAddView.as_view(), name="roster_add"),
     path("shifts/<int:pk>/roster/<int:signup_pk>/remove/", views.RosterRemoveView.as_view(), name="roster_remove"),
     path("teams/<int:team_pk>/shifts/new/", views.ShiftCreateView.as_view(), name="create"),
+    path("scan/", views_scan.ScanStartView.as_view(), name="scan_start"),
     path("shifts/<int:pk>/scan/", views_scan.ScanView.as_view(), name="scan"),
     path("shifts/<int:pk>/scanner/", views_scan.ScannerPageView.as_view(), name="scanner"),
     path("shifts/scanner-sw.js", views_scan.service_worker, name="scanner_sw"),

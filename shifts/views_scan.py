@@ -5,6 +5,7 @@ from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -20,6 +21,7 @@ from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, re
 from shifts.scanning import record_pick, record_scan
 from shifts.selectors import shift_to_scan, sign_in_list
 from shifts.views import ShiftAccessMixin
+from teams.permissions import teams_run_by
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
 
@@ -34,6 +36,7 @@ SCANNER_PAGE_POLICY = "; ".join(
         "connect-src 'self'",
         "style-src 'self'",
         "img-src 'self'",
+        "manifest-src 'self'",
         "worker-src 'self'",
         "form-action 'self'",
         "base-uri 'none'",
@@ -121,6 +124,17 @@ class ScanView(ShiftAccessMixin, View):
         return JsonResponse({"results": results})
 
 
+class ScanStartView(LoginRequiredMixin, TemplateView):
+    """The 扫码 tab: today's and tomorrow's shifts of the teams I run, each a tap from its scanner."""
+
+    template_name = "shifts/scan_start.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not teams_run_by(request.user).exists():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
 @method_decorator(ensure_csrf_cookie, name="dispatch")
 @method_decorator(content_security_policy(SCANNER_PAGE_POLICY), name="dispatch")
 class ScannerPageView(ShiftAccessMixin, TemplateView):
@@ -135,7 +149,7 @@ class ScannerPageView(ShiftAccessMixin, TemplateView):
             "serviceWorkerScope": reverse("shifts:list"),
             "decoderUrl": static("vendor/barcode-detector/ponyfill.js"),
             "wasmUrl": static("vendor/barcode-detector/zxing_reader.wasm"),
-            "styleUrl": static("css/app.css"),
+            "styleUrls": [static("vendor/weui/weui.min.css"), static("css/app.css")],
             "strings": _scanner_strings(),
         }
         return super().get_context_data(shift=shift, scanner_config=config, roster=_pick_list(shift), **kwargs)

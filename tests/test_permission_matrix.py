@@ -404,6 +404,8 @@ CASES = [
 
     Case("volunteers:home", lambda w: reverse("volunteers:home"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+    Case("volunteers:me", lambda w: reverse("volunteers:me"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
     Case("volunteers:profile", lambda w: reverse("volunteers:profile"),
          row(LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)),
     # The superuser has no profile, hence no card.
@@ -569,6 +571,12 @@ CASES = [
     # A JSON endpoint: no redirect to the profile form; whoever does not run the team gets 404.
     Case("shifts:scan", shift_a_url("shifts:scan"), method=POST,
          expect=row(SIGNED_OUT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_JSON, NOT_FOUND, NOT_JSON, NOT_JSON, NOT_JSON)),
+    # The 扫码 tab: for those who run a team (its list holds their own teams' shifts only).
+    Case("shifts:scan_start", lambda w: reverse("shifts:scan_start"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, OK, OK, OK, OK)),
+    # What "add to home screen" reads: the same for everyone.
+    Case("manifest", lambda w: reverse("manifest"),
+         row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
     # The scanner's service worker is a static script served from /shifts/ for its scope.
     Case("shifts:scanner_sw", lambda w: reverse("shifts:scanner_sw"),
          row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),

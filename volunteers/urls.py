@@ -6,6 +6,7 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("me/", views.HomeView.as_view(), name="home"),
+    path("me/more/", views.MeView.as_view(), name="me"),
     path("me/profile/", views.ProfileView.as_view(), name="profile"),
     path("me/card/", views.CardView.as_view(), name="card"),
     path("me/card/reissue/", views.CardReissueView.as_view(), name="card_reissue"),

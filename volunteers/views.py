@@ -47,6 +47,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
         )
 
 
+class MeView(LoginRequiredMixin, TemplateView):
+    """我的 (the last tab): my card, hours, shifts and teams, messages and settings, and signing out."""
+
+    template_name = "volunteers/me.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            volunteer=profile_for(user),
+            manages_offices=user.is_superuser or grants_for(user).is_staff_somewhere,
+            **kwargs,
+        )
+
+
 class ProfileView(LoginRequiredMixin, FormView):
     form_class = ProfileForm
     template_name = "volunteers/profile_form.html"

@@ -4,7 +4,11 @@ volunteers/ shows honours and the certificate form without importing hours/."""
 from django import template
 from django.utils import timezone
 
+from hours import ledger
 from hours.certificates import staff_certificate_office
+from hours.stars import star_level, thresholds_for
+from hours.units import hours
+from volunteers.selectors import home_office_of
 
 register = template.Library()
 
@@ -22,4 +26,14 @@ def recognition_of(context, volunteer):
         "can_issue_certificate": staff_certificate_office(viewer, volunteer) is not None,
         "certificate_from": today.replace(month=1, day=1),
         "certificate_to": today,
+    }
+
+
+@register.inclusion_tag("hours/_hours_summary.html")
+def hours_summary(volunteer):
+    """The home page's large figures: all-time and this year's hours and the star level."""
+    totals = ledger.totals(volunteer)
+    return {
+        "totals": {key: hours(value) for key, value in totals.items()},
+        "level": star_level(totals["all_time"], thresholds_for(home_office_of(volunteer))),
     }

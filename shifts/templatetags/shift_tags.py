@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 
 from shifts.dashboard import shift_figures
-from shifts.selectors import signups_of
+from shifts.selectors import shifts_to_run_soon, signups_of
 
 register = template.Library()
 
@@ -19,3 +19,10 @@ def next_shifts(context, count: int = 3):
 def dashboard_shift_figures(office_ids, month):
     """The office dashboard's shift figures for the month (hours, which draws the dashboard, does not import shifts)."""
     return {"figures": shift_figures(office_ids=office_ids, month=month)}
+
+
+@register.inclusion_tag("shifts/_shifts_to_run.html", takes_context=True)
+def shifts_to_run(context):
+    """A leader's shifts of today and tomorrow, each with its scanner and sheet one tap away."""
+    today = timezone.localdate()
+    return {"shifts": shifts_to_run_soon(context["request"].user, today=today), "today": today}

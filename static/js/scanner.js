@@ -407,7 +407,7 @@ async function registerServiceWorker() {
       type: "precache",
       urls: [
         location.pathname,
-        config.styleUrl,
+        ...config.styleUrls,
         import.meta.url,
         decoder.href,
         new URL("./zxing-exported.js", decoder).href,

@@ -77,7 +77,8 @@ def test_new_volunteer_signs_up_joins_a_team_and_shows_the_card(page: Page, live
     expect(page.locator(f"form[action='/teams/{team.pk}/leave/']")).to_be_visible()
     assert Membership.objects.filter(team=team, user=user, status=Membership.Status.ACTIVE).exists()
 
-    page.locator("header nav a[href='/me/card/']").click()
+    page.get_by_test_id("tab-me").click()
+    page.locator("main a[href='/me/card/']").click()
     expect(page).to_have_url(re.compile(r"/me/card/$"))
     qr = page.locator("main svg[role=img]")
     expect(qr).to_be_visible()

@@ -62,7 +62,7 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(
     position = second_page.get_by_test_id("waitlist-position")
     expect(position).to_be_visible()
     expect(position).to_have_text(re.compile(r"(?<!\d)1(?!\d)"))
-    expect(second_page.locator("[data-testid=notifications] .count")).to_have_count(0)
+    expect(second_page.locator("[data-testid=tab-me] .weui-badge")).to_have_count(0)
     assert_no_sideways_scroll(second_page)
     assert Signup.objects.get(shift=shift, volunteer=second).status == Signup.Status.WAITLISTED
 
@@ -77,7 +77,7 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(
     second_page.reload()
     expect(second_page.get_by_test_id("signup-confirmed")).to_be_visible()
     expect(second_page.get_by_test_id("waitlist-position")).to_have_count(0)
-    expect(second_page.locator("[data-testid=notifications] .count")).to_have_text(re.compile(r"(?<!\d)1(?!\d)"))
+    expect(second_page.locator("[data-testid=tab-me] .weui-badge")).to_have_text(re.compile(r"(?<!\d)1(?!\d)"))
     assert_no_sideways_scroll(second_page)
     assert Signup.objects.get(shift=shift, volunteer=second).status == Signup.Status.CONFIRMED
     assert Signup.objects.confirmed().filter(shift=shift).count() == shift.capacity

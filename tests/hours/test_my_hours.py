@@ -77,10 +77,14 @@ def test_my_hours_shows_totals_star_level_and_labelled_records(client_for, team,
         assert label in page
 
 
-def test_the_home_page_and_the_menu_link_to_my_hours(client_for, volunteer):
-    page = client_for(volunteer.user).get(reverse("volunteers:home")).content.decode()
-    assert page.count(f'href="{reverse("hours:my_hours")}"') == 2
-    assert "我的时长" in page
+def test_the_home_page_shows_my_hours_in_figures_and_the_me_tab_links_to_them(client_for, volunteer):
+    client = client_for(volunteer.user)
+    home = client.get(reverse("volunteers:home")).content.decode()
+    assert home.count(f'href="{reverse("hours:my_hours")}"') == 1
+    assert "累计小时数" in home
+    me = client.get(reverse("volunteers:me")).content.decode()
+    assert f'href="{reverse("hours:my_hours")}"' in me
+    assert "我的时长" in me
 
 
 def test_someone_without_a_profile_is_sent_to_the_profile_form(client_for):
