@@ -3,9 +3,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Notification
+from common.tables import StackedTable
 
 
-class NotificationTable(tables.Table):
+class NotificationTable(StackedTable):
     created_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="Y-m-d H:i")
     message = tables.Column(verbose_name=_("Message"), orderable=False, attrs={"td": {"class": "wrap"}})
 

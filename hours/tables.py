@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from common.tables import StackedTable
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, MonthClose, ServiceRecord
 from hours.units import hours
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_TEAM_RUN, has_access
@@ -15,7 +16,7 @@ def format_hours(minutes: int | None) -> str:
     return str(hours(minutes))
 
 
-class ServiceRecordTable(tables.Table):
+class ServiceRecordTable(StackedTable):
     """My hours: one row per ledger line, reversals and backfills labelled (rules 8, 9)."""
 
     service_date = tables.DateColumn(verbose_name=_("Date"), format="Y-m-d")
@@ -92,7 +93,7 @@ class VolunteerRecordTable(ServiceRecordTable):
         return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
-class MyCorrectionRequestTable(tables.Table):
+class MyCorrectionRequestTable(StackedTable):
     requested_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d")
     record = tables.Column(verbose_name=_("Record"), empty_values=(), attrs={"td": {"class": "wrap"}})
     requested_minutes = tables.Column(verbose_name=_("Asked hours"))
@@ -125,7 +126,7 @@ class VolunteerCorrectionRequestTable(MyCorrectionRequestTable):
         fields = ("requested_at", "record", "requested_minutes", "requested_by", "state", "decision_note")
 
 
-class CorrectionQueueTable(tables.Table):
+class CorrectionQueueTable(StackedTable):
     requested_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d H:i")
     volunteer = tables.Column(verbose_name=_("Volunteer"), accessor="record__volunteer__real_name")
     record = tables.Column(verbose_name=_("Record"), empty_values=(), attrs={"td": {"class": "wrap"}})
@@ -168,7 +169,7 @@ class CorrectionQueueTable(tables.Table):
         return format_hours(value)
 
 
-class BackfillQueueTable(tables.Table):
+class BackfillQueueTable(StackedTable):
     requested_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d H:i")
     volunteer = tables.Column(verbose_name=_("Volunteer"), accessor="volunteer__real_name")
     service = tables.Column(verbose_name=_("Service"), empty_values=(), attrs={"td": {"class": "wrap"}})
@@ -199,7 +200,7 @@ class BackfillQueueTable(tables.Table):
         return format_hours(value)
 
 
-class TeamBackfillTable(tables.Table):
+class TeamBackfillTable(StackedTable):
     requested_at = tables.DateTimeColumn(verbose_name=_("Asked"), format="Y-m-d")
     volunteer = tables.Column(verbose_name=_("Volunteer"), accessor="volunteer__real_name")
     service = tables.Column(verbose_name=_("Service"), empty_values=(), attrs={"td": {"class": "wrap"}})
@@ -220,7 +221,7 @@ class TeamBackfillTable(tables.Table):
         return format_hours(value)
 
 
-class MonthCloseTable(tables.Table):
+class MonthCloseTable(StackedTable):
     month = tables.DateColumn(verbose_name=_("Month"), format="Y-m")
     office = tables.Column(verbose_name=_("Office"), accessor="office__name")
     volunteer_count = tables.Column(verbose_name=_("Volunteers"))
@@ -238,7 +239,7 @@ class MonthCloseTable(tables.Table):
         return format_hours(int(value))
 
 
-class CertificateTable(tables.Table):
+class CertificateTable(StackedTable):
     """Certificates of the staff's offices; rows come from certificates.certificates_for_staff (name_visible)."""
 
     number = tables.Column(verbose_name=_("Number"), linkify=True)

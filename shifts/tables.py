@@ -8,7 +8,7 @@ from shifts.models import Attendance, Signup
 from shifts.reviews import review_labels
 
 
-class RosterTable(tables.Table):
+class RosterTable(StackedTable):
     name = tables.Column(verbose_name=_("Name"), accessor="volunteer__real_name")
     phone = tables.Column(verbose_name=_("Mobile"), accessor="volunteer__user__phone", orderable=False)
     status = tables.Column(verbose_name=_("Status"))
@@ -26,7 +26,7 @@ class RosterTable(tables.Table):
         return record.volunteer.user.masked_phone
 
 
-class MySignupTable(tables.Table):
+class MySignupTable(StackedTable):
     shift = tables.Column(
         verbose_name=_("Shift"), accessor="shift__title", linkify=lambda record: record.shift.get_absolute_url()
     )

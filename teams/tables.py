@@ -6,7 +6,7 @@ from common.tables import StackedTable
 from teams.models import AuditEntry, Membership, Team
 
 
-class TeamTable(tables.Table):
+class TeamTable(StackedTable):
     name = tables.Column(verbose_name=_("Team"), linkify=True)
     office = tables.Column(verbose_name=_("Office"), accessor="office__name")
     kind = tables.Column(verbose_name=_("Kind"), accessor="kind__name")
@@ -26,7 +26,7 @@ class TeamTable(tables.Table):
         return format_html('<span class="badge warn">{}</span>', Membership.Status(value).label)
 
 
-class MemberTable(tables.Table):
+class MemberTable(StackedTable):
     name = tables.Column(verbose_name=_("Name"), accessor="user__volunteer__real_name", default="—")
     phone = tables.Column(verbose_name=_("Mobile"), accessor="user__phone", orderable=False)
     role = tables.Column(verbose_name=_("Role"))
