@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2027, 3, 1)
 FEBRUARY = datetime.date(2027, 2, 1)
 SHEETS_EN = ["Summary", "Details", "By team", "Backfills and corrections"]
-SHEETS_ZH = ["汇总", "明细", "按队伍", "补录及更正"]
+SHEETS_ZH = ["汇总", "明细", "按服务队", "补录及更正"]
 FORMULA_NAME = '=HYPERLINK("x")'
 
 
