@@ -14,6 +14,7 @@ from django.conf import settings
 BASE = Path(settings.BASE_DIR)
 CATALOGUES = [
     BASE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    BASE / "locale_overrides" / "zh_Hans" / "LC_MESSAGES" / "django.po",
 ]
 
 CJK = "[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
@@ -49,7 +50,7 @@ def translations(path: Path):
                 yield entry.msgid, text
 
 
-@pytest.mark.parametrize("path", CATALOGUES, ids=["ours"])
+@pytest.mark.parametrize("path", CATALOGUES, ids=["ours", "overrides"])
 def test_the_catalogue_keeps_the_glossary(path):
     broken = [(msgid, text, problems(text)) for msgid, text in translations(path) if problems(text)]
     assert broken == []
