@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+# Our catalogues, and the overrides of Django's and allauth's words (locale/GLOSSARY.md).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po)
+MO_FILES := $(patsubst %.po,%.mo,$(PO_FILES))
 
 .PHONY: setup run test lint messages test-tools clean
 
@@ -19,7 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $@
 
 # Translations are compiled with polib (a pinned dependency), so gettext tools are not needed.
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po $(STAMP)
 	$(BIN)/python scripts/compile_messages.py $<
 
 run: setup
@@ -59,7 +61,7 @@ lint: setup
 # Refresh the message catalogues after changing translatable strings.
 messages: setup
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '$(VENV)/*' --no-obsolete
-	$(BIN)/python scripts/compile_messages.py locale/*/LC_MESSAGES/django.po
+	$(BIN)/python scripts/compile_messages.py $(PO_FILES)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.forms import MainlandPhoneField
 from accounts.models import User
+from accounts.notifications import in_site_language
 from accounts.phones import normalise_phone
 from accounts.sms import SmsRefused, client_ip, send_sms
 
@@ -61,16 +62,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_account_already_exists_sms(self, phone: str) -> None:
         """Someone signed up with a number that has an account (everyone an office imported).
         The text goes to the number itself, so it tells the person asking nothing; the
-        owner learns how to get in, instead of waiting for a code that never comes."""
-        text = _(
-            "This mobile number already has a volunteer account. To sign in, choose "
-            "“Send me a sign-in code” on the sign-in page; you can then set a password."
+        owner learns how to get in, instead of waiting for a code that never comes. The owner may
+        not be the person asking, so it is written in the site's language, not the asker's."""
+        text = in_site_language(
+            lambda: _(
+                "This mobile number already has a volunteer account. To sign in, choose "
+                "“Send me a sign-in code” on the sign-in page; you can then set a password."
+            )
         )
         self._send_notice(phone, text)
 
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
         """A login code asked for a number with no account: the owner is told to sign up."""
-        self._send_notice(phone, _("No volunteer account uses this mobile number yet. To join, sign up with it."))
+        text = in_site_language(
+            lambda: _("No volunteer account uses this mobile number yet. To join, sign up with it.")
+        )
+        self._send_notice(phone, text)
 
     def _send_notice(self, phone: str, text: str) -> None:
         try:

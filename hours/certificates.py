@@ -154,10 +154,14 @@ def withdraw_certificate(*, certificate: Certificate, by: User | None, reason: s
     certificate.full_clean()
     certificate.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
     # The reason stays with the staff: it may name a person or a mistake in someone's records.
-    message = _("Your certificate of volunteer service %(number)s has been withdrawn and is no longer valid.") % {
-        "number": certificate.number
-    }
-    notify([certificate.volunteer.user], message, link=certificate.get_absolute_url())
+    notify(
+        [certificate.volunteer.user],
+        lambda: (
+            _("Your certificate of volunteer service %(number)s has been withdrawn and is no longer valid.")
+            % {"number": certificate.number}
+        ),
+        link=certificate.get_absolute_url(),
+    )
     return certificate
 
 

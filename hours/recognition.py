@@ -52,11 +52,12 @@ def notify_new_star(
     before, after = star_level(before_minutes, thresholds), star_level(after_minutes, thresholds)
     if after.stars <= before.stars:
         return 0
-    message = _("Congratulations! With %(hours)s hours of service you have reached %(stars)s.") % {
-        "hours": after.hours,
-        "stars": after.symbols,
-    }
-    notify([volunteer.user], message, link=reverse("hours:my_hours"))
+    words = {"hours": after.hours, "stars": after.symbols}
+    notify(
+        [volunteer.user],
+        lambda: _("Congratulations! With %(hours)s hours of service you have reached %(stars)s.") % words,
+        link=reverse("hours:my_hours"),
+    )
     return after.stars
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.notifications import notify
@@ -99,20 +100,24 @@ def decide_correction(*, correction: CorrectionRequest, by: User, approve: bool,
             record=record, minutes=correction.requested_minutes, reason=correction.reason, by=by, approved_by=by
         )
         if asked_by_volunteer:
-            message = _("Your correction of %(record)s was approved: now %(hours)s h.") % words
+            message = gettext_lazy("Your correction of %(record)s was approved: now %(hours)s h.")
         else:
-            message = _("The correction of %(record)s of %(name)s was approved: now %(hours)s h.") % words
+            message = gettext_lazy("The correction of %(record)s of %(name)s was approved: now %(hours)s h.")
     else:
         if not note:
             raise ValidationError(_("Say why the correction is refused."))
         if asked_by_volunteer:
-            message = _("Your correction of %(record)s was refused: %(note)s") % words
+            message = gettext_lazy("Your correction of %(record)s was refused: %(note)s")
         else:
-            message = _("The correction of %(record)s of %(name)s was refused: %(note)s") % words
+            message = gettext_lazy("The correction of %(record)s of %(name)s was refused: %(note)s")
     correction.record_decision(approved=approve, by=by, note=note)
-    notify([record.volunteer.user], message, reverse("hours:my_hours"))
+    notify([record.volunteer.user], lambda: message % words, reverse("hours:my_hours"))
     if not asked_by_volunteer:
-        notify([correction.requested_by], message, reverse("hours:volunteer_records", args=[record.volunteer_id]))
+        notify(
+            [correction.requested_by],
+            lambda: message % words,
+            reverse("hours:volunteer_records", args=[record.volunteer_id]),
+        )
     return correction
 
 
@@ -156,19 +161,19 @@ def correct_by_office(
         "reason": reversal.reason,
     }
     if minutes:
-        message = _("%(record)s of %(name)s was corrected by the office: now %(hours)s h. Why: %(reason)s") % words
+        message = gettext_lazy("%(record)s of %(name)s was corrected by the office: now %(hours)s h. Why: %(reason)s")
     else:
-        message = _("%(record)s of %(name)s was withdrawn by the office. Why: %(reason)s") % words
+        message = gettext_lazy("%(record)s of %(name)s was withdrawn by the office. Why: %(reason)s")
     for request in waiting:
         request.record_decision(
             approved=request.requested_minutes == minutes,
             by=by,
             note=_("The office corrected the record itself: now %(hours)s h.") % words,
         )
-    notify([record.volunteer.user], message, reverse("hours:my_hours"))
+    notify([record.volunteer.user], lambda: message % words, reverse("hours:my_hours"))
     leaders = {request.requested_by for request in waiting if request.requested_by_id != record.volunteer.user_id}
     if leaders:
-        notify(leaders, message, reverse("hours:volunteer_records", args=[record.volunteer_id]))
+        notify(leaders, lambda: message % words, reverse("hours:volunteer_records", args=[record.volunteer_id]))
     return reversal, replacement
 
 
@@ -262,21 +267,16 @@ def decide_backfill(*, backfill: BackfillRequest, by: User, approve: bool, note:
             approved_by=by,
             reason=backfill.reason,
         )
-        message = _("A backfill of %(record)s (%(hours)s h) was approved.") % {
-            "record": _record_label(backfill),
-            "hours": hours(backfill.minutes),
-        }
+        message = gettext_lazy("A backfill of %(record)s (%(hours)s h) was approved.")
     else:
         if not note:
             raise ValidationError(_("Say why the request is refused."))
-        message = _("A backfill of %(record)s was refused: %(note)s") % {
-            "record": _record_label(backfill),
-            "note": note,
-        }
+        message = gettext_lazy("A backfill of %(record)s was refused: %(note)s")
     backfill.record_decision(approved=approve, by=by, note=note)
+    words = {"record": _record_label(backfill), "hours": hours(backfill.minutes), "note": note}
     notify(
         {backfill.volunteer.user, backfill.requested_by},
-        message,
+        lambda: message % words,
         reverse("hours:my_hours"),
     )
     return backfill

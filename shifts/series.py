@@ -7,11 +7,13 @@ changes its future occurrences only; an occurrence edited or cancelled alone
 """
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.notifications import notify
@@ -100,12 +102,18 @@ def update_series(*, series: ShiftSeries, now: datetime.datetime | None = None) 
         if _when_and_where(shift) != before:
             notify(
                 _signed_up_users(shift),
-                _("%(shift)s on %(date)s has changed. Please check the time and place.")
-                % {"shift": shift.title, "date": shift.occurrence_date},
+                partial(_changed_text, shift),
                 link=shift.get_absolute_url(),
             )
     _materialise(series, today)
     return series
+
+
+def _changed_text(shift: Shift) -> str:
+    return _("%(shift)s on %(date)s has changed. Please check the time and place.") % {
+        "shift": shift.title,
+        "date": date_format(shift.occurrence_date),
+    }
 
 
 def _when_and_where(shift: Shift) -> tuple:
@@ -130,7 +138,10 @@ def _cancel_occurrence(shift: Shift) -> None:
     shift.save(update_fields=["is_cancelled", "cancel_reason", "updated_at"])
     notify(
         people,
-        _("%(shift)s on %(date)s has been cancelled.") % {"shift": shift.title, "date": shift.occurrence_date},
+        lambda: (
+            _("%(shift)s on %(date)s has been cancelled.")
+            % {"shift": shift.title, "date": date_format(shift.occurrence_date)}
+        ),
         link=shift.get_absolute_url(),
         text=True,
     )

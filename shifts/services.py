@@ -7,6 +7,7 @@ the transaction is the count that is written against.
 """
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -93,7 +94,7 @@ def _promote_waitlist(shift: Shift) -> list[Signup]:
         signup.save(update_fields=["status", "changed_at"])
     notify(
         [signup.volunteer.user for signup in promoted],
-        _("A place came free: you are now confirmed for %(shift)s.") % {"shift": _shift_label(shift)},
+        lambda: _("A place came free: you are now confirmed for %(shift)s.") % {"shift": _shift_label(shift)},
         link=shift.get_absolute_url(),
     )
     return promoted
@@ -174,7 +175,7 @@ def update_shift(*, shift: Shift, changed: list[str]) -> Shift:
     if changed:
         notify(
             _people_signed_up(locked),
-            _("%(shift)s has changed. Please check the time and place.") % {"shift": _shift_label(locked)},
+            lambda: _("%(shift)s has changed. Please check the time and place.") % {"shift": _shift_label(locked)},
             link=locked.get_absolute_url(),
         )
     return shift
@@ -193,9 +194,11 @@ def cancel_shift(*, shift: Shift, reason: str) -> Shift:
     shift.is_cancelled = True
     shift.cancel_reason = reason[:200]
     shift.save(update_fields=["is_cancelled", "cancel_reason", "updated_at"])
-    message = _("%(shift)s has been cancelled.") % {"shift": _shift_label(shift)}
-    if reason:
-        message = f"{message} {reason}"
+
+    def message() -> str:
+        cancelled = _("%(shift)s has been cancelled.") % {"shift": _shift_label(shift)}
+        return f"{cancelled} {reason}" if reason else cancelled
+
     notify(_people_signed_up(shift), message, link=shift.get_absolute_url(), text=True)
     return shift
 
@@ -239,7 +242,9 @@ def remove_from_roster(*, signup: Signup, reason: str, by) -> Signup:
     signup.save(update_fields=["status", "reason", "changed_at"])
     notify(
         [signup.volunteer.user],
-        _("You have been taken off %(shift)s: %(reason)s") % {"shift": _shift_label(shift), "reason": signup.reason},
+        lambda: (
+            _("You have been taken off %(shift)s: %(reason)s") % {"shift": _shift_label(shift), "reason": signup.reason}
+        ),
         link=shift.get_absolute_url(),
     )
     if was_confirmed:
@@ -307,7 +312,7 @@ def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
             if claimed == 1:
                 notify(
                     [signup.volunteer.user],
-                    _reminder_text(signup.shift),
+                    partial(_reminder_text, signup.shift),
                     link=signup.shift.get_absolute_url(),
                     text=True,
                 )

@@ -171,7 +171,7 @@ def invite_members(*, team: Team, users: list[User], by: User | None) -> int:
     )
     notify(
         invited,
-        _("%(team)s invites you to join. Open the link to say yes or no.") % {"team": team.name},
+        lambda: _("%(team)s invites you to join. Open the link to say yes or no.") % {"team": team.name},
         link=reverse("teams:invitations"),
     )
     return len(invited)

@@ -10,6 +10,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
@@ -104,3 +105,98 @@ def test_the_catalogue_holds_every_message_in_the_code(tmp_path):
     catalogued = {entry.msgid for entry in live_entries(ZH_PO)}
     assert sorted(extracted - catalogued) == [], "new strings: run `make messages` and translate them"
     assert sorted(catalogued - extracted) == [], "stale strings: run `make messages`"
+
+
+# ---------------------------------------------------------------- Django's and allauth's words
+
+OVERRIDES_PO = Path(settings.BASE_DIR) / "locale_overrides" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _package_catalogues() -> list[Path]:
+    import allauth
+    import django
+
+    return [
+        *Path(django.__file__).parent.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"),
+        Path(allauth.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    ]
+
+
+def test_the_overrides_come_after_our_catalogue_and_are_compiled():
+    """makemessages writes to the first locale path; ours must stay there."""
+    assert settings.LOCALE_PATHS[0] == LOCALE_DIR
+    assert OVERRIDES_PO.parent.parent.parent in settings.LOCALE_PATHS[1:]
+    assert OVERRIDES_PO.with_suffix(".mo").exists(), "run `make setup` to compile the catalogues"
+
+
+def _in_package_source(msgid: str) -> bool:
+    import allauth
+    import django
+
+    for package in (Path(django.__file__).parent, Path(allauth.__file__).parent):
+        for path in [*package.glob("**/*.py"), *package.glob("**/templates/**/*.html")]:
+            if msgid in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+    return False
+
+
+def test_every_override_replaces_a_message_of_django_or_allauth():
+    """An upgrade that renames a msgid leaves its override behind: it would silently stop working.
+    A msgid missing from the package's catalogue (Django's has an older form of some) must
+    at least be in the package's code, word for word."""
+    known = set()
+    for path in _package_catalogues():
+        known.update((entry.msgctxt, entry.msgid) for entry in polib.pofile(str(path)) if not entry.obsolete)
+    catalogue = polib.pofile(str(OVERRIDES_PO))
+    assert catalogue.metadata["Plural-Forms"].startswith("nplurals=1;")
+    assert [entry.msgid for entry in catalogue.untranslated_entries() + catalogue.fuzzy_entries()] == []
+    unknown = [entry.msgid for entry in live_entries(OVERRIDES_PO) if (entry.msgctxt, entry.msgid) not in known]
+    assert [msgid for msgid in unknown if not _in_package_source(msgid)] == []
+
+
+def test_the_overrides_keep_every_placeholder():
+    mismatched = [
+        (entry.msgid, text)
+        for entry in live_entries(OVERRIDES_PO)
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if text and placeholders(text) != placeholders(entry.msgid)
+    ]
+    assert mismatched == []
+
+
+@pytest.mark.parametrize(
+    ("msgid", "ours"),
+    [
+        ("Incorrect code.", "验证码不正确。"),
+        ("Request Code", "获取验证码"),
+        ("Phone", "手机号"),
+        ("This password is too common.", "这个密码太常见了，请换一个。"),
+    ],
+)
+def test_the_overrides_beat_the_packages_catalogues(msgid, ours):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.gettext(msgid) == ours
+
+
+@pytest.mark.django_db
+def test_the_sign_in_and_code_pages_use_our_words(client, sms_outbox):
+    from tests.factories import VolunteerFactory
+
+    login = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "手机号" in login and "用验证码登录" in login
+    request = client.get(reverse("account_request_login_code")).content.decode()
+    assert "获取验证码" in request and "其他登录方式" in request
+    for machine_words in ("电话号码", "请求码", "代码", "其它登录选项"):
+        assert machine_words not in login + request
+
+    VolunteerFactory(user__phone="+8613800001234")
+    response = client.post(reverse("account_request_login_code"), {"phone": "13800001234"})
+    wrong = client.post(response.url, {"code": "000000"}).content.decode()
+    assert "输入验证码" in wrong and "验证码不正确。" in wrong and "错误代码" not in wrong
+
+    page = Client().post(reverse("account_signup"), {"phone": "13800005678", "password1": "123", "password2": "123"})
+    errors = page.content.decode()
+    assert "密码太短，至少要有 8 个字符。" in errors and "密码不能全是数字。" in errors
+    assert "你" not in errors

@@ -49,8 +49,8 @@ def test_unread_notifications_show_as_a_badge_on_the_me_tab(client_for):
     volunteer = volunteer_in(TeamFactory())
     client = client_for(volunteer.user)
     assert "weui-badge" not in client.get(reverse("volunteers:home")).content.decode()
-    notify([volunteer.user], "班次有变动")
-    notify([volunteer.user], "您已报名成功")
+    notify([volunteer.user], lambda: "班次有变动")
+    notify([volunteer.user], lambda: "您已报名成功")
     home = client.get(reverse("volunteers:home")).content.decode()
     tab = home[home.index('data-testid="tab-me"') :]
     assert '<span class="weui-badge tabbar-badge" data-testid="notifications">2' in tab

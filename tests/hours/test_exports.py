@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2027, 3, 1)
 FEBRUARY = datetime.date(2027, 2, 1)
 SHEETS_EN = ["Summary", "Details", "By team", "Backfills and corrections"]
-SHEETS_ZH = ["汇总", "明细", "按队伍", "补录及更正"]
+SHEETS_ZH = ["汇总", "明细", "按服务队", "补录及更正"]
 FORMULA_NAME = '=HYPERLINK("x")'
 
 
@@ -294,7 +294,7 @@ def test_the_command_writes_the_workbook(month_world, tmp_path):
 
     call_command("export_hours", office=str(month_world["street"].pk), month="2027-03", output=str(output), stdout=out)
 
-    assert "5 records" in out.getvalue()
+    assert "记录 5 条" in out.getvalue()
     assert len(openpyxl.load_workbook(output).sheetnames) == 4
     assert ExportLog.objects.get().user is None
     call_command(
@@ -306,11 +306,11 @@ def test_the_command_writes_the_workbook(month_world, tmp_path):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"office": "99999", "month": "2027-03"}, "No office"),
+        ({"office": "99999", "month": "2027-03"}, "没有 id 或名称为“99999”的机构。"),
         ({"office": "阳光社区", "month": "2027-13"}, "YYYY-MM"),
         ({"office": "阳光社区", "month": "March"}, "YYYY-MM"),
         ({"office": "阳光社区", "month": "2027-03", "unmasked": True}, "--user"),
-        ({"office": "阳光社区", "month": "2027-03", "user": "13900000000"}, "No active user"),
+        ({"office": "阳光社区", "month": "2027-03", "user": "13900000000"}, "没有使用手机号“13900000000”的在用账号"),
     ],
 )
 def test_the_command_refuses_bad_input(month_world, tmp_path, options, message):

@@ -66,9 +66,9 @@ def test_the_command_refuses_a_future_month_or_a_bad_one(office, month):
 def test_the_command_refuses_an_unknown_or_ambiguous_office():
     first = CommunityFactory(name="幸福社区")
     CommunityFactory(name="幸福社区")
-    with pytest.raises(CommandError, match="Several"):
+    with pytest.raises(CommandError, match="有多个机构名为“幸福社区”：请改用 id"):
         call_command("close_month", office="幸福社区", month="2026-03")
-    with pytest.raises(CommandError, match="No office"):
+    with pytest.raises(CommandError, match="没有 id 或名称为“没有这个社区”的机构。"):
         call_command("close_month", office="没有这个社区", month="2026-03")
     call_command("close_month", office=str(first.pk), month="2026-03")
 

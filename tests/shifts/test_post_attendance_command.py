@@ -45,17 +45,17 @@ def test_posts_what_needs_no_review_closes_the_rest_and_is_idempotent():
 
     output = run()
 
-    assert output.startswith("1 shifts checked: 1 records posted, 1 people not signed out, 2 waiting")
+    assert output.startswith("已检查班次：1 个。记入台账：1 条。未签退：1 人。待队长审核：2 人。")
     assert ServiceRecord.objects.get().volunteer == on_time
     assert Attendance.objects.get(volunteer=never_out).status == Attendance.Status.NOT_SIGNED_OUT
-    assert run().startswith("0 shifts checked: 0 records posted")
+    assert run().startswith("已检查班次：0 个。记入台账：0 条。")
     assert ServiceRecord.objects.count() == 1
 
 
 def test_shifts_whose_check_out_window_is_open_wait():
     shift = finished(hours_ago=2.5)  # ended half an hour ago; check-out closes an hour after the end
     attend(shift)
-    assert run().startswith("0 shifts checked")
+    assert run().startswith("已检查班次：0 个。")
     assert not ServiceRecord.objects.exists()
     later = timezone.now() + datetime.timedelta(hours=1)
     assert post_finished_shifts(now=later).records == 1
@@ -74,7 +74,7 @@ def test_shifts_older_than_ten_working_days_are_left_for_backfill():
 
     output = run()
 
-    assert "1 shifts ended more than 10 working days ago" in output and "backfill" in output
+    assert "结束已超过 10 个工作日、未处理的班次：1 个。其时长只能通过补录添加。" in output
     assert not ServiceRecord.objects.exists()
 
 

@@ -41,7 +41,8 @@ def test_a_reminder_goes_out_once_with_title_local_time_and_place(sms_outbox):
     assert phones(sms_outbox) == [signup.volunteer.user.phone]
     text = sms_outbox[0][1]
     assert "六点半课堂" in text and "社区活动室" in text
-    assert "Jun 2, 12:00" in text  # 04:00 UTC is noon in Shanghai
+    # 04:00 UTC is noon in Shanghai; written in the site's language though the sender's is English.
+    assert "6月2日 12:00" in text
     assert Notification.objects.filter(user=signup.volunteer.user, link=shift.get_absolute_url()).count() == 1
     signup.refresh_from_db()
     assert signup.reminded_at == NOW
@@ -149,5 +150,5 @@ def test_the_command_prints_how_many_were_sent(sms_outbox, capsys):
     call_command("send_reminders")
     call_command("send_reminders")
 
-    assert capsys.readouterr().out.splitlines() == ["1 reminders sent", "0 reminders sent"]
+    assert capsys.readouterr().out.splitlines() == ["已发送提醒 1 条。", "已发送提醒 0 条。"]
     assert len(sms_outbox) == 1

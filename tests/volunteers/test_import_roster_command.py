@@ -20,7 +20,7 @@ BORN = datetime.date(1975, 8, 23)
 
 @pytest.fixture(autouse=True)
 def _untranslated():
-    """Messages as written in the code, whatever the catalogues say."""
+    """The caller has translations off: the command speaks the site's language all the same."""
     with translation.override(None):
         yield
 
@@ -62,7 +62,7 @@ def test_imports_a_good_file_into_the_team_named_by_code_or_id(team, roster_file
 
     out, err = run(path, "--team", team.code if by == "code" else team.pk)
 
-    assert f"Imported into {team.name}: 2 new, 0 already registered invited." in out
+    assert f"已导入{team.name}：新登记 2 人，已注册并发出邀请 0 人。" in out
     assert err == ""
     user = User.objects.get(phone="+8613800000001")
     assert not user.has_usable_password()
@@ -97,7 +97,7 @@ def test_registered_people_are_invited_not_created_again(team, roster_file):
 
     out, _err = run(roster_file([person(1), person(2)]), "--team", team.code)
 
-    assert "1 new, 1 already registered invited" in out
+    assert "新登记 1 人，已注册并发出邀请 1 人" in out
     assert User.objects.filter(phone="+8613800000002").count() == 1
     assert Membership.objects.filter(team=team, user=registered.user, status="invited").exists()
 
@@ -107,7 +107,7 @@ def test_dry_run_checks_the_file_and_writes_nothing(team, roster_file):
 
     out, _err = run(roster_file([person(1), person(2), person(3)]), "--team", team.code, "--dry-run")
 
-    assert "3 rows are good (2 new). Nothing written (--dry-run)." in out
+    assert "3 行无误（新登记 2 人）。未写入任何数据（--dry-run）。" in out
     assert roster_people() == 1
     assert not Membership.objects.exists()
 
@@ -119,47 +119,47 @@ def test_bad_rows_are_each_printed_and_nothing_is_written(team, roster_file):
     )
     err = io.StringIO()
 
-    with pytest.raises(CommandError, match=r"^3 mistakes; nothing was imported\.$"):
+    with pytest.raises(CommandError, match=r"^发现 3 处错误，未导入任何数据。$"):
         call_command("import_roster", str(path), "--team", team.code, stdout=io.StringIO(), stderr=err)
 
     assert err.getvalue().splitlines() == [
-        "row 3, 姓名: The name is missing.",
-        "row 4, 手机号: 555 is not a mainland mobile number.",
-        "row 6, 手机号: The same number is on row 2.",
+        "第 3 行，姓名：未填写姓名。",
+        "第 4 行，手机号：555 不是中国大陆手机号。",
+        "第 6 行，手机号：第 2 行的手机号与此重复。",
     ]
     assert roster_people() == 0
     assert not Membership.objects.exists()
 
 
 def test_dry_run_also_fails_on_bad_rows(team, roster_file):
-    with pytest.raises(CommandError, match="1 mistakes"):
+    with pytest.raises(CommandError, match="发现 1 处错误"):
         run(roster_file([person(1, 手机号="")]), "--team", team.code, "--dry-run")
 
 
 @pytest.mark.parametrize("name", ["no-such-team", "999999"])
 def test_an_unknown_team_is_refused(team, roster_file, name):
-    with pytest.raises(CommandError, match=f"No team with id or code '{name}'"):
+    with pytest.raises(CommandError, match=f"没有 id 或标识为“{name}”的服务队。"):
         run(roster_file([person(1)]), "--team", name)
 
     assert roster_people() == 0
 
 
 def test_a_missing_file_is_refused(team, tmp_path):
-    with pytest.raises(CommandError, match=r"Cannot read .*missing\.xlsx: No such file or directory"):
+    with pytest.raises(CommandError, match=r"无法读取 .*missing\.xlsx：文件不存在。"):
         run(tmp_path / "missing.xlsx", "--team", team.code)
 
 
 def test_a_folder_instead_of_a_file_is_refused(team, tmp_path):
-    with pytest.raises(CommandError, match="Cannot read"):
+    with pytest.raises(CommandError, match=r"无法读取 .*：这是文件夹，不是文件。"):
         run(tmp_path, "--team", team.code)
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "The file is empty."),
-        ("姓名,手机号\n张三,13800001234\n".encode(), "This is not an Excel .xlsx file."),
-        (roster_bytes([]), "The file has column names but no people."),
+        (b"", "文件是空的。"),
+        ("姓名,手机号\n张三,13800001234\n".encode(), "这不是 Excel .xlsx 文件"),
+        (roster_bytes([]), "文件只有列名，没有人员信息。"),
     ],
     ids=["empty", "csv", "no people"],
 )
@@ -191,7 +191,7 @@ def test_someone_registering_between_check_and_write_is_invited(team, roster_fil
 
     out, _err = run(roster_file([person(1), person(2)]), "--team", team.code)
 
-    assert "1 new, 1 already registered invited" in out
+    assert "新登记 1 人，已注册并发出邀请 1 人" in out
     assert list(Membership.objects.values_list("user__phone", "status").order_by("user__phone")) == [
         ("+8613800000001", "active"),
         ("+8613800000002", "invited"),

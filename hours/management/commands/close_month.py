@@ -1,8 +1,10 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from common.commands import SiteLanguageCommand
 from hours.months import close_month, parse_month
 from teams.models import Office
 
@@ -15,14 +17,21 @@ def find_office(id_or_name: str) -> Office:
             return office
     offices = list(Office.objects.filter(name=id_or_name.strip()).select_related("parent")[:5])
     if not offices:
-        raise CommandError(f"No office with id or name {id_or_name!r}.")
+        raise CommandError(_("No office has the id or name “%(office)s”.") % {"office": id_or_name})
     if len(offices) > 1:
-        found = ", ".join(f"{office.pk} ({office.parent or '-'} / {office.name})" for office in offices)
-        raise CommandError(f"Several offices are called {id_or_name!r}: give the id, one of {found}.")
+        # Translators: the list of offices of the same name that a command cannot choose between.
+        found = _(", ").join(
+            _("%(id)s (%(parent)s / %(name)s)") % {"id": office.pk, "parent": office.parent or "-", "name": office.name}
+            for office in offices
+        )
+        raise CommandError(
+            _("Several offices are called “%(office)s”: give the id, one of %(found)s.")
+            % {"office": id_or_name, "found": found}
+        )
     return offices[0]
 
 
-class Command(BaseCommand):
+class Command(SiteLanguageCommand):
     help = "Close a month for an office: freeze its totals and ranking (later records go to the next open month)."
 
     def add_arguments(self, parser):
@@ -38,7 +47,12 @@ class Command(BaseCommand):
         snapshot = closed.snapshot
         self.stdout.write(
             self.style.SUCCESS(
-                f"Closed {snapshot['month']} for {found.name}: {snapshot['volunteers']} volunteers, "
-                f"{snapshot['total_minutes'] / 60:g} h."
+                _("Closed %(month)s for %(office)s: %(volunteers)d volunteers, %(hours)s h.")
+                % {
+                    "month": snapshot["month"],
+                    "office": found.name,
+                    "volunteers": snapshot["volunteers"],
+                    "hours": f"{snapshot['total_minutes'] / 60:g}",
+                }
             )
         )

@@ -1,8 +1,10 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phones import normalise_phone
+from common.commands import SiteLanguageCommand
 from hours import exports
 from hours.management.commands.close_month import find_office
 from hours.months import parse_month
@@ -12,10 +14,10 @@ def find_user(phone: str) -> User:
     try:
         return User.objects.get(phone=normalise_phone(phone), is_active=True)
     except (ValidationError, User.DoesNotExist):
-        raise CommandError(f"No active user with the phone number {phone!r}.") from None
+        raise CommandError(_("No active user has the mobile number “%(phone)s”.") % {"phone": phone}) from None
 
 
-class Command(BaseCommand):
+class Command(SiteLanguageCommand):
     help = (
         "Write an office's monthly hours workbook (its offices below included); masked unless --unmasked is given "
         "with a --user allowed to see full numbers. Every export is logged."
@@ -37,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(error.messages[0]) from None
         exporter = find_user(user) if user else None
         if unmasked and exporter is None:
-            raise CommandError("--unmasked needs --user: the person allowed to see full numbers.")
+            raise CommandError(_("--unmasked needs --user: the person allowed to see full numbers."))
         try:
             if csv:
                 with open(output, "wb") as stream:
@@ -46,9 +48,9 @@ class Command(BaseCommand):
                 log = exports.write_workbook(output, office=found, month=first_day, user=exporter, unmasked=unmasked)
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Wrote {output}: {log.rows} records of {found.name} reported in {first_day:%Y-%m}"
-                f"{' (unmasked)' if log.unmasked else ''}."
-            )
-        )
+        words = {"file": output, "rows": log.rows, "office": found.name, "month": f"{first_day:%Y-%m}"}
+        if log.unmasked:
+            done = _("Wrote %(file)s: %(rows)d records of %(office)s reported in %(month)s, with full numbers.")
+        else:
+            done = _("Wrote %(file)s: %(rows)d records of %(office)s reported in %(month)s.")
+        self.stdout.write(self.style.SUCCESS(done % words))

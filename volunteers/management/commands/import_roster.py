@@ -2,9 +2,12 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from common.commands import SiteLanguageCommand
 from teams.models import Team
 from volunteers import services
 from volunteers.roster import RosterFileError, RowError, read_roster
@@ -18,7 +21,7 @@ def find_team(id_or_code: str) -> Team | None:
     return team
 
 
-class Command(BaseCommand):
+class Command(SiteLanguageCommand):
     help = "Import a team roster from an .xlsx file: every row or none."
 
     def add_arguments(self, parser):
@@ -29,31 +32,53 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, team: str, dry_run: bool, **options):
         found = find_team(team)
         if found is None:
-            raise CommandError(f"No team with id or code {team!r}.")
+            raise CommandError(_("No team has the id or code “%(team)s”.") % {"team": team})
         try:
             roster = read_roster(file.read_bytes())
+        except FileNotFoundError:
+            raise CommandError(_("Cannot read %(file)s: there is no such file.") % {"file": file}) from None
+        except IsADirectoryError:
+            raise CommandError(_("Cannot read %(file)s: it is a folder, not a file.") % {"file": file}) from None
+        except PermissionError:
+            raise CommandError(_("Cannot read %(file)s: no permission to read it.") % {"file": file}) from None
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": file, "reason": error.strerror}
+            ) from None
         except RosterFileError as error:
             raise CommandError(str(error)) from None
         if roster.errors:
             self._refuse(roster.errors)
         if dry_run:
             self.stdout.write(
-                f"{len(roster.rows)} rows are good ({roster.new_people} new). Nothing written (--dry-run)."
+                ngettext(
+                    "%(rows)d row is good (%(new)d new). Nothing written (--dry-run).",
+                    "%(rows)d rows are good (%(new)d new). Nothing written (--dry-run).",
+                    len(roster.rows),
+                )
+                % {"rows": len(roster.rows), "new": roster.new_people}
             )
             return
         try:
             result = services.import_roster(team=found, roster=roster, by=None)
         except IntegrityError:
-            raise CommandError("Someone registered a number of the file during the import; run it again.") from None
+            raise CommandError(_("Someone registered a number of the file during the import; run it again.")) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported into {found.name}: {result.created} new, {result.invited} already registered invited."
+                _("Imported into %(team)s: %(created)d new, %(invited)d already registered invited.")
+                % {"team": found.name, "created": result.created, "invited": result.invited}
             )
         )
 
     def _refuse(self, errors: list[RowError]) -> NoReturn:
         for error in errors:
-            self.stderr.write(f"row {error.row}, {error.column}: {error.message}")
-        raise CommandError(f"{len(errors)} mistakes; nothing was imported.")
+            self.stderr.write(
+                _("row %(row)d, %(column)s: %(message)s")
+                % {"row": error.row, "column": error.column, "message": error.message}
+            )
+        raise CommandError(
+            ngettext(
+                "%(count)d mistake; nothing was imported.", "%(count)d mistakes; nothing was imported.", len(errors)
+            )
+            % {"count": len(errors)}
+        )
