@@ -3,13 +3,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.forms import MainlandPhoneField
 from accounts.models import User
 from accounts.notifications import in_site_language
-from accounts.phones import normalise_phone
+from accounts.phones import normalise_phone, spaced_phone
 from accounts.sms import SmsRefused, client_ip, send_sms
 
 
@@ -22,6 +23,21 @@ class AccountAdapter(DefaultAccountAdapter):
             "Too many codes were sent today. Please try again tomorrow, or sign in with your password."
         ),
     }
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        """allauth's messages name the number as stored (+8613800138000); people read 138 0013 8000."""
+        if message_context:
+            message_context = {
+                key: spaced_phone(value) if isinstance(value, str) and value.startswith("+86") else value
+                for key, value in message_context.items()
+            }
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def get_login_redirect_url(self, request):
+        """Someone the office imported signs in by code the first time: they choose a password next."""
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            return reverse("new_password")
+        return super().get_login_redirect_url(request)
 
     def phone_form_field(self, **kwargs):
         return MainlandPhoneField(**kwargs)

@@ -35,6 +35,14 @@ def national_phone(phone: str) -> str:
     return phone[3:] if phone and phone.startswith("+86") else (phone or "")
 
 
+def spaced_phone(phone: str) -> str:
+    """+8613800138000 -> 138 0013 8000: how a mainland number is read out and checked."""
+    national = national_phone(phone)
+    if len(national) == 11 and national.isdigit():
+        return f"{national[:3]} {national[3:7]} {national[7:]}"
+    return national
+
+
 def mask_phone(phone: str) -> str:
     """138****1234: enough to tell people apart, not enough to call them."""
     national = national_phone(phone)

@@ -162,3 +162,22 @@ def test_a_login_code_for_a_number_without_an_account_tells_the_owner_to_sign_up
 
     assert response.status_code == 302  # as for any number: the asker learns nothing
     assert sms_outbox == [("+8613800009999", sms_outbox[0][1])] and "注册" in sms_outbox[0][1]
+
+
+def test_an_imported_person_signing_in_by_code_is_asked_for_a_password_next(client, sms_outbox):
+    user = User.objects.create_user(phone="13800005678")  # as a roster import makes them
+    VolunteerFactory(user=user)
+    response = client.post(reverse("account_request_login_code"), {"phone": "13800005678"})
+    message = client.get(response.url).content.decode()
+    assert "138 0000 5678" in message and "+8613800005678" not in message.replace('href="tel:+8613800005678"', "")
+
+    response = client.post(response.url, {"code": _code(sms_outbox)})
+    assert response.url == reverse("new_password")
+
+
+def test_someone_with_a_password_signing_in_by_code_goes_home(client, sms_outbox):
+    user = User.objects.create_user(phone="13800005679", password=STRONG_PASSWORD)
+    VolunteerFactory(user=user)
+    response = client.post(reverse("account_request_login_code"), {"phone": "13800005679"})
+    response = client.post(response.url, {"code": _code(sms_outbox)})
+    assert response.url == reverse("volunteers:home")

@@ -14,54 +14,14 @@ from playwright.sync_api import Page
 
 from accounts.models import User
 from demo.people import LEADER_PHONE, STAFF_PHONE, VOLUNTEER_PHONE
-from tests.e2e.steps import sign_in_by_cookie
+from tests.e2e.steps import ELDER_TARGET, STANDARD_TARGET, phone_problems, sign_in_by_cookie
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-STANDARD_TARGET, ELDER_TARGET = 44, 60
 PAGES_PER_PATTERN = 2
 START = ["/me/", "/me/more/", "/shifts/", "/teams/"]
 # Files and actions, not pages.
 NOT_PAGES = (".xlsx", ".csv", ".ics", ".webmanifest", ".js", "/admin/", "/i18n/", "/static/")
-
-# Finds what a finger cannot hit or a phone cannot show; returns one line per offender.
-MEASURE = """
-(minimum) => {
-  const problems = [];
-  const screen = document.documentElement.clientWidth;
-  const shown = (element) => {
-    const box = element.getBoundingClientRect();
-    return box.width > 0 && box.height > 0 && getComputedStyle(element).visibility !== "hidden";
-  };
-  const named = (element) => {
-    const words = (element.innerText || element.value || element.getAttribute("aria-label") || element.name || "");
-    return `<${element.tagName.toLowerCase()}> "${words.trim().replace(/\\s+/g, " ").slice(0, 30)}"`;
-  };
-  const controls = "a[href], button, input:not([type=hidden]), select, textarea, summary";
-  for (const control of document.querySelectorAll(controls)) {
-    if (!shown(control) || control.classList.contains("skip-link")) continue;
-    let target = control;
-    // A check box or radio button is hit through its label as well.
-    if (control.matches("input[type=checkbox], input[type=radio]")) {
-      const label = control.id && document.querySelector(`label[for="${control.id}"]`);
-      target = control.closest("label") || label || control;
-    }
-    const box = target.getBoundingClientRect();
-    if (box.width + 0.5 < minimum || box.height + 0.5 < minimum) {
-      problems.push(`${named(control)} is ${Math.round(box.width)}×${Math.round(box.height)} px`);
-    }
-  }
-  for (const table of document.querySelectorAll("table")) {
-    if (!shown(table)) continue;
-    const box = table.getBoundingClientRect();
-    if (box.right > screen + 0.5 || box.left < -0.5) problems.push(`a table is ${Math.round(box.width)} px wide`);
-  }
-  if (document.documentElement.scrollWidth > screen) {
-    problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
-  }
-  return problems;
-}
-"""
 
 LINKS = """
 () => [...document.querySelectorAll("a[href]")]
@@ -91,7 +51,7 @@ def crawl(page: Page, base_url: str, minimum: int) -> tuple[int, dict[str, list[
             status = response.status if response else "no response"
             problems[path] = [f"answers {status}"]
             continue
-        found = page.evaluate(MEASURE, minimum)
+        found = phone_problems(page, minimum)
         if found:
             problems[path] = found
         for link in page.evaluate(LINKS):

@@ -176,11 +176,11 @@ def test_the_leader_scans_a_card_then_two_codes_offline(
     page = logged_in_page(camera, live_server, leader.user)
     csp_violations = watch_csp(page)
     try:
-        # From the shift page's leader section to the scanner, which is served with a
+        # From the leader's home to the scanner in one tap; the scanner is served with a
         # Content Security Policy: its own scripts and the decoder's .wasm, nothing inline.
-        page.goto(shift.get_absolute_url())
+        page.goto("/me/")
         with page.expect_response(re.compile(rf"/shifts/{shift.pk}/scanner/$")) as scanner_page:
-            page.get_by_test_id("open-scanner").click()
+            page.get_by_test_id(f"scan-{shift.pk}").click()
         expect(page).to_have_url(re.compile(rf"/shifts/{shift.pk}/scanner/$"))
         assert "'wasm-unsafe-eval'" in scanner_page.value.headers["content-security-policy"]
 
