@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Office
+from volunteers.forms import VolunteerChoiceField
 from volunteers.models import Volunteer
 
 
@@ -75,7 +76,7 @@ class DecisionForm(forms.Form):
 
 
 class BackfillRequestForm(forms.Form):
-    volunteer = forms.ModelChoiceField(
+    volunteer = VolunteerChoiceField(
         label=_("Volunteer"),
         queryset=Volunteer.objects.none(),
         empty_label=_("Choose a volunteer"),

@@ -1,6 +1,5 @@
 """The leader's scanner: the page, its service worker, and the JSON endpoint it posts scans to."""
 
-from collections import Counter
 from functools import wraps
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, re
 from shifts.scanning import record_pick, record_scan
 from shifts.selectors import shift_to_scan, sign_in_list
 from shifts.views import ShiftAccessMixin
+from volunteers.selectors import namesake_hints
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
 
@@ -145,9 +145,9 @@ def _pick_list(shift) -> list:
     """The roster to pick from. The page stays on the phone for offline use, so it carries
     names only; a masked phone tells apart two people of the same name."""
     roster = list(sign_in_list(shift))
-    names = Counter(signup.volunteer.real_name for signup in roster)
+    hints = namesake_hints(signup.volunteer for signup in roster)
     for signup in roster:
-        signup.hint = signup.volunteer.user.masked_phone if names[signup.volunteer.real_name] > 1 else ""
+        signup.hint = hints.get(signup.volunteer_id, "")
     return roster
 
 
