@@ -84,8 +84,13 @@ class BackfillRequestForm(forms.Form):
         widget=forms.Select(attrs={"data-filter": _("Find by name")}),
     )
     service_date = forms.DateField(label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    # Clock times on the service date: labelled as times, not as the dates "From"/"To" are.
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(
+        label=_("End time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("An end earlier than the start is the next morning."),
+    )
     activity = forms.CharField(label=_("Activity"), max_length=100)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     content = forms.CharField(label=_("Service content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
