@@ -19,6 +19,7 @@ from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, re
 from shifts.scanning import record_pick, record_scan
 from shifts.selectors import shift_to_scan, sign_in_list
 from shifts.views import ShiftAccessMixin
+from shifts.walk_ins import scanner_refusal, scanner_rules
 from volunteers.selectors import namesake_hints
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
@@ -137,8 +138,15 @@ class ScannerPageView(ShiftAccessMixin, TemplateView):
             "wasmUrl": static("vendor/barcode-detector/zxing_reader.wasm"),
             "styleUrl": static("css/app.css"),
             "strings": _scanner_strings(),
+            "walkIn": scanner_rules(shift),
         }
-        return super().get_context_data(shift=shift, scanner_config=config, roster=_pick_list(shift), **kwargs)
+        return super().get_context_data(
+            shift=shift,
+            scanner_config=config,
+            roster=_pick_list(shift),
+            walk_in_refusal=scanner_refusal(shift),
+            **kwargs,
+        )
 
 
 def _pick_list(shift) -> list:
