@@ -102,7 +102,9 @@ class MyShiftsView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         signups = signups_of(self.request.user)
         upcoming = MySignupTable(signups.filter(shift__ends_at__gt=now), prefix="u-")
-        past = MySignupTable(signups.filter(shift__ends_at__lte=now).order_by("-shift__starts_at"), prefix="p-")
+        past = MySignupTable(
+            signups.filter(shift__ends_at__lte=now).order_by("-shift__starts_at"), prefix="p-", exclude=("actions",)
+        )
         RequestConfig(self.request, paginate={"per_page": 20}).configure(upcoming)
         RequestConfig(self.request, paginate={"per_page": 20}).configure(past)
         return super().get_context_data(upcoming=upcoming, past=past, **kwargs)
@@ -176,7 +178,8 @@ class CancelSignupView(ShiftAccessMixin, View):
             messages.error(request, _first_error(error))
         else:
             messages.success(request, _("Your sign-up has been cancelled."))
-        return redirect(self.shift)
+        # From the list of my shifts, back to it.
+        return redirect("shifts:mine") if request.POST.get("back") == "mine" else redirect(self.shift)
 
 
 class ShiftCreateView(TeamAccessMixin, FormView):
