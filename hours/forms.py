@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Office
+from volunteers.forms import VolunteerChoiceField
 from volunteers.models import Volunteer
 
 
@@ -75,7 +76,7 @@ class DecisionForm(forms.Form):
 
 
 class BackfillRequestForm(forms.Form):
-    volunteer = forms.ModelChoiceField(
+    volunteer = VolunteerChoiceField(
         label=_("Volunteer"),
         queryset=Volunteer.objects.none(),
         empty_label=_("Choose a volunteer"),
@@ -83,8 +84,13 @@ class BackfillRequestForm(forms.Form):
         widget=forms.Select(attrs={"data-filter": _("Find by name")}),
     )
     service_date = forms.DateField(label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    # Clock times on the service date: labelled as times, not as the dates "From"/"To" are.
+    start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(
+        label=_("End time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("An end earlier than the start is the next morning."),
+    )
     activity = forms.CharField(label=_("Activity"), max_length=100)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     content = forms.CharField(label=_("Service content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -29,7 +29,7 @@ from hours.stars import star_level, thresholds_for
 from hours.units import hours
 from teams.models import Office, Team
 from volunteers.models import Volunteer
-from volunteers.selectors import home_office_of
+from volunteers.selectors import home_office_of, name_with_hint, namesake_hints
 
 PERIOD_MONTH = "month"
 PERIOD_YEAR = "year"
@@ -170,7 +170,7 @@ def top_list(
         .annotate(total=Sum("minutes"))
         .values_list("volunteer_id", "total")
     )
-    honours = Honour.objects.current().filter(office=office).select_related("volunteer")
+    honours = Honour.objects.current().filter(office=office).select_related("volunteer__user")
     if period.key:
         honours = honours.filter(period=period.key)
     result.honours = list(honours[:50])
@@ -191,6 +191,29 @@ def top_list(
         for rank, (volunteer_id, public_name, minutes) in enumerate(ranked, start=1)
     ]
     return result
+
+
+def hints_for_staff(listing: RecognitionList) -> list[tuple[int, str]]:
+    """For staff who award the office's honours: the award picker's choices (rank, 张*,
+    team) and, as `staff_hint`, a hint on each listed honour. Where two people would read
+    the same, the masked phone tells them apart, so that the right 张* is honoured or
+    revoked; the page still shows no real name (rule 12). One query."""
+    ids = {row.volunteer_id for row in listing.rows}
+    people = Volunteer.objects.select_related("user").in_bulk(ids)
+    teams = {row.volunteer_id: row.team for row in listing.rows}
+    hints = namesake_hints(people.values(), name=lambda volunteer: (volunteer.public_name, teams[volunteer.pk]))
+    choices = [
+        (
+            row.volunteer_id,
+            name_with_hint(f"{row.rank}. {row.public_name} · {row.team or '—'}", hints.get(row.volunteer_id, "")),
+        )
+        for row in listing.rows
+    ]
+    honoured = {honour.volunteer_id: honour.volunteer for honour in listing.honours}
+    hints = namesake_hints(honoured.values(), name=lambda volunteer: volunteer.public_name)
+    for honour in listing.honours:
+        honour.staff_hint = hints.get(honour.volunteer_id, "")
+    return choices
 
 
 def _main_team_of(ids: list[int], tree_ids, period: Period, team: Team | None) -> dict[int, str]:

@@ -53,13 +53,15 @@ class RecognitionView(LoginRequiredMixin, TemplateView):
         team = Team.objects.filter(pk=team_id, office_id__in=tree_ids).first() if team_id.isdigit() else None
         listing = recognition.top_list(office=office, tree_ids=tree_ids, period=period, team=team)
         month = period.start or first_of_month(timezone.localdate())
+        can_award = has_access(self.request.user, office, ACCESS_OFFICE_MANAGE)
         return super().get_context_data(
             office=office,
             listing=listing,
             period=period,
             month_value=f"{month:%Y-%m}",
             teams=Team.objects.filter(office_id__in=tree_ids, is_active=True).order_by("name", "pk"),
-            can_award=has_access(self.request.user, office, ACCESS_OFFICE_MANAGE),
+            can_award=can_award,
+            award_choices=recognition.hints_for_staff(listing) if can_award else [],
             honour_titles=Honour.Title.choices,
             query=urlencode({key: params[key] for key in LIST_QUERY_KEYS if params.get(key)}),
             **kwargs,

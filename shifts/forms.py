@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shifts.clock import next_at
 from shifts.models import Shift, ShiftSeries
+from volunteers.forms import VolunteerChoiceField
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -121,7 +122,7 @@ FILTERED = {"data-filter": _("Find by name")}
 
 
 class AddByHandForm(forms.Form):
-    volunteer = forms.ModelChoiceField(
+    volunteer = VolunteerChoiceField(
         label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED), empty_label=_("Choose a member")
     )
 
@@ -229,7 +230,7 @@ class MarkForm(forms.Form):
 class WalkInForm(forms.Form):
     """A member of the team who came without signing up."""
 
-    volunteer = forms.ModelChoiceField(
+    volunteer = VolunteerChoiceField(
         label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED), empty_label=_("Choose a member")
     )
     checked_in = _time_field(_("Check-in"), required=True)

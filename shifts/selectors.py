@@ -98,14 +98,101 @@ def with_counts(shifts: QuerySet[Shift], user: User) -> QuerySet[Shift]:
     )
 
 
-def upcoming_for(user: User, *, team: Team | None = None, from_date: datetime.date | None = None) -> QuerySet[Shift]:
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _open_upcoming(user: User, team: Team | None) -> QuerySet[Shift]:
     shifts = shifts_visible_to(user).filter(is_cancelled=False).upcoming()
-    if team is not None:
-        shifts = shifts.filter(team=team)
+    return shifts if team is None else shifts.filter(team=team)
+
+
+def upcoming_for(
+    user: User,
+    *,
+    team: Team | None = None,
+    from_date: datetime.date | None = None,
+    before: datetime.date | None = None,
+) -> QuerySet[Shift]:
+    """Shifts not yet over that the user may see, starting on `from_date` or later and
+    before the day `before`, with their counts and the user's own sign-up."""
+    shifts = _open_upcoming(user, team)
     if from_date is not None:
-        start = datetime.datetime.combine(from_date, datetime.time.min, tzinfo=timezone.get_current_timezone())
-        shifts = shifts.filter(starts_at__gte=start)
+        shifts = shifts.filter(starts_at__gte=_start_of(from_date))
+    if before is not None:
+        shifts = shifts.filter(starts_at__lt=_start_of(before))
     return with_counts(shifts, user).order_by("starts_at", "pk")
+
+
+def next_shift_day(user: User, *, team: Team | None = None, from_date: datetime.date) -> datetime.date | None:
+    """The day of the first upcoming shift on or after `from_date`: where an empty stretch of
+    the shift list points to, for a team that meets once a month."""
+    starts_at = (
+        _open_upcoming(user, team)
+        .filter(starts_at__gte=_start_of(from_date))
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(starts_at) if starts_at else None
+
+
+LIST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ListWindow:
+    """The days one page of the shift list shows: seven from `start`. A team that meets
+    six evenings a week fills a phone screen with one week, not with two months."""
+
+    start: datetime.date
+    today: datetime.date
+
+    @property
+    def end(self) -> datetime.date:
+        """The first day after the window."""
+        return self.start + datetime.timedelta(days=LIST_DAYS)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.end - datetime.timedelta(days=1)
+
+    @property
+    def earlier(self) -> datetime.date | None:
+        """The start of the seven days before, while any of them is still to come."""
+        return self.start - datetime.timedelta(days=LIST_DAYS) if self.start > self.today else None
+
+    @property
+    def later(self) -> datetime.date:
+        return self.end
+
+    @property
+    def this_week(self) -> datetime.date:
+        return week_start(self.today)
+
+    @property
+    def next_week(self) -> datetime.date:
+        return self.this_week + datetime.timedelta(days=7)
+
+    @property
+    def is_from_today(self) -> bool:
+        return self.start == self.today
+
+    @property
+    def is_this_week(self) -> bool:
+        return self.start == self.this_week
+
+    @property
+    def is_next_week(self) -> bool:
+        return self.start == self.next_week
+
+
+def list_window(requested: datetime.date | None, today: datetime.date) -> ListWindow:
+    """Seven days from the requested day; from today when none is asked for, or when all
+    seven are past (nothing past is listed)."""
+    if requested is None or requested + datetime.timedelta(days=LIST_DAYS) <= today:
+        requested = today
+    return ListWindow(start=requested, today=today)
 
 
 def group_by_day(shifts) -> list[tuple[datetime.date, list[Shift]]]:

@@ -3,6 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -14,7 +15,16 @@ from django_tables2 import RequestConfig
 from shifts import services
 from shifts.forms import AddByHandForm, CancelShiftForm, RemoveSignupForm, ShiftForm
 from shifts.models import Shift, Signup
-from shifts.selectors import group_by_day, roster_of, shifts_visible_to, signups_of, upcoming_for, with_counts
+from shifts.selectors import (
+    group_by_day,
+    list_window,
+    next_shift_day,
+    roster_of,
+    shifts_visible_to,
+    signups_of,
+    upcoming_for,
+    with_counts,
+)
 from shifts.tables import MySignupTable, RosterTable
 from teams.mixins import TeamAccessMixin
 from teams.permissions import ACCESS_TEAM_RUN, has_access
@@ -50,28 +60,38 @@ class ShiftAccessMixin(LoginRequiredMixin):
 
 
 class ShiftListView(LoginRequiredMixin, TemplateView):
-    """Upcoming shifts of my teams and open public ones, grouped by day."""
+    """Upcoming shifts of my teams and open public ones: seven days a page, grouped by day,
+    at most `page_size` shifts a page (a busy week goes on to a next page)."""
 
     template_name = "shifts/shift_list.html"
-    page_size = 60
+    page_size = 30
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user, params = self.request.user, self.request.GET
         memberships = teams_of(user).filter(status="active")
         teams = [membership.team for membership in memberships]
-        team = next((t for t in teams if str(t.pk) == self.request.GET.get("team")), None)
+        team = next((t for t in teams if str(t.pk) == params.get("team")), None)
         try:
-            from_date = datetime.date.fromisoformat(self.request.GET.get("from", ""))
+            requested = datetime.date.fromisoformat(params.get("from", ""))
         except ValueError:
-            from_date = None
-        shifts = list(upcoming_for(user, team=team, from_date=from_date)[: self.page_size])
+            requested = None
+        window = list_window(requested, timezone.localdate())
+        shifts = upcoming_for(user, team=team, from_date=window.start, before=window.end)
+        page = Paginator(shifts, self.page_size).get_page(params.get("page"))
         now = timezone.now()
-        for shift in shifts:
+        for shift in page:
             shift.current_state = shift.state(shift.confirmed_count, now)
             shift.state_label = Shift.State(shift.current_state).label
             shift.places_left = max(shift.capacity - shift.confirmed_count, 0)
+        next_day = None if page.paginator.count else next_shift_day(user, team=team, from_date=window.end)
         return super().get_context_data(
-            days=group_by_day(shifts), teams=teams, team=team, from_date=from_date, **kwargs
+            days=group_by_day(page),
+            page=page,
+            window=window,
+            next_day=next_day,
+            teams=teams,
+            team=team,
+            **kwargs,
         )
 
 
@@ -82,7 +102,9 @@ class MyShiftsView(LoginRequiredMixin, TemplateView):
         now = timezone.now()
         signups = signups_of(self.request.user)
         upcoming = MySignupTable(signups.filter(shift__ends_at__gt=now), prefix="u-")
-        past = MySignupTable(signups.filter(shift__ends_at__lte=now).order_by("-shift__starts_at"), prefix="p-")
+        past = MySignupTable(
+            signups.filter(shift__ends_at__lte=now).order_by("-shift__starts_at"), prefix="p-", exclude=("actions",)
+        )
         RequestConfig(self.request, paginate={"per_page": 20}).configure(upcoming)
         RequestConfig(self.request, paginate={"per_page": 20}).configure(past)
         return super().get_context_data(upcoming=upcoming, past=past, **kwargs)
@@ -156,7 +178,8 @@ class CancelSignupView(ShiftAccessMixin, View):
             messages.error(request, _first_error(error))
         else:
             messages.success(request, _("Your sign-up has been cancelled."))
-        return redirect(self.shift)
+        # From the list of my shifts, back to it.
+        return redirect("shifts:mine") if request.POST.get("back") == "mine" else redirect(self.shift)
 
 
 class ShiftCreateView(TeamAccessMixin, FormView):

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from shifts import marks, posting, scanning, self_checkin
+from shifts import marks, posting, scanning, self_checkin, walk_ins
 from shifts.attendance import schedule_of
 from shifts.clock import next_at
 from shifts.forms import MarkForm, WalkInForm
@@ -49,6 +49,7 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
             table=table,
             schedule=schedule_of(shift),
             walk_in_form=WalkInForm(members=_members_of(shift), initial={"checked_in": start.time()}),
+            walk_in_refusal=walk_ins.sheet_refusal(shift),
             counts={
                 "people": len(rows),
                 "posted": sum(row.posted for row in rows),

@@ -1,6 +1,5 @@
 """The leader's scanner: the page, its service worker, and the JSON endpoint it posts scans to."""
 
-from collections import Counter
 from functools import wraps
 from pathlib import Path
 
@@ -21,7 +20,9 @@ from shifts.scan_api import MAX_BODY_BYTES, BadScanRequest, parse_scan_batch, re
 from shifts.scanning import record_pick, record_scan
 from shifts.selectors import shift_to_scan, sign_in_list
 from shifts.views import ShiftAccessMixin
+from shifts.walk_ins import scanner_refusal, scanner_rules
 from teams.permissions import teams_run_by
+from volunteers.selectors import namesake_hints
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
 
@@ -151,17 +152,24 @@ class ScannerPageView(ShiftAccessMixin, TemplateView):
             "wasmUrl": static("vendor/barcode-detector/zxing_reader.wasm"),
             "styleUrls": [static("vendor/weui/weui.min.css"), static("css/app.css")],
             "strings": _scanner_strings(),
+            "walkIn": scanner_rules(shift),
         }
-        return super().get_context_data(shift=shift, scanner_config=config, roster=_pick_list(shift), **kwargs)
+        return super().get_context_data(
+            shift=shift,
+            scanner_config=config,
+            roster=_pick_list(shift),
+            walk_in_refusal=scanner_refusal(shift),
+            **kwargs,
+        )
 
 
 def _pick_list(shift) -> list:
     """The roster to pick from. The page stays on the phone for offline use, so it carries
     names only; a masked phone tells apart two people of the same name."""
     roster = list(sign_in_list(shift))
-    names = Counter(signup.volunteer.real_name for signup in roster)
+    hints = namesake_hints(signup.volunteer for signup in roster)
     for signup in roster:
-        signup.hint = signup.volunteer.user.masked_phone if names[signup.volunteer.real_name] > 1 else ""
+        signup.hint = hints.get(signup.volunteer_id, "")
     return roster
 
 

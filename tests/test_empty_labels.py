@@ -1,7 +1,10 @@
 """Every picker starts with words that say what to choose, never Django's "---------"."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import LeaderFactory, OfficeStaffFactory, ShiftFactory, TeamFactory, VolunteerFactory
 
@@ -13,9 +16,11 @@ def test_no_picker_shows_dashes(client_for):
     leader = LeaderFactory(team=team, user=VolunteerFactory().user).user
     staff = OfficeStaffFactory(office=team.office).user
     shift = ShiftFactory(team=team)
+    # Running now: its sheet offers the walk-in picker (one still to come says when it opens).
+    running = ShiftFactory(team=team, starts_at=timezone.now() - datetime.timedelta(hours=1))
     pages = [
         (leader, reverse("hours:backfill_request", args=[team.pk])),
-        (leader, reverse("shifts:attendance", args=[shift.pk])),
+        (leader, reverse("shifts:attendance", args=[running.pk])),
         (leader, shift.get_absolute_url()),
         (staff, reverse("hours:exports")),
         (staff, reverse("hours:months")),
@@ -24,3 +29,4 @@ def test_no_picker_shows_dashes(client_for):
     for user, url in pages:
         html = client_for(user).get(url).content.decode()
         assert "---------" not in html, url
+    assert "请选择" in client_for(leader).get(reverse("shifts:attendance", args=[running.pk])).content.decode()

@@ -1,8 +1,31 @@
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Volunteer
+from volunteers.selectors import name_with_hint, namesake_hints
+
+
+class _NamesakeIterator(ModelChoiceIterator):
+    """The choices in one query, the people's phones with them: a name that occurs twice
+    needs the list as a whole to know it."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        volunteers = list(self.queryset.select_related("user"))
+        hints = namesake_hints(volunteers)
+        for volunteer in volunteers:
+            label = name_with_hint(volunteer.real_name, hints.get(volunteer.pk, ""))
+            yield (ModelChoiceIteratorValue(self.field.prepare_value(volunteer), volunteer), label)
+
+
+class VolunteerChoiceField(forms.ModelChoiceField):
+    """A picker of people by name, in which two people of the same name show their masked
+    phones (张伟 (138****8000)); everyone else shows the name alone."""
+
+    iterator = _NamesakeIterator
 
 
 class ProfileForm(forms.ModelForm):

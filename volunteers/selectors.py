@@ -1,6 +1,8 @@
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from teams.models import Membership, Office, Team
@@ -41,3 +43,19 @@ def home_offices_of(volunteers: Iterable[Volunteer]) -> dict[int, Office | None]
         if homes[volunteer_id] is None:
             homes[volunteer_id] = membership.team.office
     return homes
+
+
+def namesake_hints(volunteers: Iterable[Volunteer], *, name=None) -> dict[int, str]:
+    """By volunteer id, the masked phone (138****8000) of each person whose name occurs more
+    than once among `volunteers`, so that a leader picks the right 张伟; others get no hint.
+    `name` gives what is compared (the real name unless said otherwise, e.g. the public
+    张* of a ranking). The volunteers come with their users loaded (select_related("user"))."""
+    volunteers = list(volunteers)
+    name = name or (lambda volunteer: volunteer.real_name)
+    names = Counter(name(volunteer) for volunteer in volunteers)
+    return {volunteer.pk: volunteer.masked_phone for volunteer in volunteers if names[name(volunteer)] > 1}
+
+
+def name_with_hint(name: str, hint: str) -> str:
+    """张伟 (138****8000), or the name alone when it needs no hint."""
+    return _("%(name)s (%(hint)s)") % {"name": name, "hint": hint} if hint else name

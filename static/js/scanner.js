@@ -24,6 +24,7 @@ const resultBox = $("#scan-result");
 const resultName = resultBox.querySelector(".scan-name");
 const resultMessage = resultBox.querySelector(".scan-message");
 const walkInButton = resultBox.querySelector("[data-action=walk-in]");
+const walkInRefused = resultBox.querySelector("[data-testid=walk-in-refused]");
 const cameraBox = $("#scan-camera");
 const video = $("#scan-video");
 const canvas = $("#scan-canvas");
@@ -149,11 +150,26 @@ function show(item, { name = "", message, state, outcome = "" }) {
   resultName.textContent = name || item.name || "";
   resultMessage.textContent = message;
   // Only a card can be added as a walk-in: the roster's names are on the roster already.
-  walkInButton.hidden = outcome !== "not_on_roster" || Boolean(item.volunteer);
+  // The shift's rules (shifts/walk_ins.py) decide by the read's own time: the page may have
+  // been open since before check-in opened, or the read queued while offline.
+  const offered = outcome === "not_on_roster" && !item.volunteer;
+  const refusal = offered ? walkInRefusal(item.at) : null;
+  walkInButton.hidden = !offered || Boolean(refusal);
+  walkInRefused.hidden = !refusal;
+  walkInRefused.textContent = refusal || "";
   walkInButton.onclick = () => {
     walkInButton.hidden = true;
     enqueue({ token: item.token, at: item.at, kind: item.kind, walk_in: true });
   };
+}
+
+function walkInRefusal(at) {
+  const rules = config.walkIn;
+  if (rules.refusal) return rules.refusal;
+  const when = Date.parse(at);
+  if (when < Date.parse(rules.opensAt)) return rules.notYet;
+  if (when > Date.parse(rules.closesAt)) return rules.ended;
+  return null;
 }
 
 // ------------------------------------------------------------------ reading a card

@@ -49,6 +49,14 @@ def test_a_leader_mends_a_row_not_signed_out_and_the_volunteer_sees_the_hours(
     expect(page.get_by_test_id("review-count")).to_have_text("0")
     expect(row).to_contain_text("2.5")
     assert AttendanceMend.objects.get().reason == "忘记签退"
+    # Posting asks first (issue 14): dismissed, nothing is posted; accepted, it is.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_test_id("confirm-sheet").click()
+    expect(page.get_by_test_id("confirm-sheet")).to_be_visible()
+    assert len(asked) == 1 and "台账" in asked[0]
+    assert not ServiceRecord.objects.filter(volunteer=volunteer).exists()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("confirm-sheet").click()
     expect(page.locator(".messages, .message").first).to_be_visible()
     assert ServiceRecord.objects.get(volunteer=volunteer).minutes == 150

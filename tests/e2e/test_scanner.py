@@ -289,6 +289,26 @@ def test_without_a_camera_a_typed_code_of_a_member_not_on_the_roster_can_be_adde
     assert csp_violations() == []
 
 
+def test_after_the_shift_the_scanner_says_why_a_card_not_on_the_roster_cannot_walk_in(
+    page: Page, live_server, scanner_world
+):
+    """Issue 14: no walk-in button once check-in has closed; a sentence says why instead."""
+    world = scanner_world(ended=True)
+    member = volunteer_in(world.team)  # in the team, not signed up
+    sign_in_by_cookie(page.context, world.leader.user, live_server.url)
+
+    page.goto(f"/shifts/{world.shift.pk}/scanner/")
+    expect(page.get_by_test_id("walk-in-rule")).to_contain_text("已结束")
+    page.get_by_test_id("manual-code").fill(card_token(member))
+    page.get_by_test_id("manual-code").press("Enter")
+
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "not_on_roster")
+    expect(page.get_by_test_id("walk-in")).to_be_hidden()
+    expect(page.get_by_test_id("walk-in-refused")).to_be_visible()
+    expect(page.get_by_test_id("walk-in-refused")).to_contain_text("考勤表")
+    assert not Attendance.objects.filter(shift=world.shift).exists()
+
+
 def test_a_queued_scan_the_server_refuses_is_dropped_and_the_others_still_arrive(
     page: Page, live_server, scanner_world
 ):

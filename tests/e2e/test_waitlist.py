@@ -68,10 +68,13 @@ def test_a_cancelled_place_goes_to_the_first_person_waiting(
 
     # The first cancels; the place passes to the second in the same step.
     page.reload()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator(f"{cancel_form} button[type=submit]").click()
     expect(page.locator(".messages .success")).to_be_visible()
     expect(page.get_by_test_id("signup-confirmed")).to_have_count(0)
     assert not Signup.objects.live().filter(shift=shift, volunteer=first).exists()
+    assert asked == ["确定取消“独居老人探访”的报名吗？"]
 
     # The second reloads: confirmed, off the waitlist, and told so in the menu.
     second_page.reload()

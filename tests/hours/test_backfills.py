@@ -222,3 +222,21 @@ def test_a_whole_service_shorter_than_the_unit_is_backfilled_in_full(team, volun
         reason="纸质签到",
     )
     assert backfill.minutes == 20
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "end"), [("zh-hans", "开始时间", "结束时间"), ("en", "Start time", "End time")]
+)
+def test_the_backfill_forms_start_and_end_are_labelled_and_typed_as_times(
+    client_for, team, leader, language, start, end
+):
+    """Issue 14: they were labelled with the words of the date filters (起始日期, 结束日期)."""
+    url = reverse("hours:backfill_request", args=[team.pk])
+    query = {"date": "2026-03-06", "from": "09:00", "to": "12:00"}
+    html = client_for(leader.user).get(url, query, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert re.search(rf'<label for="id_start_time">{start}[:：]?</label>', html)
+    assert re.search(rf'<label for="id_end_time">{end}[:：]?</label>', html)
+    assert re.search(r'<input type="time" name="start_time" value="09:00"', html)
+    assert re.search(r'<input type="time" name="end_time" value="12:00"', html)
+    assert re.search(r'<input type="date" name="service_date" value="2026-03-06"', html)
+    assert "起始日期" not in html and "结束日期" not in html

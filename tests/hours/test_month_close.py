@@ -123,6 +123,8 @@ def test_staff_close_a_month_with_the_button(client_for, office, staff):
     client = client_for(staff)
     page = client.get(reverse("hours:months")).content.decode()
     assert office.name in page
+    # The phone asks before the month is closed for good (issue 14; static/js/page.js).
+    assert 'data-testid="close-month"\n      data-confirm="确定为本机构及所有下级机构结算该月吗？' in page
 
     response = client.post(reverse("hours:month_close"), {"office": office.pk, "month": "2026-03", "confirm": "on"})
 

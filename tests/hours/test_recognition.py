@@ -14,8 +14,10 @@ from teams.models import Membership
 from teams.permissions import may_see_recognition, office_tree_ids
 from tests.factories import (
     CommunityFactory,
+    MembershipFactory,
     OfficeStaffFactory,
     TeamFactory,
+    UserFactory,
     VolunteerFactory,
     volunteer_in,
 )
@@ -493,3 +495,32 @@ def test_street_staff_revoke_a_communitys_honour(team, office, client_for):
         "hours:recognition", args=[office.pk]
     )
     assert Honour.objects.get(pk=honour.pk).revoked_by == street_staff
+
+
+def test_staff_tell_two_people_who_read_the_same_apart_on_the_award_picker_and_honours(team, office, client_for):
+    """Two 张* of one team read the same on a list that shows no real name (rule 12):
+    for staff who award, the picker and the honours carry the masked phone; members and
+    print see none."""
+    first = VolunteerFactory(real_name="张伟", user=UserFactory(phone="+8613800008000"))
+    second = VolunteerFactory(real_name="张强", user=UserFactory(phone="+8613900001234"))
+    other = VolunteerFactory(real_name="李娜", user=UserFactory(phone="+8613700005555"))
+    for number, person in enumerate((first, second, other)):
+        MembershipFactory(team=team, user=person.user)
+        post(person, team, key=f"n{number}", starts_at=at(datetime.date(2026, 3, 2 + number)), minutes=120 + number)
+        Honour.objects.create(volunteer=person, office=office, title=Honour.Title.OUTSTANDING, period="2026")
+    staff = OfficeStaffFactory(office=office).user
+    query = {"period": "year", "month": "2026-03"}
+
+    page = client_for(staff).get(reverse("hours:recognition", args=[office.pk]), query)
+
+    html = page.content.decode()
+    picker = dict(page.context["award_choices"])
+    assert picker[first.pk] == f"3. 张* · {team.name}（138****8000）"
+    assert picker[second.pk] == f"2. 张* · {team.name}（139****1234）"
+    assert picker[other.pk] == f"1. 李* · {team.name}"
+    assert '<option value="">' in html  # nobody chosen until staff choose
+    assert html.count('data-testid="honour-hint"') == 2
+    assert "张伟" not in html and "13800008000" not in html
+
+    member_html = client_for(other.user).get(reverse("hours:recognition", args=[office.pk]), query).content.decode()
+    assert "138****8000" not in member_html and 'data-testid="honour-hint"' not in member_html

@@ -172,6 +172,23 @@ def test_the_calendar_page_shows_my_address_as_a_link_and_for_calendar_apps(clie
     assert f"webcal://testserver{path}" in content and f"http://testserver{path}" in content
 
 
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("zh-hans", ["iPhone", "华为", "小米", "OPPO", "vivo", "Outlook", "微信"]),
+        ("en", ["iPhone", "Huawei", "Xiaomi", "OPPO", "vivo", "Outlook", "WeChat"]),
+    ],
+)
+def test_the_help_names_calendars_that_work_in_mainland_china(client_for, language, names):
+    """Issue 14: Google Calendar cannot be reached there; the phone's own calendar and Outlook can."""
+    page = client_for(volunteer_in(TeamFactory()).user).get(
+        reverse("shifts:calendar_feed"), HTTP_ACCEPT_LANGUAGE=language
+    )
+    help_text = page.content.decode().split('data-testid="how-to-subscribe"')[1]
+    assert all(name in help_text for name in names)
+    assert "Google" not in page.content.decode() and "谷歌" not in page.content.decode()
+
+
 def test_renewing_from_the_page_needs_the_csrf_token_and_changes_the_address():
     user = volunteer_in(TeamFactory()).user
     old_token = calendar_feed_for(user=user).token
