@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 # Our catalogues, and the overrides of Django's and allauth's words (locale/GLOSSARY.md).
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po)
@@ -28,11 +29,11 @@ run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
-	@echo "  Open http://127.0.0.1:$(PORT)/  (demo password: demo-2026)"
+	@echo "  Open http://$(HOST):$(PORT)/  (demo password: demo-2026)"
 	@echo "  office staff 13800000001 · team leader 13800000002 · volunteer 13800000003"
 	@echo "  imported, never signed in: 13800000004 (sign in with a texted code, shown on the page)"
 	@echo ""
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium and the export test converts a workbook with LibreOffice;
 # as root on Debian both are installed when missing (CI runs as root). Without root a missing

@@ -133,6 +133,7 @@ def test_every_total_equals_the_ledger(month_world):
     corrections, corrections_total = body_rows(book["Backfills and corrections"])
     assert [row[6] * 60 for row in corrections] == [-120, 90]
     assert corrections_total[6] == -30 / 60
+    assert corrections_total[1] == f"{len(corrections)} records"  # the count of the rows it lists
     # The community's own workbook holds only its own records.
     assert body_rows(workbook_for(community)["Details"])[1][8] == ledger_minutes([community.pk]) / 60
 
