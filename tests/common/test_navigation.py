@@ -84,3 +84,11 @@ def test_an_icon_is_inlined_hidden_from_screen_readers_and_a_bad_name_is_refused
     assert svg.startswith('<svg class="icon"') and 'aria-hidden="true"' in svg and "<path" in svg
     with pytest.raises(Exception, match="Bad icon name"):
         icon("../secret")
+
+
+def test_a_page_under_a_tab_has_its_title_in_the_top_bar_escaped_once(client_for):
+    team = TeamFactory(name="老<少>同乐 & 服务队")
+    volunteer = volunteer_in(team)
+    page = client_for(volunteer.user).get(team.get_absolute_url()).content.decode()
+    assert "<title>老&lt;少&gt;同乐 &amp; 服务队 · 志愿服务</title>" in page
+    assert '<span class="brand">老&lt;少&gt;同乐 &amp; 服务队</span>' in page
