@@ -119,7 +119,7 @@ def test_the_exports_page_shows_a_bar_for_a_job_in_progress(offices, client_for,
 
 
 def test_a_prepare_without_office_shows_the_form_again(offices, client_for):
-    community, people = offices
+    _community, people = offices
 
     response = client_for(people["asker"]).post(reverse("hours:export_prepare"), {"prepare-month": "2027-03"})
 
