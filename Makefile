@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with Python 3.11+ and make:
-#   make run    set up, migrate, load demo data, serve on 127.0.0.1:$(PORT)
+#   make run    set up, migrate, load demo data, serve on 127.0.0.1:$(PORT) with the jobs worker beside it
 #   make test   set up, install the test browser and LibreOffice if needed, run every test
 PYTHON ?= python3
 VENV := .venv
@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
+# Background jobs: the database worker, or an RQ worker when REDIS_URL is set.
+WORKER := $(if $(REDIS_URL),rqworker default,db_worker)
 # Our catalogues, and the overrides of Django's and allauth's words (locale/GLOSSARY.md).
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po)
 MO_FILES := $(patsubst %.po,%.mo,$(PO_FILES))
@@ -33,6 +35,9 @@ run: setup
 	@echo "  office staff 13800000001 · team leader 13800000002 · volunteer 13800000003"
 	@echo "  imported, never signed in: 13800000004 (sign in with a texted code, shown on the page)"
 	@echo ""
+	@# The worker for background jobs runs beside the server and stops with it (Ctrl+C stops both).
+	DEBUG=1 $(BIN)/python manage.py $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's chromium and the export test converts a workbook with LibreOffice;

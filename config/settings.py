@@ -88,9 +88,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "common",
     "accounts",
     "teams",
+    "jobs",
     "volunteers",
     "hours",
     "shifts",
@@ -273,6 +276,22 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+
+# Background work (the jobs app): Django's tasks framework through its backport, so the code
+# moves to django.tasks unchanged on Django 6. The database backend by default (`make run`
+# starts its worker, `manage.py db_worker`); with REDIS_URL, RQ workers on any number of
+# machines (`manage.py rqworker default`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if os.environ.get("REDIS_URL"):
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": 60 * 60}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+# A prepared file is kept this many days, then deleted (manage.py cleanup_jobs).
+JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
+# A running job writes its progress and a heartbeat this often; one whose heartbeat is older
+# than JOBS_STALE_SECONDS lost its worker (killed, machine gone) and is marked failed.
+JOBS_HEARTBEAT_SECONDS = 1.0
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "120"))
 
 LOGGING = {
     "version": 1,

@@ -6,3 +6,7 @@ class HoursConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "hours"
     verbose_name = _("Service hours")
+
+    def ready(self) -> None:
+        # Registers the workbook's kind of background work.
+        from hours import workbook_jobs  # noqa: F401

@@ -16,6 +16,7 @@ import codecs
 import csv
 import datetime
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -134,10 +135,53 @@ class _Masks:
             self.phone = _cached(lambda value: text(mask_phone(value or "")))
 
 
+Progress = Callable[[int, int], None]
+
+
+class _Progress:
+    """Rows written over rows to write, told to `report(done, total)` every few hundred rows."""
+
+    EVERY = 200
+
+    def __init__(self, report: Progress | None, total: int = 0):
+        self.report = report
+        self.total = total
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.report is not None and self.done % self.EVERY == 0:
+            self.report(min(self.done, self.total), self.total)
+
+    def finish(self) -> None:
+        if self.report is not None:
+            self.report(self.done, max(self.total, self.done))
+
+
+def rows_to_write(export: MonthExport) -> int:
+    """The data rows of the four sheets: one per volunteer, per record, per team (and
+    office) and per late record. Two queries, asked only when someone watches progress."""
+    counts = export.records().aggregate(
+        records=Count("pk"),
+        volunteers=Count("volunteer_id", distinct=True),
+        late=Count("pk", filter=Q(service_date__lt=export.month)),
+    )
+    teams = export.records().values("team_id", "team__name", "office__name").distinct().count()
+    return counts["records"] + counts["volunteers"] + counts["late"] + teams
+
+
 class _Sheet:
     """A write-only sheet with a title row, a frozen header, widths and a signed footer."""
 
-    def __init__(self, workbook: Workbook, name: str, export: MonthExport, columns: list[tuple[str, int]]):
+    def __init__(
+        self,
+        workbook: Workbook,
+        name: str,
+        export: MonthExport,
+        columns: list[tuple[str, int]],
+        progress: "_Progress | None" = None,
+    ):
+        self.progress = progress or _Progress(None)
         self.sheet = workbook.create_sheet(title=name)
         self.width = len(columns)
         for index, (_label, width) in enumerate(columns, start=1):
@@ -167,6 +211,7 @@ class _Sheet:
     def append(self, values) -> None:
         self.sheet.append(values)
         self.rows += 1
+        self.progress.step()
 
     def totals(self, values) -> None:
         row = []
@@ -190,7 +235,7 @@ class _Sheet:
 # ---------------------------------------------------------------- the sheets
 
 
-def _summary(workbook: Workbook, export: MonthExport, today: datetime.date) -> None:
+def _summary(workbook: Workbook, export: MonthExport, today: datetime.date, progress: _Progress) -> None:
     sheet = _Sheet(
         workbook,
         pgettext("workbook sheet", "Summary"),
@@ -205,6 +250,7 @@ def _summary(workbook: Workbook, export: MonthExport, today: datetime.date) -> N
             (_("Star level"), 10),
             (_("Teams"), 40),
         ],
+        progress,
     )
     in_office = Q(office_id__in=export.office_ids)
     this_month = in_office & Q(reported_month__gte=export.month, reported_month__lt=export.month_end)
@@ -316,8 +362,8 @@ def detail_rows(export: MonthExport):
         )
 
 
-def _detail(workbook: Workbook, export: MonthExport, today: datetime.date) -> int:
-    sheet = _Sheet(workbook, pgettext("workbook sheet", "Details"), export, detail_columns())
+def _detail(workbook: Workbook, export: MonthExport, today: datetime.date, progress: _Progress) -> int:
+    sheet = _Sheet(workbook, pgettext("workbook sheet", "Details"), export, detail_columns(), progress)
     date_cell, hours_cell = sheet.styled(DATE_FORMAT), sheet.styled(WORKBOOK_FORMAT)
     total = 0
     for row in detail_rows(export):
@@ -330,12 +376,13 @@ def _detail(workbook: Workbook, export: MonthExport, today: datetime.date) -> in
     return sheet.rows
 
 
-def _by_team(workbook: Workbook, export: MonthExport, today: datetime.date) -> None:
+def _by_team(workbook: Workbook, export: MonthExport, today: datetime.date, progress: _Progress) -> None:
     sheet = _Sheet(
         workbook,
         pgettext("workbook sheet", "By team"),
         export,
         [(_("Team"), 30), (_("Office"), 20), (_("Volunteers"), 10), (_("Records"), 10), (_("Hours"), 12)],
+        progress,
     )
     rows = (
         export.records()
@@ -364,7 +411,7 @@ def _by_team(workbook: Workbook, export: MonthExport, today: datetime.date) -> N
     sheet.footer(today)
 
 
-def _corrections(workbook: Workbook, export: MonthExport, today: datetime.date) -> None:
+def _corrections(workbook: Workbook, export: MonthExport, today: datetime.date, progress: _Progress) -> None:
     sheet = _Sheet(
         workbook,
         pgettext("workbook sheet", "Backfills and corrections"),
@@ -380,6 +427,7 @@ def _corrections(workbook: Workbook, export: MonthExport, today: datetime.date) 
             (_("Kind"), 10),
             (_("Reason"), 40),
         ],
+        progress,
     )
     masks = _Masks(export.unmasked)
     kinds = _kind_labels()
@@ -438,8 +486,10 @@ def write_workbook(
     user: User | None,
     unmasked: bool = False,
     today: datetime.date | None = None,
+    progress: Progress | None = None,
 ) -> ExportLog:
-    """Write the month's workbook to `output` (a path or a binary file) and log it."""
+    """Write the month's workbook to `output` (a path or a binary file) and log it.
+    `progress(done, total)`, if given, hears how many data rows are written."""
     check_may_export(user, office, unmasked=unmasked)
     export = MonthExport(office=office, month=first_of_month(month), unmasked=unmasked)
     today = today or timezone.localdate()
@@ -447,11 +497,15 @@ def write_workbook(
     # One snapshot for all four sheets, so their totals agree, without stopping scans and
     # postings for the minutes a large office's month takes.
     with consistent_read():
-        _summary(workbook, export, today)
-        rows = _detail(workbook, export, today)
-        _by_team(workbook, export, today)
-        _corrections(workbook, export, today)
+        counter = _Progress(progress, rows_to_write(export) if progress else 0)
+        if progress:
+            progress(0, counter.total)
+        _summary(workbook, export, today, counter)
+        rows = _detail(workbook, export, today, counter)
+        _by_team(workbook, export, today, counter)
+        _corrections(workbook, export, today, counter)
     workbook.save(output)
+    counter.finish()
     return _log(export, user=user, kind=ExportLog.Kind.XLSX, rows=rows)
 
 

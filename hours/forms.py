@@ -175,6 +175,16 @@ class ExportForm(OfficeMonthForm):
         self.fields["month"].help_text = _("Records are listed in the month they are reported in.")
 
 
+class PrepareWorkbookForm(OfficeMonthForm):
+    """The workbook prepared in the background, for months too large to wait for."""
+
+    unmasked = forms.BooleanField(
+        label=_("Full phone and ID numbers"),
+        required=False,
+        help_text=_("Only with the permission to see them; the export is logged."),
+    )
+
+
 # ---------------------------------------------------------------- certificates
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("office/months/close/", views_ledger.MonthCloseView.as_view(), name="month_close"),
     path("office/dashboard/", views_dashboard.DashboardView.as_view(), name="dashboard"),
     path("office/exports/", views_exports.ExportPageView.as_view(), name="exports"),
+    path("office/exports/prepare/", views_exports.PrepareWorkbookView.as_view(), name="export_prepare"),
     path(
         "office/<int:office_pk>/export/<str:month>.xlsx",
         views_exports.ExportDownloadView.as_view(kind="xlsx"),

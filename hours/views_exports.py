@@ -2,18 +2,20 @@
 
 import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import TemplateView
 
-from hours import exports
-from hours.forms import ExportForm
+from hours import exports, workbook_jobs
+from hours.forms import ExportForm, PrepareWorkbookForm
 from hours.models import ExportLog
 from hours.months import parse_month
 from hours.views_ledger import OfficeStaffMixin
+from jobs.permissions import jobs_visible_to
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access, offices_managed_by
 
@@ -42,13 +44,47 @@ class ExportPageView(OfficeStaffMixin, TemplateView):
     def _offices(self):
         return offices_managed_by(self.request.user).order_by("name")
 
-    def _page(self, form):
+    def _page(self, form, prepare_form=None):
         log = (
             ExportLog.objects.filter(office__in=self._offices())
             .select_related("office", "user")
             .order_by("-created_at", "-pk")[:20]
         )
-        return self.render_to_response(self.get_context_data(form=form, log=log))
+        prepared = (
+            jobs_visible_to(self.request.user)
+            .filter(kind=workbook_jobs.KIND)
+            .select_related("office")
+            .order_by("-created_at")[:10]
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                prepare_form=prepare_form or PrepareWorkbookForm(offices=self._offices(), prefix="prepare"),
+                prepared=[(job, workbook_jobs.describe(job)) for job in prepared],
+                log=log,
+            )
+        )
+
+
+class PrepareWorkbookView(ExportPageView):
+    """POST: queue the workbook (or join the one being prepared) and follow it on its page."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        form = PrepareWorkbookForm(request.POST, offices=self._offices(), prefix="prepare")
+        if not form.is_valid():
+            return self._page(ExportForm(offices=self._offices()), prepare_form=form)
+        data = form.cleaned_data
+        try:
+            job = workbook_jobs.prepare_month_workbook(
+                user=request.user, office=data["office"], month=data["month"], unmasked=data["unmasked"]
+            )
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("hours:exports")
+        return redirect(job)
 
 
 def file_response(request, office: Office, first_day, kind: str, *, unmasked: bool) -> FileResponse:

@@ -40,6 +40,9 @@ def _test_settings(settings, tmp_path):
     settings.SMS_SENDER = "accounts.sms.MemorySmsSender"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background work runs at once, in the test's own transaction (tests/jobs/test_worker.py
+    # runs the real database worker).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     MemorySmsSender.outbox.clear()
     # Rate limits and SMS caps count in the cache: one of the test's own, empty. The
     # database cache the site uses is tested where workers must share it.

@@ -21,17 +21,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
+from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.utils import timezone
 
+from hours import workbook_jobs
 from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
+from jobs.models import Job
 from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
 from teams.models import Membership, Team
 from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
+from tests.jobs.factories import JobFactory
 from tests.permission_world import (
+    COMMUNITY_A_STAFF,
     LEADER_A,
     LEADER_B,
     MEMBER_A,
@@ -257,6 +261,42 @@ def csv_unmasked(world: World, text: str, role: str) -> None:
     assert world.member_a.full_id_number in text
 
 
+def workbook_job_a(world: World) -> Job:
+    """Community A's workbook for the month of record A, asked for by its staff and done."""
+    job = workbook_jobs.prepare_month_workbook(
+        user=world.users[COMMUNITY_A_STAFF], office=world.community_a, month=world.record_a.reported_month
+    )
+    workbook_jobs.build_month_workbook.call(str(job.pk), job.attempt)
+    return job
+
+
+def failed_job_a(world: World) -> Job:
+    return JobFactory(
+        requested_by=world.users[COMMUNITY_A_STAFF],
+        office=world.community_a,
+        kind=workbook_jobs.KIND,
+        key="matrix:failed",
+        state=Job.State.FAILED,
+        error="磁盘已满",
+    )
+
+
+def job_url(name: str, job: Callable[[World], Job]) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[job(w).pk])
+
+
+def job_state_after_retry(world: World) -> str:
+    return Job.objects.get(key="matrix:failed").state
+
+
+def shows_job_a(world: World, html: str, role: str) -> None:
+    assert world.community_a.name in html
+    assert world.member_a.full_phone not in html
+
+
+JOB_PAGE = redirect("job", lambda w, url: Job.objects.latest("created_at").get_absolute_url())
+RETRIED_JOB_PAGE = redirect("job", lambda w, url: Job.objects.get(key="matrix:failed").get_absolute_url())
+JOB_A = Outcome(200, content=shows_job_a, label="job A")
 CSV_MASKED = Outcome(200, content=csv_masked, label="masked CSV")
 CSV_UNMASKED = Outcome(200, content=csv_unmasked, label="unmasked CSV")
 FORBIDDEN = Outcome(403, label="403")
@@ -527,6 +567,22 @@ CASES = [
     Case("hours:export_xlsx-unmasked", export_url("hours:export_xlsx", unmasked=True), method=POST,
          data=lambda w: {"unmasked": "1"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK)),
+    # The workbook prepared in the background: asked for by community A's staff; the job, its progress and
+    # its file are for the person who asked and staff of the office or above; anyone else gets a 404.
+    Case("hours:export_prepare", lambda w: reverse("hours:export_prepare"), method=POST,
+         data=lambda w: {"prepare-office": w.community_a.pk, "prepare-month": f"{w.record_a.reported_month:%Y-%m}"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, JOB_PAGE, JOB_PAGE, JOB_PAGE),
+         effect=lambda w, user: Job.objects.filter(office=w.community_a).exists()),
+    Case("jobs:detail", job_url("jobs:detail", workbook_job_a),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, JOB_A, JOB_A, JOB_A)),
+    Case("jobs:status", job_url("jobs:status", workbook_job_a),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("jobs:download", job_url("jobs:download", workbook_job_a),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("jobs:retry", job_url("jobs:retry", failed_job_a), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RETRIED_JOB_PAGE, RETRIED_JOB_PAGE,
+                    RETRIED_JOB_PAGE),
+         effect=lambda w, user: job_state_after_retry(w) == Job.State.QUEUED),
     Case("hours:export_csv", export_url("hours:export_csv"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CSV_MASKED, CSV_MASKED, CSV_MASKED)),
     Case("hours:export_csv-unmasked", export_url("hours:export_csv", unmasked=True), method=POST,
@@ -721,7 +777,13 @@ def test_every_url_is_in_the_matrix(world):
     assert not any(route.startswith("accounts/login") for route in routes)
 
 
-SAMPLE_ARGUMENTS = {IntConverter: 7, StringConverter: "sample", SlugConverter: "sample", PathConverter: "sample"}
+SAMPLE_ARGUMENTS = {
+    IntConverter: 7,
+    StringConverter: "sample",
+    SlugConverter: "sample",
+    PathConverter: "sample",
+    UUIDConverter: "6f1c2b9e-0d4a-4b8e-9a51-3c2d7e8f9a10",
+}
 
 
 @pytest.mark.parametrize("url", [pytest.param(url, id=url.route) for url in project_urls() if url.view_name])

@@ -1,0 +1,34 @@
+"""The kinds of background work. Apps above this one register theirs when they are ready
+(their task, and how a job of the kind is named on a page), so that a retry or a page
+here can handle every kind without importing upwards."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jobs.models import Job
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    task: object  # a django_tasks Task taking (job_id: str, attempt: int)
+    describe: Callable[["Job"], str]
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def register(kind: JobKind) -> JobKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def kind_of(job: "Job") -> JobKind:
+    return _KINDS[job.kind]
+
+
+def describe(job: "Job") -> str:
+    kind = _KINDS.get(job.kind)
+    return kind.describe(job) if kind else job.kind

@@ -1,0 +1,75 @@
+"""A job's page, its progress as JSON for the page's script, its file, and a retry.
+Each looks the job up among those the user may see (jobs.permissions): a 404 otherwise."""
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from jobs import registry
+from jobs.models import Job
+from jobs.permissions import jobs_visible_to, may_download
+from jobs.services import retry_job, sweep_stale_jobs
+
+
+def visible_job(request, pk) -> Job:
+    job = get_object_or_404(jobs_visible_to(request.user).select_related("office"), pk=pk)
+    if job.state == Job.State.RUNNING and sweep_stale_jobs(jobs=Job.objects.filter(pk=job.pk)):
+        job.refresh_from_db()
+    return job
+
+
+def status_of(job: Job, user) -> dict:
+    return {
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "error": job.error,
+        "download_url": reverse("jobs:download", args=[job.pk]) if job.has_file and may_download(user, job) else None,
+    }
+
+
+class JobDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "jobs/detail.html"
+
+    def get_context_data(self, **kwargs):
+        job = visible_job(self.request, kwargs["pk"])
+        return super().get_context_data(
+            job=job,
+            title=registry.describe(job),
+            may_download=may_download(self.request.user, job),
+            keep_days=settings.JOBS_KEEP_DAYS,
+            **kwargs,
+        )
+
+
+class JobStatusView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        response = JsonResponse(status_of(visible_job(request, pk), request.user))
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class JobDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = visible_job(request, pk)
+        if not job.has_file or not may_download(request.user, job):
+            raise Http404
+        try:
+            handle = job.result.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=job.filename or job.result.name.rsplit("/")[-1])
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class JobRetryView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        job = retry_job(job=visible_job(request, pk))
+        return redirect(job)
