@@ -13,7 +13,7 @@ WORKER := $(if $(REDIS_URL),rqworker default,db_worker)
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po)
 MO_FILES := $(patsubst %.po,%.mo,$(PO_FILES))
 
-.PHONY: setup run test lint messages test-tools clean
+.PHONY: setup run serve worker test lint messages test-tools clean
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -39,6 +39,18 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py $(WORKER) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production on this machine: gunicorn (config/gunicorn.py; HOST, PORT, WEB_CONCURRENCY),
+# hashed and compressed static files through whitenoise, DEBUG off. Set SECRET_KEY,
+# ALLOWED_HOSTS, DATABASE_URL and (behind TLS) HTTPS=1 first; run `make worker` beside it
+# for background jobs. README: "Running a city".
+serve: setup
+	COLLECTED_STATIC=1 $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py migrate --noinput
+	COLLECTED_STATIC=1 $(BIN)/gunicorn -c config/gunicorn.py
+
+worker: setup
+	$(BIN)/python manage.py $(WORKER)
 
 # Browser tests drive Debian's chromium and the export test converts a workbook with LibreOffice;
 # as root on Debian both are installed when missing (CI runs as root). Without root a missing

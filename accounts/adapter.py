@@ -1,7 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -67,13 +66,15 @@ class AccountAdapter(DefaultAccountAdapter):
         """Failed logins are counted per phone number (normalised, so that "138 0000 0001"
         and "+8613800000001" are one number), and per address by the IP part of the limit.
         allauth's own key is built from e-mail or username, both empty here: one counter
-        for everyone, which five wrong tries would use up for the whole site."""
+        for everyone, which five wrong tries would use up for the whole site. The host the
+        request named is left out: every app server, and every name the site answers to,
+        counts one number's tries together."""
         raw = str(credentials.get("phone") or credentials.get("email") or credentials.get("username") or "")
         try:
             login = normalise_phone(raw)
         except ValidationError:
             login = raw.strip().lower()
-        return f"{get_current_site(request).domain}:{login}"
+        return login
 
     def send_account_already_exists_sms(self, phone: str) -> None:
         """Someone signed up with a number that has an account (everyone an office imported).

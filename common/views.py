@@ -1,10 +1,17 @@
 """Views the whole site shares."""
 
+import logging
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as html_csrf_failure
+
+logger = logging.getLogger(__name__)
 
 
 def csrf_failure(request, reason=""):
@@ -35,3 +42,35 @@ def web_app_manifest(request):
     response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
     return response
+
+
+def healthz(request):
+    """For the proxy or orchestrator in front of the app servers: 200 only when the database
+    (and Redis, where REDIS_URL names one) answers, 503 otherwise, with what failed."""
+    checks = {"database": _database_answers()}
+    if settings.REDIS_URL:
+        checks["redis"] = _redis_answers(settings.REDIS_URL)
+    healthy = all(state == "ok" for state in checks.values())
+    response = JsonResponse(checks, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_answers() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.error("healthz: the database does not answer: %s", error)
+        return "unavailable"
+    return "ok"
+
+
+def _redis_answers(url: str) -> str:
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as error:
+        logger.error("healthz: Redis does not answer: %s", error)
+        return "unavailable"
+    return "ok"

@@ -42,6 +42,8 @@ CSRF_FAILURE_VIEW = "common.views.csrf_failure"
 HTTPS = env_bool("HTTPS", False)
 if HTTPS:
     SECURE_SSL_REDIRECT = True
+    # The proxy's health check asks over plain HTTP on the machine itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -187,11 +189,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# `make run` and the tests serve static files straight from the source folders;
-# a deployment runs collectstatic and gets hashed, compressed files.
-STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+# `make run` and the tests serve static files straight from the source folders; a
+# deployment (`make serve`) runs collectstatic and sets COLLECTED_STATIC=1 for hashed,
+# compressed files. Asked for, not guessed from the folder: files collected once must
+# never stand in for the source while someone develops.
+STATIC_COLLECTED = env_bool("COLLECTED_STATIC", False)
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 if not STATIC_COLLECTED:
     warnings.filterwarnings("ignore", message="No directory at: ")
@@ -270,12 +274,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Rate limits and SMS caps are counted here, so every worker process must see the same
 # counts: the database by default (its table is made by a migration), Redis when given.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache"}}
-if os.environ.get("REDIS_URL"):
+if REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+    # Sessions read from Redis, and are written through to the database so that a
+    # restarted Redis signs nobody out. Every app server shares both.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work (the jobs app): Django's tasks framework through its backport, so the code
 # moves to django.tasks unchanged on Django 6. The database backend by default (`make run`

@@ -3,11 +3,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts.views import admin_login, password_reset_by_phone
-from common.views import web_app_manifest
+from common.views import healthz, web_app_manifest
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="volunteers:home", permanent=False), name="root"),
     path("manifest.webmanifest", web_app_manifest, name="manifest"),
+    path("healthz", healthz, name="healthz"),
     # Phone accounts reset their password with a texted login code; this replaces
     # allauth's e-mail reset page at the same address.
     path("accounts/password/reset/", password_reset_by_phone, name="account_reset_password"),

@@ -630,6 +630,9 @@ CASES = [
     # The 扫码 tab: for those who run a team (its list holds their own teams' shifts only).
     Case("shifts:scan_start", lambda w: reverse("shifts:scan_start"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, OK, OK, OK, OK)),
+    # The proxy's health check: machines ask it, signed in or not.
+    Case("healthz", lambda w: reverse("healthz"),
+         row(OK, OK, OK, OK, OK, OK, OK, OK, OK)),
     # What "add to home screen" reads: the same for everyone.
     Case("manifest", lambda w: reverse("manifest"),
          row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),

@@ -15,6 +15,7 @@ EXEMPT_PREFIXES = (
     "/favicon",
     "/calendar/",
     "/verify/",  # a certificate's public verification page
+    "/healthz",  # asked by machines
 )
 
 
