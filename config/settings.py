@@ -292,7 +292,7 @@ if os.environ.get("REDIS_URL"):
 JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
 # A running job writes its progress and a heartbeat this often; one whose heartbeat is older
 # than JOBS_STALE_SECONDS lost its worker (killed, machine gone) and is marked failed.
-JOBS_HEARTBEAT_SECONDS = 1.0
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "1.0"))
 JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "120"))
 
 LOGGING = {
