@@ -40,6 +40,7 @@ from _setup import SCRATCH, throwaway_database  # noqa: E402 (sets up Django)
 from django.db.models import Sum  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from common.progress import TerminalProgress  # noqa: E402
 from hours import exports  # noqa: E402
 from hours.models import ServiceRecord  # noqa: E402
 from hours.units import exact_hours  # noqa: E402
@@ -71,6 +72,12 @@ def populate(records: int) -> Office:
         first17 = f"4101{n // 1000:02d}19600501{n % 1000:03d}"
         volunteers.append(Volunteer(user=user, real_name=f"志愿者{n}", id_number=first17 + check_char(first17)))
     volunteers = Volunteer.objects.bulk_create(volunteers)
+    with TerminalProgress(sys.stdout, "generating records", language="en") as progress:
+        write_records(records, teams, volunteers, progress)
+    return street
+
+
+def write_records(records: int, teams: list[Team], volunteers: list[Volunteer], progress) -> None:
     batch = []
     for n in range(records):
         team = teams[n % len(teams)]
@@ -93,8 +100,9 @@ def populate(records: int) -> Office:
         if len(batch) == 5000:
             ServiceRecord.objects.bulk_create(batch)
             batch = []
+            progress(n + 1, records)
     ServiceRecord.objects.bulk_create(batch)
-    return street
+    progress(records, records)
 
 
 def baseline(rows: list[tuple], output: Path) -> None:

@@ -293,12 +293,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if os.environ.get("REDIS_URL"):
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": 60 * 60}}
+    # RQ's own job class would call the task object itself: the backend's runs its function.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 # A prepared file is kept this many days, then deleted (manage.py cleanup_jobs).
 JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
 # A running job writes its progress and a heartbeat this often; one whose heartbeat is older
 # than JOBS_STALE_SECONDS lost its worker (killed, machine gone) and is marked failed.
-JOBS_HEARTBEAT_SECONDS = 1.0
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "1.0"))
 JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "120"))
 
 LOGGING = {

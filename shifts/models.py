@@ -462,3 +462,21 @@ class AttendanceMend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attendance} · {self.reason}"
+
+
+class SheetReminder(models.Model):
+    """Office staff were reminded on `day` that the shift's attendance sheet waits for
+    confirmation before the 10-working-day limit (shifts.deadlines): once a sheet a day,
+    whatever the number of cron runs, overlapping ones included (the constraint decides)."""
+
+    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sheet reminder")
+        verbose_name_plural = _("sheet reminders")
+        constraints = [models.UniqueConstraint(fields=["shift", "day"], name="one_sheet_reminder_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.shift} · {self.day}"

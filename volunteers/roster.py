@@ -9,6 +9,7 @@ import datetime
 import io
 import logging
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -357,14 +358,25 @@ def check_against_database(rows: list[RosterRow], errors: list[RowError]) -> Non
         row.id_number_taken = bool(row.id_number) and (row.id_type, row.id_number) in taken
 
 
-def read_roster(data: bytes) -> Roster:
-    """Every row checked; raises RosterFileError when the file itself is unusable."""
+# A big file reports how far the reading got every this many rows.
+PROGRESS_EVERY = 200
+
+
+def read_roster(data: bytes, *, progress: Callable[[int, int], None] | None = None) -> Roster:
+    """Every row checked; raises RosterFileError when the file itself is unusable.
+    `progress(rows read, rows in the sheet)`, if given, hears how far the reading got (the
+    sheet's size is what the file says of itself, so the count may outrun it)."""
     workbook, sheet = _open_sheet(data)
     try:
         lines = _sheet_lines(sheet)
         header_row, columns = _find_header(lines)
         roster = Roster(header_row=header_row)
+        expected = max((sheet.max_row or 0) - header_row, 0)
+        read = 0
         for number, values in enumerate(lines, start=header_row + 1):
+            read = number - header_row
+            if progress is not None and read % PROGRESS_EVERY == 0:
+                progress(read, max(expected, read))
             # Empty rows count too: millions of them would otherwise be read one by one.
             if number - header_row > MAX_ROWS:
                 raise RosterFileError(
@@ -379,6 +391,8 @@ def read_roster(data: bytes) -> Roster:
                 roster.rows.append(row)
     finally:
         workbook.close()
+    if progress is not None:
+        progress(read, read)
     if not roster.rows and not roster.errors:
         raise RosterFileError(_("The file has column names but no people."))
     _check_against_each_other(roster.rows, roster.errors)

@@ -182,8 +182,8 @@ def test_the_team_is_required(roster_file):
 def test_someone_registering_between_check_and_write_is_invited(team, roster_file, monkeypatch):
     real_read_roster = command_module.read_roster
 
-    def read_then_someone_registers(data):
-        roster = real_read_roster(data)
+    def read_then_someone_registers(data, **options):
+        roster = real_read_roster(data, **options)
         VolunteerFactory(user__phone="+8613800000002", id_number=resident_id(70, BORN, male=True))
         return roster
 

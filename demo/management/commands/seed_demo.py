@@ -2,6 +2,7 @@ import random
 
 from django.core.management.base import BaseCommand
 
+from common.progress import TerminalProgress
 from demo.people import DEMO_PASSWORD, LEADER_PHONE, STAFF_PHONE, VOLUNTEER_PHONE, seed_demo
 from demo.shifts import seed_demo_shifts
 from volunteers.models import Volunteer
@@ -17,9 +18,13 @@ class Command(BaseCommand):
         if if_empty and Volunteer.objects.exists():
             self.stdout.write("The database already has volunteers; demo data not loaded.")
             return
-        counts = seed_demo()
-        # The people first: shifts are signed up for by members of the demo teams.
-        counts |= seed_demo_shifts(random.Random(2026))
+        with TerminalProgress(self.stdout, "Loading demo data", language="en") as progress:
+            progress(0, 2)
+            counts = seed_demo()
+            progress(1, 2)
+            # The people first: shifts are signed up for by members of the demo teams.
+            counts |= seed_demo_shifts(random.Random(2026))
+            progress(2, 2)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data: {offices} offices, {teams} teams, {volunteers} volunteers, "

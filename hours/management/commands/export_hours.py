@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.phones import normalise_phone
 from common.commands import SiteLanguageCommand
+from common.progress import TerminalProgress
 from hours import exports
 from hours.management.commands.close_month import find_office
 from hours.months import parse_month
@@ -45,7 +46,10 @@ class Command(SiteLanguageCommand):
                 with open(output, "wb") as stream:
                     log = exports.write_csv(stream, office=found, month=first_day, user=exporter, unmasked=unmasked)
             else:
-                log = exports.write_workbook(output, office=found, month=first_day, user=exporter, unmasked=unmasked)
+                with TerminalProgress(self.stdout, _("Writing the workbook")) as progress:
+                    log = exports.write_workbook(
+                        output, office=found, month=first_day, user=exporter, unmasked=unmasked, progress=progress
+                    )
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
         words = {"file": output, "rows": log.rows, "office": found.name, "month": f"{first_day:%Y-%m}"}

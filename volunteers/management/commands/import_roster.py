@@ -8,9 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.commands import SiteLanguageCommand
+from common.progress import TerminalProgress
 from teams.models import Team
 from volunteers import services
 from volunteers.roster import RosterFileError, RowError, read_roster
+
+# A roster this long shows how far the checking got.
+BIG_FILE_ROWS = 1000
 
 
 def find_team(id_or_code: str) -> Team | None:
@@ -34,7 +38,8 @@ class Command(SiteLanguageCommand):
         if found is None:
             raise CommandError(_("No team has the id or code “%(team)s”.") % {"team": team})
         try:
-            roster = read_roster(file.read_bytes())
+            with TerminalProgress(self.stdout, _("Checking the roster"), at_least=BIG_FILE_ROWS) as progress:
+                roster = read_roster(file.read_bytes(), progress=progress)
         except FileNotFoundError:
             raise CommandError(_("Cannot read %(file)s: there is no such file.") % {"file": file}) from None
         except IsADirectoryError:
