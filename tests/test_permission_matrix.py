@@ -534,6 +534,12 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_PAGE, CERTIFICATE_PAGE,
                     CERTIFICATE_PAGE),
          effect=lambda w, user: Certificate.objects.filter(withdrawn_at__isnull=False).exists()),
+    # A whole office's certificates, issued and printed by a worker: staff of the office or above.
+    Case("hours:certificate_batch", lambda w: reverse("hours:certificate_batch"), method=POST,
+         data=lambda w: {"batch-office": w.community_a.pk, "batch-period_from": f"{w.record_a.service_date:%Y-01-01}",
+                         "batch-period_to": f"{w.record_a.service_date:%Y-%m-%d}"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, JOB_PAGE, JOB_PAGE, JOB_PAGE),
+         effect=lambda w, user: Job.objects.filter(kind="certificates", office=w.community_a).exists()),
     Case("hours:certificate_list", certificate_list_url,
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_LIST, CERTIFICATE_LIST,
              CERTIFICATE_LIST)),
