@@ -205,13 +205,16 @@ class RosterCheckedView(TeamAccessMixin, TemplateView):
     access = ACCESS_TEAM_MANAGE
     template_name = "volunteers/roster_import.html"
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
         job = get_object_or_404(
-            jobs_visible_to(self.request.user).filter(kind=roster_jobs.CHECK, params__team=self.team.pk),
+            jobs_visible_to(request.user).filter(kind=roster_jobs.CHECK, params__team=self.team.pk),
             pk=kwargs["job_pk"],
         )
         if job.state != Job.State.DONE:
-            raise Http404
+            return redirect(job)  # still checking, or failed: its page says which
+        return self.render_to_response(self.get_context_data(job=job, **kwargs))
+
+    def get_context_data(self, *, job, **kwargs):
         preview = roster_jobs.preview_of(job)
         form = RosterUploadForm()
         context = {"roster": preview}

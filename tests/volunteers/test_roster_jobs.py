@@ -315,3 +315,21 @@ def test_small_rosters_are_checked_in_the_request(staff_client, team, settings):
     assert response.context["roster"].ok
     assert not Job.objects.exists()
     assert roster_people() == 0
+
+
+def test_the_preview_of_a_check_still_running_sends_to_its_progress(
+    staff_client, team, settings, big, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # never runs
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(staff_client, team, good_roster(5))
+    job = Job.objects.get(kind=roster_jobs.CHECK)
+
+    response = staff_client.get(reverse("volunteers:roster_checked", args=[team.pk, job.pk]))
+
+    assert job.state == Job.State.QUEUED
+    assert response.status_code == 302
+    assert response.url == job.get_absolute_url()
+    page = staff_client.get(job.get_absolute_url())
+    assert page.status_code == 200
+    assert "data-job-status-url" in page.content.decode()
