@@ -269,6 +269,10 @@ DJANGO_TABLES2_PAGE_RANGE = 5
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 ROSTER_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+# A roster of more rows than this is checked and imported by a worker, with a progress bar.
+ROSTER_IMPORT_JOB_ROWS = int(os.environ.get("ROSTER_IMPORT_JOB_ROWS", "1000"))
+# A team with more active members than this prints its QR card sheet through a worker.
+CARD_SHEET_JOB_CARDS = int(os.environ.get("CARD_SHEET_JOB_CARDS", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -8,5 +8,5 @@ class HoursConfig(AppConfig):
     verbose_name = _("Service hours")
 
     def ready(self) -> None:
-        # Registers the workbook's kind of background work.
-        from hours import workbook_jobs  # noqa: F401
+        # Registers the kinds of background work: the workbook, batches of certificates.
+        from hours import certificate_jobs, workbook_jobs  # noqa: F401

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.notifications import notify
 from hours.models import Certificate, ServiceRecord
-from teams.models import Membership, Office
-from teams.permissions import grants_for, person_visible_to
+from teams.models import Membership, Office, Team
+from teams.permissions import grants_for, office_tree_ids, person_visible_to
 from volunteers.models import Volunteer
 from volunteers.selectors import home_office_of
 
@@ -181,6 +181,27 @@ def certificates_for_staff(user: User, number: str = "") -> QuerySet[Certificate
     if number:
         found = found.filter(number__contains=number)
     return found
+
+
+def with_hours(rows: list[dict]) -> list[dict]:
+    """A certificate's rows of minutes (by team, by activity) with their hours to print."""
+    return [{**row, "hours": round(row["minutes"] / 60, 1)} for row in rows]
+
+
+def members_to_certify(*, office: Office, team: Team | None = None) -> list[tuple[Volunteer, Office]]:
+    """Everyone active in the team, or in a team of the office or below, once each, in name
+    order, with the office that certifies them: their team's (the longest-standing one when
+    they are in several), as when staff issue one certificate."""
+    memberships = Membership.objects.active().filter(user__volunteer__isnull=False)
+    if team is not None:
+        memberships = memberships.filter(team=team)
+    else:
+        memberships = memberships.filter(team__office_id__in=office_tree_ids(office))
+    certifying: dict[int, Office] = {}
+    for membership in memberships.select_related("team__office").order_by("user_id", "joined_on", "pk"):
+        certifying.setdefault(membership.user_id, membership.team.office)
+    volunteers = Volunteer.objects.filter(user_id__in=certifying).select_related("user").order_by("real_name", "pk")
+    return [(volunteer, certifying[volunteer.user_id]) for volunteer in volunteers]
 
 
 def certificate_by_code(code: str) -> Certificate | None:

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import Office
+from teams.models import Office, Team
 from volunteers.forms import VolunteerChoiceField
 from volunteers.models import Volunteer
 
@@ -186,6 +186,30 @@ class PrepareWorkbookForm(OfficeMonthForm):
 
 
 # ---------------------------------------------------------------- certificates
+
+
+class CertificateBatchForm(forms.Form):
+    """Certificates for everyone in a team, or in every team of an office, printed as one file."""
+
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=Office.objects.none(), empty_label=_("Choose an office")
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("Every team of the office"),
+    )
+    period_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.fields["team"].queryset = Team.objects.filter(office__in=offices, is_active=True).order_by("name", "pk")
+        today = timezone.localdate()
+        self.fields["period_from"].initial = today.replace(month=1, day=1)
+        self.fields["period_to"].initial = today
 
 
 class CertificateWithdrawForm(forms.Form):

@@ -16,6 +16,7 @@ urlpatterns = [
         name="certificate_withdraw",
     ),
     path("office/certificates/", views_recognition.CertificateListView.as_view(), name="certificate_list"),
+    path("office/certificates/print/", views_recognition.CertificateBatchView.as_view(), name="certificate_batch"),
     path("verify/<str:code>/", views_recognition.VerifyView.as_view(), name="verify"),
     path("recognition/<int:office_pk>/", views_recognition.RecognitionView.as_view(), name="recognition"),
     path("recognition/<int:office_pk>/honours/", views_recognition.HonourAwardView.as_view(), name="honour_award"),

@@ -5,11 +5,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,14 +18,21 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableView
 
-from hours import certificates, recognition
-from hours.forms import CertificateSearchForm, CertificateWithdrawForm
+from hours import certificate_jobs, certificates, recognition
+from hours.forms import CertificateBatchForm, CertificateSearchForm, CertificateWithdrawForm
 from hours.models import Certificate, Honour
 from hours.months import first_of_month
 from hours.tables import CertificateTable
 from hours.views_ledger import OfficeStaffMixin, ProfileRequiredMixin
+from jobs.permissions import jobs_visible_to
 from teams.models import Office, Team
-from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, may_see_recognition, office_tree_ids
+from teams.permissions import (
+    ACCESS_OFFICE_MANAGE,
+    has_access,
+    may_see_recognition,
+    office_tree_ids,
+    offices_managed_by,
+)
 from volunteers.cards import qr_svg
 from volunteers.models import Volunteer
 
@@ -177,8 +184,8 @@ class CertificateDetailView(LoginRequiredMixin, TemplateView):
             certificate=certificate,
             verify_url=verify_url,
             qr=qr_svg(verify_url),
-            by_team=_with_hours(certificate.by_team),
-            by_activity=_with_hours(certificate.by_activity),
+            by_team=certificates.with_hours(certificate.by_team),
+            by_activity=certificates.with_hours(certificate.by_activity),
             is_office_staff=is_office_staff,
             withdraw_form=CertificateWithdrawForm() if is_office_staff and not certificate.withdrawn_at else None,
             **kwargs,
@@ -223,11 +230,46 @@ class CertificateListView(OfficeStaffMixin, SingleTableView):
         return certificates.certificates_for_staff(self.request.user, number)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
+        offices = offices_managed_by(self.request.user).order_by("name")
+        prepared = jobs_visible_to(self.request.user).filter(kind=certificate_jobs.KIND).select_related("office")[:5]
+        return super().get_context_data(
+            form=self.form,
+            batch_form=kwargs.pop("batch_form", None) or CertificateBatchForm(offices=offices, prefix="batch"),
+            prepared=[(job, certificate_jobs.describe(job)) for job in prepared],
+            **kwargs,
+        )
 
 
-def _with_hours(rows: list[dict]) -> list[dict]:
-    return [{**row, "hours": round(row["minutes"] / 60, 1)} for row in rows]
+class CertificateBatchView(CertificateListView):
+    """POST: issue and print the certificates of a team or an office as one file, by a worker."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        form = CertificateBatchForm(
+            request.POST, offices=offices_managed_by(request.user).order_by("name"), prefix="batch"
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                job = certificate_jobs.print_certificates_later(
+                    user=request.user,
+                    office=data["office"],
+                    team=data["team"],
+                    period_from=data["period_from"],
+                    period_to=data["period_to"],
+                    site=request.build_absolute_uri("/"),
+                    language=translation.get_language(),
+                )
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(job)
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(batch_form=form))
 
 
 class VerifyView(TemplateView):

@@ -15,6 +15,16 @@ class JobKind:
     name: str
     task: object  # a django_tasks Task taking (job_id: str, attempt: int)
     describe: Callable[["Job"], str]
+    # A kind whose result is read on a page of its own app (a roster's preview), not
+    # downloaded: the job page sends the person there once the job is done.
+    result_page: Callable[["Job"], str] | None = None
+    # What a done job achieved, said on its page (an import's counts); its file, if any,
+    # is then the kind's own record and offers no download.
+    summary: Callable[["Job"], str] | None = None
+
+    @property
+    def downloadable(self) -> bool:
+        return self.result_page is None and self.summary is None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -27,6 +37,10 @@ def register(kind: JobKind) -> JobKind:
 
 def kind_of(job: "Job") -> JobKind:
     return _KINDS[job.kind]
+
+
+def kind_named(name: str) -> JobKind | None:
+    return _KINDS.get(name)
 
 
 def describe(job: "Job") -> str:

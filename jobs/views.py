@@ -22,6 +22,11 @@ def visible_job(request, pk) -> Job:
     return job
 
 
+def downloadable(job: Job, user) -> bool:
+    kind = registry.kind_named(job.kind)
+    return job.has_file and (kind is None or kind.downloadable) and may_download(user, job)
+
+
 def status_of(job: Job, user) -> dict:
     return {
         "state": job.state,
@@ -30,18 +35,27 @@ def status_of(job: Job, user) -> dict:
         "total": job.total,
         "percent": job.percent,
         "error": job.error,
-        "download_url": reverse("jobs:download", args=[job.pk]) if job.has_file and may_download(user, job) else None,
+        "download_url": reverse("jobs:download", args=[job.pk]) if downloadable(job, user) else None,
     }
 
 
 class JobDetailView(LoginRequiredMixin, TemplateView):
     template_name = "jobs/detail.html"
 
-    def get_context_data(self, **kwargs):
-        job = visible_job(self.request, kwargs["pk"])
+    def get(self, request, *args, **kwargs):
+        job = visible_job(request, kwargs["pk"])
+        kind = registry.kind_named(job.kind)
+        if job.state == Job.State.DONE and kind is not None and kind.result_page is not None:
+            return redirect(kind.result_page(job))
+        return self.render_to_response(self.get_context_data(job=job, kind=kind, **kwargs))
+
+    def get_context_data(self, *, job, kind, **kwargs):
+        done = job.state == Job.State.DONE
         return super().get_context_data(
             job=job,
             title=registry.describe(job),
+            summary=kind.summary(job) if done and kind is not None and kind.summary is not None else "",
+            downloadable=kind is None or kind.downloadable,
             may_download=may_download(self.request.user, job),
             keep_days=settings.JOBS_KEEP_DAYS,
             **kwargs,
@@ -58,7 +72,7 @@ class JobStatusView(LoginRequiredMixin, View):
 class JobDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = visible_job(request, pk)
-        if not job.has_file or not may_download(request.user, job):
+        if not downloadable(job, request.user):
             raise Http404
         try:
             handle = job.result.open("rb")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -46,6 +48,8 @@ from tests.permission_world import (
     World,
     build_world,
 )
+from tests.volunteers.xlsx import roster_bytes
+from volunteers import roster_jobs, uploads
 from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -294,6 +298,23 @@ def shows_job_a(world: World, html: str, role: str) -> None:
     assert world.member_a.full_phone not in html
 
 
+def roster_check_a(world: World) -> Job:
+    """A roster for team A, uploaded by community A's staff and checked by a worker."""
+    data = roster_bytes([{"姓名": "王五", "手机号": "13900000001"}])
+    name = default_storage.save(f"{uploads.FOLDER}/matrix.xlsx", ContentFile(data))
+    job = roster_jobs.check_roster_later(
+        user=world.users[COMMUNITY_A_STAFF], team=world.team_a, upload=name, language="zh-hans"
+    )
+    roster_jobs.check_roster.call(str(job.pk), job.attempt)
+    return job
+
+
+def shows_checked_roster(world: World, html: str, role: str) -> None:
+    assert "139****0001" in html
+    assert "13900000001" not in html
+
+
+ROSTER_CHECKED = Outcome(200, content=shows_checked_roster, label="checked roster")
 JOB_PAGE = redirect("job", lambda w, url: Job.objects.latest("created_at").get_absolute_url())
 RETRIED_JOB_PAGE = redirect("job", lambda w, url: Job.objects.get(key="matrix:failed").get_absolute_url())
 JOB_A = Outcome(200, content=shows_job_a, label="job A")
@@ -466,6 +487,15 @@ CASES = [
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("volunteers:roster_import", team_a_url("volunteers:roster_import"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    # A big roster checked by a worker: its preview is for the office's staff, like the upload.
+    Case("volunteers:roster_checked",
+         lambda w: reverse("volunteers:roster_checked", args=[w.team_a.pk, roster_check_a(w).pk]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ROSTER_CHECKED, ROSTER_CHECKED,
+             ROSTER_CHECKED)),
+    # A big team's card sheet prepared as a file: whoever may print the cards.
+    Case("volunteers:card_sheet_prepare", team_a_url("volunteers:card_sheet_prepare"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, JOB_PAGE, NOT_FOUND, JOB_PAGE, JOB_PAGE, JOB_PAGE),
+         effect=lambda w, user: Job.objects.filter(kind="card_sheet", params__team=w.team_a.pk).exists()),
     # Nothing was uploaded: the allowed ones are sent back to the upload page.
     Case("volunteers:roster_confirm", team_a_url("volunteers:roster_confirm"), method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ROSTER_IMPORT, ROSTER_IMPORT,
@@ -504,6 +534,12 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_PAGE, CERTIFICATE_PAGE,
                     CERTIFICATE_PAGE),
          effect=lambda w, user: Certificate.objects.filter(withdrawn_at__isnull=False).exists()),
+    # A whole office's certificates, issued and printed by a worker: staff of the office or above.
+    Case("hours:certificate_batch", lambda w: reverse("hours:certificate_batch"), method=POST,
+         data=lambda w: {"batch-office": w.community_a.pk, "batch-period_from": f"{w.record_a.service_date:%Y-01-01}",
+                         "batch-period_to": f"{w.record_a.service_date:%Y-%m-%d}"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, JOB_PAGE, JOB_PAGE, JOB_PAGE),
+         effect=lambda w, user: Job.objects.filter(kind="certificates", office=w.community_a).exists()),
     Case("hours:certificate_list", certificate_list_url,
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CERTIFICATE_LIST, CERTIFICATE_LIST,
              CERTIFICATE_LIST)),

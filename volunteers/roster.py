@@ -10,7 +10,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import openpyxl
 from django.conf import settings
@@ -57,6 +57,11 @@ ID_TYPE_WORDS = {
 GENDER_WORDS = {Volunteer.Gender.MALE: {"男", "male", "m"}, Volunteer.Gender.FEMALE: {"女", "female", "f"}}
 YES_WORDS = {"是", "党员", "中共党员", "y", "yes", "true", "1", "√"}
 NO_WORDS = {"否", "不是", "群众", "n", "no", "false", "0", ""}
+
+
+# progress(done, total): rows read so far, of the rows the sheet declares (0: not known).
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 100
 
 
 class RosterFileError(Exception):
@@ -358,25 +363,39 @@ def check_against_database(rows: list[RosterRow], errors: list[RowError]) -> Non
         row.id_number_taken = bool(row.id_number) and (row.id_type, row.id_number) in taken
 
 
-# A big file reports how far the reading got every this many rows.
-PROGRESS_EVERY = 200
+def roster_size(data: bytes) -> int:
+    """How many rows the sheet has (empty ones and the header too): what decides whether
+    checking it runs in the background. The size the sheet declares, or else a count."""
+    workbook, sheet = _open_sheet(data)
+    try:
+        if sheet.max_row:
+            return sheet.max_row
+        count = 0
+        for _line in _sheet_lines(sheet):
+            count += 1
+            if count > MAX_ROWS + HEADER_SEARCH_ROWS:
+                break
+        return count
+    finally:
+        workbook.close()
 
 
-def read_roster(data: bytes, *, progress: Callable[[int, int], None] | None = None) -> Roster:
+def read_roster(data: bytes, progress: Progress | None = None) -> Roster:
     """Every row checked; raises RosterFileError when the file itself is unusable.
-    `progress(rows read, rows in the sheet)`, if given, hears how far the reading got (the
-    sheet's size is what the file says of itself, so the count may outrun it)."""
+    `progress(done, total)` hears how many rows have been read."""
     workbook, sheet = _open_sheet(data)
     try:
         lines = _sheet_lines(sheet)
         header_row, columns = _find_header(lines)
         roster = Roster(header_row=header_row)
-        expected = max((sheet.max_row or 0) - header_row, 0)
+        total = max((sheet.max_row or 0) - header_row, 0)
         read = 0
+        if progress:
+            progress(0, total)
         for number, values in enumerate(lines, start=header_row + 1):
             read = number - header_row
-            if progress is not None and read % PROGRESS_EVERY == 0:
-                progress(read, max(expected, read))
+            if progress and read % PROGRESS_EVERY == 0:
+                progress(read, max(total, read))
             # Empty rows count too: millions of them would otherwise be read one by one.
             if number - header_row > MAX_ROWS:
                 raise RosterFileError(
@@ -398,7 +417,72 @@ def read_roster(data: bytes, *, progress: Callable[[int, int], None] | None = No
     _check_against_each_other(roster.rows, roster.errors)
     check_against_database(roster.rows, roster.errors)
     roster.errors.sort(key=lambda error: error.row)
+    if progress:
+        progress(max(total, read), max(total, read))
     return roster
+
+
+# ---------------------------------------------------------------- a checked roster kept for its preview
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """What the preview shows of a row: never the full number or the ID number."""
+
+    row: int
+    real_name: str
+    masked_phone: str
+    gender_label: str
+    grid: str
+    is_new_person: bool
+
+
+@dataclass
+class RosterPreview:
+    """A checked roster as its preview shows it, kept (as JSON) when the check ran in the
+    background: the same attributes as `Roster`, so the same template shows either."""
+
+    rows: list[PreviewRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    header_row: int = 1
+    file_error: str = ""
+
+    ok = Roster.ok
+    new_people = Roster.new_people
+
+    @property
+    def existing_people(self) -> int:
+        return len(self.rows) - self.new_people
+
+    @classmethod
+    def of(cls, roster: Roster) -> "RosterPreview":
+        return cls(
+            rows=[
+                PreviewRow(
+                    row=row.row,
+                    real_name=row.real_name,
+                    masked_phone=row.masked_phone,
+                    gender_label=str(row.gender_label),
+                    grid=row.grid,
+                    is_new_person=row.is_new_person,
+                )
+                for row in roster.rows
+            ],
+            errors=list(roster.errors),
+            header_row=roster.header_row,
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RosterPreview":
+        return cls(
+            rows=[PreviewRow(**row) for row in data.get("rows", [])],
+            errors=[RowError(**error) for error in data.get("errors", [])],
+            header_row=data.get("header_row", 1),
+            file_error=data.get("file_error", ""),
+        )
 
 
 def template_workbook() -> bytes:

@@ -12,7 +12,10 @@ from accounts.models import User
 from teams.models import AuditEntry, Team
 from teams.services import add_members, invite_members
 from volunteers.models import Volunteer
-from volunteers.roster import Roster, check_against_database
+from volunteers.roster import Progress, Roster, check_against_database
+
+# New people are written this many at a time, with progress told after each batch.
+IMPORT_BATCH = 500
 
 
 @dataclass
@@ -38,21 +41,68 @@ def reissue_card(*, volunteer: Volunteer) -> Volunteer:
 
 
 @transaction.atomic
-def import_roster(*, team: Team, roster: Roster, by: User | None) -> ImportResult:
+def import_roster(
+    *, team: Team, roster: Roster, by: User | None, progress: Progress | None = None, source: str = ""
+) -> ImportResult:
     """Write a checked roster: all rows or none.
 
     New people get an account, a profile from the file and a place on the team. People
     with an account are invited: they join only when they say yes, and nothing of the
     file is written onto their account. Who is registered is looked up again inside the
     transaction: someone who registered since the preview is invited, not created twice.
+
+    `source` names the uploaded file: a file already imported into the team is not
+    imported again (a retried background import whose first run had in fact written it);
+    the first import's counts are the answer. `progress(done, total)` hears the rows written.
     """
+    if source:
+        # One import of a file at a time: the second waits here, then finds the first's record.
+        Team.objects.select_for_update().filter(pk=team.pk).first()
+        earlier = roster_imported(team=team, source=source)
+        if earlier is not None:
+            return earlier
     if not roster.ok:
         raise ValidationError(_("The roster has mistakes; nothing was imported."))
     recheck = Roster(rows=roster.rows)
     check_against_database(recheck.rows, recheck.errors)
+    total = len(recheck.rows)
+    if progress:
+        progress(0, total)
     new_rows = [row for row in recheck.rows if row.existing_user is None]
-    User.objects.bulk_create(User(phone=row.phone, password=make_password(None)) for row in new_rows)
-    created = {user.phone: user for user in User.objects.filter(phone__in=[row.phone for row in new_rows])}
+    created: dict[str, User] = {}
+    for start in range(0, len(new_rows), IMPORT_BATCH):
+        batch = new_rows[start : start + IMPORT_BATCH]
+        created.update(_create_people(batch))
+        if progress:
+            progress(start + len(batch), total)
+    add_members(team=team, users=list(created.values()), by=by)
+    invited = invite_members(team=team, users=[row.existing_user for row in recheck.rows if row.existing_user], by=by)
+    detail = {"rows": len(recheck.rows), "created": len(created), "invited": invited}
+    if source:
+        detail["source"] = source
+    AuditEntry.objects.create(
+        office=team.office, team=team, actor=by, action=AuditEntry.Action.ROSTER_IMPORT, detail=detail
+    )
+    if progress:
+        progress(total, total)
+    return ImportResult(created=len(created), invited=invited)
+
+
+def roster_imported(*, team: Team, source: str) -> ImportResult | None:
+    """What the import of the file named `source` into the team did, if it was imported."""
+    if not source:
+        return None
+    earlier = AuditEntry.objects.filter(
+        team=team, action=AuditEntry.Action.ROSTER_IMPORT, detail__source=source
+    ).first()
+    if earlier is None:
+        return None
+    return ImportResult(created=earlier.detail["created"], invited=earlier.detail["invited"])
+
+
+def _create_people(rows) -> dict[str, User]:
+    User.objects.bulk_create(User(phone=row.phone, password=make_password(None)) for row in rows)
+    created = {user.phone: user for user in User.objects.filter(phone__in=[row.phone for row in rows])}
     # Only people registered here get a profile from the file: an account that exists is
     # never written to, whoever it belongs to (its owner keeps their own details).
     Volunteer.objects.bulk_create(
@@ -67,15 +117,6 @@ def import_roster(*, team: Team, roster: Roster, by: User | None) -> ImportResul
             is_party_member=row.is_party_member,
             skills=row.skills,
         )
-        for row in new_rows
+        for row in rows
     )
-    add_members(team=team, users=list(created.values()), by=by)
-    invited = invite_members(team=team, users=[row.existing_user for row in recheck.rows if row.existing_user], by=by)
-    AuditEntry.objects.create(
-        office=team.office,
-        team=team,
-        actor=by,
-        action=AuditEntry.Action.ROSTER_IMPORT,
-        detail={"rows": len(recheck.rows), "created": len(created), "invited": invited},
-    )
-    return ImportResult(created=len(created), invited=invited)
+    return created

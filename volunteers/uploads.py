@@ -42,6 +42,34 @@ def load_upload(request, team: Team, key: str) -> bytes | None:
         return stored.read()
 
 
+def pending_upload(request, team: Team) -> dict | None:
+    """The session's pending file for the team: {"key", "name"}, or None."""
+    return request.session.get(_session_key(team))
+
+
+def release_upload(request, team: Team, key: str) -> str | None:
+    """Hand the pending file over to a background import: the session forgets it (a second
+    confirmation finds nothing), the file stays for the job. Returns its name, or None when
+    `key` is not the pending file's."""
+    pending = request.session.get(_session_key(team))
+    if not pending or not key or not secrets.compare_digest(pending["key"].encode(), key.encode()):
+        return None
+    return request.session.pop(_session_key(team))["name"]
+
+
+def read_stored(name: str) -> bytes | None:
+    """A kept upload by its name (a background job has no session); None once it is gone."""
+    if not name.startswith(f"{FOLDER}/") or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as stored:
+        return stored.read()
+
+
+def delete_stored(name: str) -> None:
+    if name.startswith(f"{FOLDER}/") and default_storage.exists(name):
+        default_storage.delete(name)
+
+
 def discard_upload(request, team: Team) -> None:
     pending = request.session.pop(_session_key(team), None)
     if pending and default_storage.exists(pending["name"]):

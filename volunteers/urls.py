@@ -12,7 +12,9 @@ urlpatterns = [
     path("me/card/reissue/", views.CardReissueView.as_view(), name="card_reissue"),
     path("volunteers/<int:pk>/", views.VolunteerDetailView.as_view(), name="detail"),
     path("teams/<int:team_pk>/cards/", views.TeamCardSheetView.as_view(), name="card_sheet"),
+    path("teams/<int:team_pk>/cards/prepare/", views.CardSheetPrepareView.as_view(), name="card_sheet_prepare"),
     path("teams/<int:team_pk>/roster/template.xlsx", views.RosterTemplateView.as_view(), name="roster_template"),
     path("teams/<int:team_pk>/roster/import/", views.RosterImportView.as_view(), name="roster_import"),
+    path("teams/<int:team_pk>/roster/checked/<uuid:job_pk>/", views.RosterCheckedView.as_view(), name="roster_checked"),
     path("teams/<int:team_pk>/roster/confirm/", views.RosterConfirmView.as_view(), name="roster_confirm"),
 ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -5,10 +6,13 @@ from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from jobs.models import Job
+from jobs.permissions import jobs_visible_to
 from teams.mixins import TeamAccessMixin
 from teams.permissions import (
     ACCESS_TEAM_MANAGE,
@@ -20,13 +24,13 @@ from teams.permissions import (
 )
 from teams.selectors import teams_of
 from teams.services import log_pii_view
-from volunteers import services
+from volunteers import card_jobs, roster_jobs, services
 from volunteers.cards import card_token, qr_svg
 from volunteers.forms import ProfileForm, RosterUploadForm
 from volunteers.models import Volunteer
 from volunteers.roster import RosterFileError, read_roster, template_workbook
 from volunteers.selectors import card_sheet_for, profile_for
-from volunteers.uploads import discard_upload, keep_upload, load_upload
+from volunteers.uploads import discard_upload, keep_upload, load_upload, pending_upload, release_upload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -132,11 +136,26 @@ class TeamCardSheetView(TeamAccessMixin, TemplateView):
     template_name = "volunteers/card_sheet.html"
 
     def get_context_data(self, **kwargs):
-        cards = [
-            {"volunteer": volunteer, "token": card_token(volunteer), "qr": qr_svg(card_token(volunteer))}
-            for volunteer in card_sheet_for(self.team)
-        ]
-        return super().get_context_data(cards=cards, **kwargs)
+        member_count = card_sheet_for(self.team).count()
+        if member_count > settings.CARD_SHEET_JOB_CARDS:
+            # Too many to draw in a request: a worker prepares the sheet as a file.
+            prepared = (
+                jobs_visible_to(self.request.user)
+                .filter(kind=card_jobs.KIND, params__team=self.team.pk)
+                .order_by("-created_at")[:5]
+            )
+            return super().get_context_data(prepare=True, member_count=member_count, prepared=prepared, **kwargs)
+        return super().get_context_data(cards=card_jobs.cards_of(self.team), **kwargs)
+
+
+class CardSheetPrepareView(TeamAccessMixin, View):
+    """POST: queue the team's card sheet (or join the one being prepared) and follow it."""
+
+    access = ACCESS_TEAM_RUN
+
+    def post(self, request, team_pk):
+        job = card_jobs.print_cards_later(user=request.user, team=self.team, language=translation.get_language())
+        return redirect(job)
 
 
 class RosterTemplateView(TeamAccessMixin, View):
@@ -158,14 +177,55 @@ class RosterImportView(TeamAccessMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data["file"].read()
         try:
-            roster = read_roster(data)
+            in_background = roster_jobs.runs_in_background(data)
+            roster = None if in_background else read_roster(data)
         except RosterFileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
+        if in_background:
+            # A big file: checked by a worker; its page shows the progress, then this preview.
+            keep_upload(self.request, self.team, data)
+            job = roster_jobs.check_roster_later(
+                user=self.request.user,
+                team=self.team,
+                upload=pending_upload(self.request, self.team)["name"],
+                language=translation.get_language(),
+            )
+            return redirect(job)
         context = {"form": form, "roster": roster}
         if roster.ok:
             context["upload_key"] = keep_upload(self.request, self.team, data)
         return self.render_to_response(self.get_context_data(**context))
+
+
+class RosterCheckedView(TeamAccessMixin, TemplateView):
+    """The preview of a big roster a worker checked: the same page as for a small file.
+    Only the session that uploaded it may confirm it, as for a small file."""
+
+    access = ACCESS_TEAM_MANAGE
+    template_name = "volunteers/roster_import.html"
+
+    def get(self, request, *args, **kwargs):
+        job = get_object_or_404(
+            jobs_visible_to(request.user).filter(kind=roster_jobs.CHECK, params__team=self.team.pk),
+            pk=kwargs["job_pk"],
+        )
+        if job.state != Job.State.DONE:
+            return redirect(job)  # still checking, or failed: its page says which
+        return self.render_to_response(self.get_context_data(job=job, **kwargs))
+
+    def get_context_data(self, *, job, **kwargs):
+        preview = roster_jobs.preview_of(job)
+        form = RosterUploadForm()
+        context = {"roster": preview}
+        if preview.file_error:
+            form = RosterUploadForm(data={}, files={})
+            form.errors["file"] = form.error_class([preview.file_error])
+            context = {}
+        pending = pending_upload(self.request, self.team)
+        if preview.ok and pending and pending["name"] == job.params["upload"]:
+            context["upload_key"] = pending["key"]
+        return super().get_context_data(form=form, checked_job=job, **context, **kwargs)
 
 
 class RosterConfirmView(TeamAccessMixin, View):
@@ -173,10 +233,23 @@ class RosterConfirmView(TeamAccessMixin, View):
 
     def post(self, request, team_pk):
         import_url = reverse("volunteers:roster_import", args=[self.team.pk])
-        data = load_upload(request, self.team, request.POST.get("upload_key", ""))
+        key = request.POST.get("upload_key", "")
+        data = load_upload(request, self.team, key)
         if data is None:
             messages.error(request, _("The uploaded file has expired. Upload it again."))
             return redirect(import_url)
+        try:
+            in_background = roster_jobs.runs_in_background(data)
+        except RosterFileError:
+            in_background = False  # read_roster below says so, as for any file
+        if in_background:
+            job = roster_jobs.import_roster_later(
+                user=request.user,
+                team=self.team,
+                upload=release_upload(request, self.team, key),
+                language=translation.get_language(),
+            )
+            return redirect(job)
         try:
             roster = read_roster(data)
             result = services.import_roster(team=self.team, roster=roster, by=request.user)
