@@ -68,19 +68,20 @@ def app_server(env: dict[str, str]):
         GUNICORN, cwd=ROOT, env={**env, "PORT": str(port)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + WAIT_SECONDS
     try:
-        for _ in range(WAIT_SECONDS * 10):
+        while True:
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn did not answer")
             if process.poll() is not None:
                 pytest.fail(f"gunicorn stopped: {process.stdout.read().decode(errors='replace')}")
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - our own server on loopback
+                urllib.request.urlopen(f"{base}/healthz", timeout=10)  # noqa: S310 - our own server on loopback
                 break
             except urllib.error.HTTPError:  # it answers, if unhealthy: the test looks at what it says
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):  # not listening yet, or still loading the app
                 time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not answer")
         yield base
     finally:
         process.terminate()
@@ -101,7 +102,7 @@ def fetch(opener, url: str, data: dict | None = None, headers: dict | None = Non
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310 - loopback only
     try:
-        response = opener.open(request, timeout=10)
+        response = opener.open(request, timeout=30)
     except urllib.error.HTTPError as error:  # 3xx (not followed), 4xx, 5xx: the answer itself
         return error.code, dict(error.headers), error.read()
     return response.status, dict(response.headers), response.read()
