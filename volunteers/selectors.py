@@ -24,7 +24,7 @@ def card_sheet_for(team: Team) -> QuerySet[Volunteer]:
     """Profiles of a team's active members, in name order, for the printed card sheet."""
     return Volunteer.objects.filter(
         user__memberships__team=team, user__memberships__status=Membership.Status.ACTIVE
-    ).order_by("real_name", "pk")
+    ).order_by("name_pinyin", "real_name", "pk")
 
 
 def home_office_of(volunteer: Volunteer) -> Office | None:

@@ -19,6 +19,16 @@ def fill_name_keys(apps, schema_editor):
     Volunteer.objects.bulk_update(batch, ["name_pinyin", "name_initials"])
 
 
+def byte_order_on_postgresql(apps, schema_editor):
+    """The key keeps a space between syllables so that 李明 (li ming) comes before 连 (lian).
+    Language collations such as en_US.UTF-8 skip spaces when comparing; the "C" collation
+    compares them as written, as SQLite does."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            'ALTER TABLE volunteers_volunteer ALTER COLUMN name_pinyin TYPE varchar(150) COLLATE "C"'
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("volunteers", "0011_id_number_message"),
@@ -48,5 +58,6 @@ class Migration(migrations.Migration):
             model_name="volunteer",
             index=models.Index(fields=["name_pinyin", "real_name", "id"], name="volunteer_pinyin_order"),
         ),
+        migrations.RunPython(byte_order_on_postgresql, migrations.RunPython.noop),
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
     ]
