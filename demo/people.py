@@ -136,6 +136,7 @@ def _people(rng: random.Random, teams: list[Team]) -> None:
             # One unique check per row would be two queries a person; the bulk insert
             # below meets the same unique constraints in the database.
             volunteer.full_clean(validate_unique=False, validate_constraints=False)
+            volunteer.set_name_keys()  # bulk_create runs no save()
             volunteers.append(volunteer)
     Volunteer.objects.bulk_create(volunteers)
 

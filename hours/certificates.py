@@ -200,7 +200,11 @@ def members_to_certify(*, office: Office, team: Team | None = None) -> list[tupl
     certifying: dict[int, Office] = {}
     for membership in memberships.select_related("team__office").order_by("user_id", "joined_on", "pk"):
         certifying.setdefault(membership.user_id, membership.team.office)
-    volunteers = Volunteer.objects.filter(user_id__in=certifying).select_related("user").order_by("real_name", "pk")
+    volunteers = (
+        Volunteer.objects.filter(user_id__in=certifying)
+        .select_related("user")
+        .order_by("name_pinyin", "real_name", "pk")
+    )
     return [(volunteer, certifying[volunteer.user_id]) for volunteer in volunteers]
 
 

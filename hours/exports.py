@@ -323,6 +323,7 @@ def detail_columns() -> list[tuple[str, int]]:
     ]
 
 
+DETAIL_ORDER = ("service_date", "volunteer__name_pinyin", "volunteer__real_name", "volunteer_id", "pk")
 DETAIL_FIELDS = (
     "service_date",
     "volunteer__real_name",
@@ -343,7 +344,8 @@ def detail_rows(export: MonthExport):
     masks = _Masks(export.unmasked)
     kinds = _kind_labels()
     cell = _cached(text)
-    records = export.records().order_by("service_date", "pk").values_list(*DETAIL_FIELDS)
+    # By day, then by name in pinyin order, where people look a name up.
+    records = export.records().order_by(*DETAIL_ORDER).values_list(*DETAIL_FIELDS)
     for day, name, id_number, phone, team, activity, place, content, minutes, kind, responsible in records.iterator(
         chunk_size=CHUNK_SIZE
     ):
@@ -434,7 +436,7 @@ def _corrections(workbook: Workbook, export: MonthExport, today: datetime.date, 
     records = (
         export.records()
         .filter(service_date__lt=export.month)
-        .order_by("service_date", "pk")
+        .order_by(*DETAIL_ORDER)
         .values_list(
             "service_date",
             "volunteer__real_name",

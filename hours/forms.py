@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import Office, Team
-from volunteers.forms import VolunteerChoiceField
-from volunteers.models import Volunteer
+from volunteers.forms import PersonSearchField
 
 
 def _minutes(hours: Decimal) -> int:
@@ -76,13 +75,8 @@ class DecisionForm(forms.Form):
 
 
 class BackfillRequestForm(forms.Form):
-    volunteer = VolunteerChoiceField(
-        label=_("Volunteer"),
-        queryset=Volunteer.objects.none(),
-        empty_label=_("Choose a volunteer"),
-        # A long list of members gets a search box (static/js/member-filter.js).
-        widget=forms.Select(attrs={"data-filter": _("Find by name")}),
-    )
+    # Found by search (static/js/person-search.js asks `search_url`): the page never lists the team.
+    volunteer = PersonSearchField(label=_("Volunteer"))
     service_date = forms.DateField(label=_("Service date"), widget=forms.DateInput(attrs={"type": "date"}))
     # Clock times on the service date: labelled as times, not as the dates "From"/"To" are.
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
@@ -112,9 +106,10 @@ class BackfillRequestForm(forms.Form):
         help_text=_("For example: the phone had no signal, or the card was forgotten."),
     )
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, search_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = members
+        self.fields["volunteer"].widget.search_url = search_url
 
     def clean(self):
         cleaned = super().clean()

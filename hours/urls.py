@@ -45,6 +45,11 @@ urlpatterns = [
         name="export_csv",
     ),
     path("teams/<int:team_pk>/backfills/", views_ledger.BackfillRequestView.as_view(), name="backfill_request"),
+    path(
+        "teams/<int:team_pk>/backfills/members/",
+        views_ledger.BackfillMemberSearchView.as_view(),
+        name="backfill_member_search",
+    ),
     path("volunteers/<int:pk>/records/", views_ledger.VolunteerRecordsView.as_view(), name="volunteer_records"),
     path("records/<int:pk>/correct/", views_ledger.RecordCorrectView.as_view(), name="record_correct"),
     path(

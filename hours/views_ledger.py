@@ -4,11 +4,14 @@ teams, corrections, backfills, closing months."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig, SingleTableView
 
@@ -44,7 +47,6 @@ from hours.tables import (
 )
 from hours.units import hours
 from teams.mixins import TeamAccessMixin
-from teams.models import Membership
 from teams.permissions import (
     ACCESS_OFFICE_MANAGE,
     ACCESS_TEAM_RUN,
@@ -53,7 +55,7 @@ from teams.permissions import (
     offices_managed_by,
 )
 from volunteers.models import Volunteer
-from volunteers.selectors import home_office_of, profile_for
+from volunteers.selectors import active_members_of, home_office_of, profile_for, search_people
 
 
 class ProfileRequiredMixin(LoginRequiredMixin):
@@ -271,6 +273,20 @@ class RecordCorrectionAskView(RecordActionMixin, FormView):
         return self.done()
 
 
+@method_decorator(never_cache, name="dispatch")
+class BackfillMemberSearchView(TeamAccessMixin, View):
+    """The backfill form's picker: at most 20 of the team's active members for a typed name,
+    pinyin or phone tail, as JSON. Only for people who run the team; 404 for anyone else."""
+
+    access = ACCESS_TEAM_RUN
+
+    def get(self, request, team_pk):
+        matches = search_people(active_members_of(self.team), request.GET.get("q", ""))
+        return JsonResponse(
+            {"results": [match.as_json() for match in matches]}, json_dumps_params={"ensure_ascii": False}
+        )
+
+
 class CorrectionQueueView(OfficeStaffMixin, SingleTableView):
     table_class = CorrectionQueueTable
     template_name = "hours/correction_queue.html"
@@ -288,10 +304,11 @@ class BackfillRequestView(TeamAccessMixin, FormView):
     template_name = "hours/backfill_request.html"
 
     def get_form_kwargs(self):
-        members = Volunteer.objects.filter(
-            user__memberships__team=self.team, user__memberships__status=Membership.Status.ACTIVE
-        ).order_by("real_name", "pk")
-        return {**super().get_form_kwargs(), "members": members}
+        return {
+            **super().get_form_kwargs(),
+            "members": active_members_of(self.team),
+            "search_url": reverse("hours:backfill_member_search", args=[self.team.pk]),
+        }
 
     # Filled in from a shift's attendance sheet (?date=…&from=…): a starting point only,
     # checked like anything typed.

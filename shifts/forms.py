@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shifts.clock import next_at
 from shifts.models import Shift, ShiftSeries
-from volunteers.forms import VolunteerChoiceField
+from volunteers.forms import PersonSearchField
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -117,18 +117,20 @@ class RemoveSignupForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-# A long list of members gets a search box (static/js/member-filter.js).
-FILTERED = {"data-filter": _("Find by name")}
+class MemberPickForm(forms.Form):
+    """A form whose `volunteer` is one of `members`, found by search (static/js/person-search.js
+    asks `search_url`); the page never lists the whole team."""
 
+    volunteer = PersonSearchField(label=_("Member"))
 
-class AddByHandForm(forms.Form):
-    volunteer = VolunteerChoiceField(
-        label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED), empty_label=_("Choose a member")
-    )
-
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, search_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = members
+        self.fields["volunteer"].widget.search_url = search_url
+
+
+class AddByHandForm(MemberPickForm):
+    pass
 
 
 WEEKDAY_CHOICES = [
@@ -227,15 +229,8 @@ class MarkForm(forms.Form):
     )
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(MemberPickForm):
     """A member of the team who came without signing up."""
 
-    volunteer = VolunteerChoiceField(
-        label=_("Member"), queryset=None, widget=forms.Select(attrs=FILTERED), empty_label=_("Choose a member")
-    )
     checked_in = _time_field(_("Check-in"), required=True)
     checked_out = _time_field(_("Check-out"))
-
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = members

@@ -150,7 +150,7 @@ def waiting_on(shift: Shift, leave_out: set[int] = frozenset()) -> list[Waiting]
             | Q(credited_minutes__gt=0)
         )
         .select_related("volunteer")
-        .order_by("volunteer__real_name", "pk")
+        .order_by("volunteer__name_pinyin", "volunteer__real_name", "pk")
     )
     waiting = []
     for attendance in rows:

@@ -5,7 +5,7 @@ import itertools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -212,7 +212,20 @@ def signups_of(user: User) -> QuerySet[Signup]:
 
 
 def roster_of(shift: Shift) -> QuerySet[Signup]:
-    return Signup.objects.filter(shift=shift).select_related("volunteer__user").order_by("status", "created_at", "pk")
+    """Confirmed, then cancelled and waitlisted people: each group by name in pinyin order, the
+    waitlist in its own order."""
+    return (
+        Signup.objects.filter(shift=shift)
+        .select_related("volunteer__user")
+        .order_by(
+            "status",
+            # The waitlist keeps its first-come order (Signup.objects.waitlisted()).
+            Case(When(status=Signup.Status.WAITLISTED, then=F("created_at"))),
+            "volunteer__name_pinyin",
+            "volunteer__real_name",
+            "pk",
+        )
+    )
 
 
 def sign_in_list(shift: Shift) -> QuerySet[Signup]:
@@ -221,7 +234,7 @@ def sign_in_list(shift: Shift) -> QuerySet[Signup]:
         Signup.objects.confirmed()
         .filter(shift=shift)
         .select_related("volunteer__user")
-        .order_by("volunteer__real_name", "pk")
+        .order_by("volunteer__name_pinyin", "volunteer__real_name", "pk")
     )
 
 
@@ -229,7 +242,7 @@ def team_leader_names(team: Team) -> list[str]:
     return list(
         Membership.objects.leaders()
         .filter(team=team, user__volunteer__isnull=False)
-        .order_by("user__volunteer__real_name")
+        .order_by("user__volunteer__name_pinyin", "user__volunteer__real_name", "pk")
         .values_list("user__volunteer__real_name", flat=True)
     )
 
@@ -353,7 +366,7 @@ def attendance_sheet(shift: Shift) -> list[SheetRow]:
         rows[attendance.volunteer_id] = SheetRow(attendance.volunteer, attendance, checked_in, checked_out)
     for signup in Signup.objects.confirmed().filter(shift=shift).select_related("volunteer__user"):
         rows.setdefault(signup.volunteer_id, SheetRow(signup.volunteer))
-    return sorted(rows.values(), key=lambda row: (row.volunteer.real_name, row.volunteer.pk))
+    return sorted(rows.values(), key=lambda row: (row.volunteer.name_pinyin, row.volunteer.real_name, row.volunteer.pk))
 
 
 def shifts_to_run_soon(user: User, *, today: datetime.date | None = None, limit: int = 20) -> list[Shift]:

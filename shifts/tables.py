@@ -13,7 +13,11 @@ LIVE = (Signup.Status.CONFIRMED, Signup.Status.WAITLISTED)
 
 
 class RosterTable(StackedTable):
-    name = tables.Column(verbose_name=_("Name"), accessor="volunteer__real_name")
+    name = tables.Column(
+        verbose_name=_("Name"),
+        accessor="volunteer__real_name",
+        order_by=("volunteer__name_pinyin", "volunteer__real_name"),
+    )
     phone = tables.Column(verbose_name=_("Mobile"), accessor="volunteer__user__phone", orderable=False)
     status = tables.Column(verbose_name=_("Status"))
     created_at = tables.DateTimeColumn(verbose_name=_("Signed up"), format="m-d H:i")

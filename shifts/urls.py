@@ -12,6 +12,7 @@ urlpatterns = [
     path("shifts/<int:pk>/cancel-signup/", views.CancelSignupView.as_view(), name="cancel_signup"),
     path("shifts/<int:pk>/edit/", views.ShiftUpdateView.as_view(), name="edit"),
     path("shifts/<int:pk>/cancel/", views.ShiftCancelView.as_view(), name="cancel"),
+    path("shifts/<int:pk>/members/", views.MemberSearchView.as_view(), name="member_search"),
     path("shifts/<int:pk>/roster/add/", views.RosterAddView.as_view(), name="roster_add"),
     path("shifts/<int:pk>/roster/<int:signup_pk>/remove/", views.RosterRemoveView.as_view(), name="roster_remove"),
     path("teams/<int:team_pk>/shifts/new/", views.ShiftCreateView.as_view(), name="create"),

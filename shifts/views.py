@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
@@ -29,8 +32,7 @@ from shifts.tables import MySignupTable, RosterTable
 from teams.mixins import TeamAccessMixin
 from teams.permissions import ACCESS_TEAM_RUN, has_access
 from teams.selectors import teams_of
-from volunteers.models import Volunteer
-from volunteers.selectors import profile_for
+from volunteers.selectors import active_members_of, profile_for, search_people
 
 
 def _first_error(error: ValidationError) -> str:
@@ -133,16 +135,34 @@ class ShiftDetailView(ShiftAccessMixin, TemplateView):
             RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
             context.update(
                 roster=table,
-                add_form=AddByHandForm(members=_members_of(shift)),
+                add_form=AddByHandForm(**member_pick_kwargs(shift)),
                 cancel_form=CancelShiftForm(),
             )
         return context
 
 
 def _members_of(shift: Shift):
-    return Volunteer.objects.filter(user__memberships__team=shift.team, user__memberships__status="active").order_by(
-        "real_name"
-    )
+    return active_members_of(shift.team)
+
+
+def member_pick_kwargs(shift: Shift) -> dict:
+    """What a form that picks one of the team's members needs: who may be chosen, and where
+    the page asks for them as the leader types."""
+    return {"members": _members_of(shift), "search_url": reverse("shifts:member_search", args=[shift.pk])}
+
+
+@method_decorator(never_cache, name="dispatch")
+class MemberSearchView(ShiftAccessMixin, View):
+    """The roster-add and walk-in pickers' search: at most 20 of the team's active members
+    for a typed name, pinyin or phone tail, as JSON. Only for people who run the team."""
+
+    run_only = True
+
+    def get(self, request, pk):
+        matches = search_people(_members_of(self.shift), request.GET.get("q", ""))
+        return JsonResponse(
+            {"results": [match.as_json() for match in matches]}, json_dumps_params={"ensure_ascii": False}
+        )
 
 
 class SignUpView(ShiftAccessMixin, View):
@@ -264,7 +284,7 @@ class RosterAddView(ShiftAccessMixin, View):
     run_only = True
 
     def post(self, request, pk):
-        form = AddByHandForm(request.POST, members=_members_of(self.shift))
+        form = AddByHandForm(request.POST, **member_pick_kwargs(self.shift))
         if not form.is_valid():
             messages.error(request, _("Choose a member of the team."))
             return redirect(self.shift)

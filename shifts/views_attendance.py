@@ -23,7 +23,7 @@ from shifts.forms import MarkForm, WalkInForm
 from shifts.models import Attendance, ScanEvent, Shift
 from shifts.selectors import attendance_sheet, on_sheet
 from shifts.tables import AttendanceSheetTable
-from shifts.views import ShiftAccessMixin, _members_of
+from shifts.views import ShiftAccessMixin, member_pick_kwargs
 from volunteers.cards import qr_svg
 from volunteers.selectors import profile_for
 
@@ -48,7 +48,7 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
             shift=shift,
             table=table,
             schedule=schedule_of(shift),
-            walk_in_form=WalkInForm(members=_members_of(shift), initial={"checked_in": start.time()}),
+            walk_in_form=WalkInForm(**member_pick_kwargs(shift), initial={"checked_in": start.time()}),
             walk_in_refusal=walk_ins.sheet_refusal(shift),
             counts={
                 "people": len(rows),
@@ -127,7 +127,7 @@ class AttendanceWalkInView(ShiftAccessMixin, View):
 
     def post(self, request, pk):
         shift = self.shift
-        form = WalkInForm(request.POST, members=_members_of(shift))
+        form = WalkInForm(request.POST, **member_pick_kwargs(shift))
         if not form.is_valid():
             messages.error(request, next(iter(form.errors.values()))[0])
             return _sheet(shift)

@@ -31,7 +31,7 @@ def team_members(team: Team) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(team=team, status__in=[Membership.Status.PENDING, Membership.Status.ACTIVE])
         .select_related("user__volunteer", "team")
-        .order_by("-role", "status", "user__volunteer__real_name")
+        .order_by("-role", "status", "user__volunteer__name_pinyin", "user__volunteer__real_name", "pk")
     )
 
 

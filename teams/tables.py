@@ -27,7 +27,12 @@ class TeamTable(StackedTable):
 
 
 class MemberTable(StackedTable):
-    name = tables.Column(verbose_name=_("Name"), accessor="user__volunteer__real_name", default="—")
+    name = tables.Column(
+        verbose_name=_("Name"),
+        accessor="user__volunteer__real_name",
+        order_by=("user__volunteer__name_pinyin", "user__volunteer__real_name"),
+        default="—",
+    )
     phone = tables.Column(verbose_name=_("Mobile"), accessor="user__phone", orderable=False)
     role = tables.Column(verbose_name=_("Role"))
     status = tables.Column(verbose_name=_("Status"))

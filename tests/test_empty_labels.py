@@ -29,4 +29,7 @@ def test_no_picker_shows_dashes(client_for):
     for user, url in pages:
         html = client_for(user).get(url).content.decode()
         assert "---------" not in html, url
-    assert "请选择" in client_for(leader).get(reverse("shifts:attendance", args=[running.pk])).content.decode()
+    # The member pickers are search fields (issue 16): they say what to type instead.
+    sheet = client_for(leader).get(reverse("shifts:attendance", args=[running.pk])).content.decode()
+    assert 'data-testid="person-search"' in sheet
+    assert "请输入姓名中的字、拼音（如 wxy 或 wangxiuying）或手机号后 4 位。" in sheet

@@ -159,8 +159,17 @@ def does_not_show_shift_a(world: World, html: str, role: str) -> None:
     assert world.shift_a.title not in html
 
 
+def finds_team_a_members(world: World, body: str, role: str) -> None:
+    """The member pickers' search for 甲: team A's active people, masked, never the applicant."""
+    assert world.member_a.name in body
+    assert world.leader_a.name in body
+    assert world.applicant_a.name not in body  # pending: not a member yet
+    assert world.member_a.full_phone not in body
+
+
 PUBLIC_TEAM = Outcome(200, content=shows_no_team_a_people, label="public")
 MEMBERS = Outcome(200, content=shows_team_a_members_masked, label="members")
+MEMBER_SEARCH = Outcome(200, content=finds_team_a_members, label="search")
 FULL_PII = Outcome(200, content=shows_full_pii, label="full PII")
 MASKED_PII = Outcome(200, content=shows_masked_pii, label="masked PII")
 SHIFT_ROSTER = Outcome(200, content=shows_shift_roster_masked, label="roster")
@@ -205,6 +214,11 @@ def applicant_status(world: World) -> str:
 
 def shift_a_url(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name, kwargs={"pk": w.shift_a.pk})
+
+
+def searching(url: Callable[[World], str]) -> Callable[[World], str]:
+    """A member picker's search URL, asking for 甲 (in every name of team A's people)."""
+    return lambda w: f"{url(w)}?{urlencode({'q': '甲'})}"
 
 
 def member_a_feed_url(world: World) -> str:
@@ -576,6 +590,9 @@ CASES = [
          effect=lambda w, user: CorrectionRequest.objects.get(pk=w.correction_a.pk).state == "approved"),
     Case("hours:backfill_request", team_a_url("hours:backfill_request"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK, OK)),
+    Case("hours:backfill_member_search", searching(team_a_url("hours:backfill_member_search")),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, MEMBER_SEARCH, NOT_FOUND, MEMBER_SEARCH, MEMBER_SEARCH,
+             MEMBER_SEARCH)),
     Case("hours:backfill_queue", lambda w: reverse("hours:backfill_queue"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, QUEUE, QUEUE, QUEUE)),
     # Leader A asked for backfill A: a leader never approves, staff of community A or above do.
@@ -690,6 +707,9 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
                     SHIFT_A_PAGE),
          effect=lambda w, user: Shift.objects.get(pk=w.shift_a.pk).is_cancelled),
+    Case("shifts:member_search", searching(shift_a_url("shifts:member_search")),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, MEMBER_SEARCH, NOT_FOUND, MEMBER_SEARCH, MEMBER_SEARCH,
+             MEMBER_SEARCH)),
     Case("shifts:roster_add", shift_a_url("shifts:roster_add"), method=POST,
          data=lambda w: {"volunteer": w.leader_a.volunteer.pk},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import mask_phone
 from volunteers.identity import birth_date_from_id, gender_from_id, mask_id_number, normalise_resident_id
+from volunteers.pinyin import name_keys
 
 
 class Volunteer(models.Model):
@@ -33,6 +34,10 @@ class Volunteer(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="volunteer"
     )
     real_name = models.CharField(_("real name"), max_length=50)
+    # Pinyin keys of the name (volunteers/pinyin.py), written with it: lists sort by
+    # name_pinyin ("wang xiu ying"); pickers also find people by initials ("wxy").
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=150, blank=True, editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_type = models.CharField(_("ID type"), max_length=12, choices=IdType.choices, default=IdType.RESIDENT)
@@ -55,7 +60,8 @@ class Volunteer(models.Model):
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
-        ordering = ["real_name", "pk"]
+        ordering = ["name_pinyin", "real_name", "pk"]
+        indexes = [models.Index(fields=["name_pinyin", "real_name", "id"], name="volunteer_pinyin_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_type", "id_number"],
@@ -71,8 +77,33 @@ class Volunteer(models.Model):
     def __str__(self) -> str:
         return self.real_name
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.set_name_keys()
+        elif "real_name" in update_fields and self.set_name_keys():
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("volunteers:detail", args=[self.pk])
+
+    def set_name_keys(self) -> bool:
+        """Fill the pinyin keys from the name when the name is new or changed; True if it did.
+        Bulk inserts (roster import, demo seeding) call it themselves, as save() is not run."""
+        if self.real_name is not None and getattr(self, "_keyed_name", None) == self.real_name:
+            return False
+        self.name_pinyin, self.name_initials = name_keys(self.real_name)
+        self._keyed_name = self.real_name
+        return True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        volunteer = super().from_db(db, field_names, values)
+        # The name the stored keys were made from, so that saving an unchanged name does
+        # not load pypinyin.
+        volunteer._keyed_name = volunteer.__dict__.get("real_name")
+        return volunteer
 
     def clean(self) -> None:
         self.id_number = (self.id_number or "").strip().upper()

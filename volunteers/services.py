@@ -105,7 +105,7 @@ def _create_people(rows) -> dict[str, User]:
     created = {user.phone: user for user in User.objects.filter(phone__in=[row.phone for row in rows])}
     # Only people registered here get a profile from the file: an account that exists is
     # never written to, whoever it belongs to (its owner keeps their own details).
-    Volunteer.objects.bulk_create(
+    profiles = [
         Volunteer(
             user=created[row.phone],
             real_name=row.real_name,
@@ -118,5 +118,9 @@ def _create_people(rows) -> dict[str, User]:
             skills=row.skills,
         )
         for row in rows
-    )
+    ]
+    for profile in profiles:
+        # bulk_create runs no save(): the pinyin keys are written here, with the name.
+        profile.set_name_keys()
+    Volunteer.objects.bulk_create(profiles)
     return created

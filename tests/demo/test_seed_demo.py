@@ -18,6 +18,7 @@ from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
 from teams.models import Membership, Office, OfficeStaff, Team
 from teams.permissions import office_tree_ids
 from volunteers.models import Volunteer
+from volunteers.pinyin import name_keys
 from volunteers.selectors import home_office_of
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +225,11 @@ def test_the_demo_has_an_imported_person_who_claims_her_account_by_code(demo, cl
     client.post(response.url, {"code": code})
 
     assert client.session["_auth_user_id"] == str(imported.pk)
+
+
+def test_every_demo_volunteer_has_the_pinyin_keys_of_their_name(demo):
+    people = list(Volunteer.objects.values_list("real_name", "name_pinyin", "name_initials"))
+    assert len(people) > 50
+    assert [
+        (name, pinyin, initials) for name, pinyin, initials in people if (pinyin, initials) != name_keys(name)
+    ] == []
