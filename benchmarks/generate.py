@@ -77,8 +77,8 @@ def length_of(shift: Shift) -> int:
     return int((shift.ends_at - shift.starts_at).total_seconds() // 60)
 
 
-def say(text: str) -> None:
-    print(text, flush=True)
+def say(*words: str) -> None:
+    print(*words, flush=True)
 
 
 def team_sizes(rng: random.Random, volunteers: int, teams: int) -> list[int]:
@@ -321,12 +321,15 @@ def build(*, volunteers: int, records: int, seed: int = 2026, today: datetime.da
             done += len(late[start : start + BATCH])
             progress(done, records)
     counts = [Shift.objects.count(), Signup.objects.count(), Attendance.objects.count()]
-    say("{:,} shifts, {:,} sign-ups, {:,} attendances".format(*counts))
+    say("{:,} shifts, {:,} sign-ups, {:,} attendances".format(*counts), f"in {time.perf_counter() - started:.0f} s")
+    closing = time.perf_counter()
 
     with TerminalProgress(out, "closing months", language="en") as progress:
         for n, month in enumerate(closed, start=1):
             close_month(office=street, month=month, by=None, today=today)
             progress(n, len(closed))
+    # Each close is the real service: a snapshot of the street and each community.
+    say(f"{len(closed)} months closed through hours.months.close_month in {time.perf_counter() - closing:.0f} s")
     say(
         f"{ServiceRecord.objects.count():,} records ({backfills:,} backfills, {corrections:,} corrections), "
         f"{MonthClose.objects.count()} closes of {len(closed)} months; {volunteers:,} volunteers; "

@@ -48,7 +48,7 @@ from generate import STREET, build, settle  # noqa: E402
 
 from hours import dashboard, ledger, recognition  # noqa: E402
 from hours.models import MonthClose, ServiceRecord  # noqa: E402
-from hours.months import first_of_month  # noqa: E402
+from hours.months import first_of_month, next_month  # noqa: E402
 from shifts.dashboard import shift_figures  # noqa: E402
 from teams.models import Office  # noqa: E402
 from teams.permissions import office_tree_ids  # noqa: E402
@@ -86,9 +86,9 @@ def measure(rounds: int, size: str) -> None:
     street = Office.objects.get(name=STREET, kind=Office.Kind.STREET)
     tree = office_tree_ids(street)
     closes = sorted(MonthClose.objects.filter(office=street).values_list("month", flat=True))
-    open_month = first_of_month(ServiceRecord.objects.filter(office_id__in=tree).latest("service_date").service_date)
-    if open_month in closes:  # nothing recorded after the closes
-        open_month = closes[-1]
+    # The month after the last close: open, and whole (generate.py closes all but the last two).
+    latest = first_of_month(ServiceRecord.objects.filter(office_id__in=tree).latest("service_date").service_date)
+    open_month = min(next_month(closes[-1]), latest) if closes else latest
     closed_month = closes[-1] if closes else open_month
     busiest = (
         ServiceRecord.objects.values("volunteer_id").annotate(n=Count("pk")).order_by("-n").first()["volunteer_id"]
