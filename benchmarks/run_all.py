@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+NOTES = HERE / "NOTES.md"  # what the figures mean, written by hand; copied in after the table
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 SQLITE, POSTGRES = "SQLite", "PostgreSQL"
 
@@ -171,6 +172,16 @@ def write(path: Path, quick: bool, machine_lines: list[str], runs: list[dict], s
                 f"| {number(figure['baseline'], unit)} | {number(ratio) + '×' if ratio is not None else ''} "
                 f"| {figure['size']} | {figure['target']} | {figure['verdict']} |"
             )
+    not_met = [
+        f"- {figure['benchmark']} on {each['database']}: {figure['label']} ({figure['target']})"
+        for each in runs
+        if not each["skipped"]
+        for figure in each["figures"]
+        if figure["verdict"] and figure["verdict"] != "met"
+    ]
+    lines += ["", "Targets not met in this run:", "", *(not_met or ["- none"])]
+    if NOTES.exists():
+        lines += ["", NOTES.read_text(encoding="utf-8").rstrip()]
     lines += ["", "## Output of each benchmark", ""]
     for each in runs:
         if each["skipped"]:
