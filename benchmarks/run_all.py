@@ -65,21 +65,19 @@ def postgres_answers() -> bool:
     return True
 
 
+def proc_lines(name: str) -> list[str]:
+    """Linux's /proc/<name>, or nothing elsewhere."""
+    path = Path("/proc") / name
+    return path.read_text().splitlines() if path.exists() else []
+
+
 def machine(postgres: bool) -> list[str]:
     cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
+        (line.split(":", 1)[1].strip() for line in proc_lines("cpuinfo") if "model name" in line),
         platform.processor() or "unknown CPU",
     )
     memory = next(
-        (
-            int(line.split()[1]) / 2**20
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        ),
+        (int(line.split()[1]) / 2**20 for line in proc_lines("meminfo") if line.startswith("MemTotal")),
         0,
     )
     lines = [
