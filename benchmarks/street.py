@@ -40,7 +40,7 @@ ARGS = PARSER.parse_args()
 if ARGS.existing and not os.environ.get("DATABASE_URL"):
     sys.exit("--existing reads the database DATABASE_URL names")
 
-from _setup import report, throwaway_database  # noqa: E402 (sets up Django)
+from _setup import SCRATCH, report, throwaway_database  # noqa: E402 (sets up Django)
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -146,6 +146,7 @@ def main() -> None:
     if ARGS.existing:
         size = f"{Volunteer.objects.count():,} volunteers, {ServiceRecord.objects.count():,} records"
         measure(ARGS.rounds, size)
+        SCRATCH.rmdir()  # made by _setup; unused without a throw-away database
         return
     with throwaway_database():
         started = time.perf_counter()
