@@ -13,7 +13,7 @@ WORKER := $(if $(REDIS_URL),rqworker default,db_worker)
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale_overrides/*/LC_MESSAGES/django.po)
 MO_FILES := $(patsubst %.po,%.mo,$(PO_FILES))
 
-.PHONY: setup run serve worker test lint messages test-tools clean
+.PHONY: setup run serve worker test lint messages test-tools clean bench
 
 setup: $(STAMP) $(MO_FILES)
 
@@ -75,6 +75,12 @@ lint: setup
 	$(BIN)/python -m ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m ruff format --check .
+
+# Every benchmark, and benchmarks/RESULTS.md from their figures (benchmarks/run_all.py; the
+# PostgreSQL ones when a server answers on 127.0.0.1:5432). Full size takes about half an
+# hour; QUICK=1 runs the same small, for CI, into an uncommitted RESULTS-quick.md.
+bench: setup
+	$(BIN)/python benchmarks/run_all.py $(if $(QUICK),--quick --output benchmarks/RESULTS-quick.md)
 
 # Refresh the message catalogues after changing translatable strings.
 messages: setup

@@ -11,6 +11,7 @@ The leading underscore keeps it first when imports are sorted, before Django's.
 """
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -50,3 +51,24 @@ def throwaway_database():
         if old_name is not None:
             connection.creation.destroy_test_db(old_name, verbosity=0)
         shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def report(
+    benchmark: str,
+    label: str,
+    figure: float,
+    baseline: float,
+    size: str,
+    *,
+    unit: str = "",
+    ratio: float | None = None,
+    target: str = "",
+    verdict: str = "",
+) -> None:
+    """One figure for benchmarks/RESULTS.md (benchmarks/run_all.py collects these lines):
+    the figure, the baseline measured in the same run and their ratio (figure ÷ baseline
+    unless the benchmark says otherwise), the data size, and the target if there is one."""
+    ratio = figure / baseline if ratio is None and baseline else ratio
+    line = {"benchmark": benchmark, "label": label, "figure": figure, "baseline": baseline, "ratio": ratio}
+    line |= {"unit": unit, "size": size, "target": target, "verdict": verdict}
+    print("BENCH " + json.dumps(line, ensure_ascii=False), flush=True)

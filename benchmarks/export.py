@@ -36,7 +36,7 @@ ARGS = parser.parse_args()
 os.environ["BENCH_SQLITE_ONLY"] = "1"
 
 import openpyxl  # noqa: E402
-from _setup import SCRATCH, throwaway_database  # noqa: E402 (sets up Django)
+from _setup import SCRATCH, report, throwaway_database  # noqa: E402 (sets up Django)
 from django.db.models import Sum  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -195,6 +195,9 @@ def main(records: int, rounds: int) -> None:
     print(f"  export, four sheets                       {rate(records, our_cpu)}")
     verdict = "met" if ratio <= 1.5 else "NOT met"
     print(f"  ratio {ratio:.2f}× raw (target ≤ 1.5×: {verdict})")
+    size = f"{records:,} records, {VOLUNTEERS:,} volunteers"
+    label = "workbook, CPU s (baseline: raw openpyxl write-only, detail rows)"
+    report("export", label, our_cpu, raw_cpu, size, unit="s", target="≤ 1.5×", verdict=verdict)
     print(f"best of {rounds}, wall time: {our_wall:.1f} s / {raw_wall:.1f} s = {our_wall / raw_wall:.2f}×")
     check_workbook(our_output)
 
@@ -202,6 +205,8 @@ def main(records: int, rounds: int) -> None:
     verdict = "met" if max(traced, max_rss) < 200 else "NOT met"
     print(f"one export in a fresh process: peak traced memory {traced:.0f} MB, max RSS {max_rss:.0f} MB", end="")
     print(f" (the interpreter, Django and tracemalloc's own records included; target < 200 MB: {verdict})")
+    report("export", "one export: peak traced memory", traced, 200, size, unit="MB", target="< 200 MB", verdict=verdict)
+    report("export", "one export: max RSS", max_rss, 200, size, unit="MB", target="< 200 MB", verdict=verdict)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import time
 os.environ["BENCH_SQLITE_ONLY"] = "1"  # measured against openpyxl on the same machine, not a server
 
 import openpyxl
-from _setup import throwaway_database
+from _setup import report, throwaway_database
 
 from teams.models import Office, Team, TeamKind
 from volunteers.identity import check_char
@@ -81,6 +81,9 @@ def main(rows: int) -> None:
     print(f"baseline  openpyxl read      {base * 1000:8.0f} ms   1.00x")
     print(f"check     read_roster        {check * 1000:8.0f} ms   {check / base:5.2f}x")
     print(f"write     import_roster      {write * 1000:8.0f} ms   {write / base:5.2f}x")
+    size = f"{rows:,} roster rows"
+    report("roster_import", "check (read_roster), baseline openpyxl read", check, base, size, unit="s")
+    report("roster_import", "write (import_roster), baseline openpyxl read", write, base, size, unit="s")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from _setup import ON_SERVER, ROOT, SCRATCH, throwaway_database
+from _setup import ON_SERVER, ROOT, SCRATCH, report, throwaway_database
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection
@@ -261,6 +261,18 @@ def main(requests: int, threads: int, workers: int, batch: int) -> None:
                     f"(ratio {trivial_cpu / single_cpu:.2f}), {batch} scans {batch_cpu:.1f} ms"
                 )
             print(f"{written} scans written, each once")
+            size = f"{requests} requests, {threads} threads, {workers} workers"
+            report(
+                "scan",
+                "scans/s, 1 per request (baseline: trivial view requests/s)",
+                single_rate,
+                trivial_rate,
+                size,
+                unit="/s",
+                target="≥ 0.5",
+                verdict="met" if ratio >= 0.5 else "NOT met",
+            )
+            report("scan", f"scans/s, {batch} per request", batch_rate, trivial_rate, size, unit="/s")
         finally:
             if process is not None:
                 process.send_signal(signal.SIGTERM)
