@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from teams.permissions import grants_for
+from teams.permissions import runs_any_team
 
 # Pages are filed under a tab by their URL namespace or name; anything else is under 我的.
 HOME_PAGES = {"volunteers:home"}
@@ -32,14 +32,6 @@ def tab_of(view_name: str) -> str:
     return "me"
 
 
-def runs_a_team(user) -> bool:
-    """Leaders and office staff get the 扫码 tab: they are the ones who scan."""
-    if user.is_superuser:
-        return True
-    grants = grants_for(user)
-    return bool(grants.led_team_ids or grants.managed_office_ids)
-
-
 def navigation(request):
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
@@ -52,5 +44,5 @@ def navigation(request):
         "nav_tab": tab,
         # A tab's own page has no back arrow; every other page goes back to its tab.
         "nav_back_url": "" if view_name == root else reverse(root),
-        "nav_scans": SimpleLazyObject(lambda: runs_a_team(user)),
+        "nav_scans": SimpleLazyObject(lambda: runs_any_team(user)),
     }

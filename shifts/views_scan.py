@@ -21,7 +21,7 @@ from shifts.scanning import record_pick, record_scan
 from shifts.selectors import shift_to_scan, sign_in_list
 from shifts.views import ShiftAccessMixin
 from shifts.walk_ins import scanner_refusal, scanner_rules
-from teams.permissions import teams_run_by
+from teams.permissions import runs_any_team
 from volunteers.selectors import namesake_hints
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "scanner-sw.js"
@@ -131,7 +131,7 @@ class ScanStartView(LoginRequiredMixin, TemplateView):
     template_name = "shifts/scan_start.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not teams_run_by(request.user).exists():
+        if request.user.is_authenticated and not runs_any_team(request.user):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 

@@ -94,6 +94,18 @@ def grants_for(user: User | AnonymousUser) -> Grants:
     return user._grants
 
 
+def runs_any_team(user: User | AnonymousUser) -> bool:
+    """Leaders and office staff: the people who scan cards and keep sheets (the 扫码 tab)."""
+    if not user.is_authenticated:
+        return False
+    grants = grants_for(user)
+    return user.is_superuser or bool(grants.led_team_ids or grants.managed_office_ids)
+
+
+def manages_any_office(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and (user.is_superuser or grants_for(user).is_staff_somewhere)
+
+
 def forget_grants(user: User) -> None:
     """Call after changing someone's roles within the same request."""
     with contextlib.suppress(AttributeError):

@@ -17,7 +17,7 @@ from teams.mixins import TeamAccessMixin
 from teams.permissions import (
     ACCESS_TEAM_MANAGE,
     ACCESS_TEAM_RUN,
-    grants_for,
+    manages_any_office,
     may_see_person,
     may_see_pii,
     teams_run_by,
@@ -46,7 +46,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             volunteer=profile_for(user),
             memberships=teams_of(user),
             run_teams=teams_run_by(user).select_related("office")[:20],
-            manages_offices=user.is_superuser or grants_for(user).is_staff_somewhere,
+            manages_offices=manages_any_office(user),
             **kwargs,
         )
 
@@ -60,7 +60,7 @@ class MeView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             volunteer=profile_for(user),
-            manages_offices=user.is_superuser or grants_for(user).is_staff_somewhere,
+            manages_offices=manages_any_office(user),
             **kwargs,
         )
 
