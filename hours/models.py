@@ -118,6 +118,12 @@ class ServiceRecord(models.Model):
         return hours(self.minutes)
 
     @property
+    def correction_may_be_asked(self) -> bool:
+        """Whether its volunteer may still ask for a correction (rule 9). Needs the
+        `is_reversed` and `correction_pending` annotations of selectors.hours_records_for."""
+        return self.minutes > 0 and not self.is_reversed and not self.correction_pending
+
+    @property
     def served_intervals(self) -> list[tuple[datetime.datetime, datetime.datetime]]:
         """The time this record holds for its volunteer: as served, else as scheduled."""
         if self.served:

@@ -17,7 +17,7 @@ def format_hours(minutes: int | None) -> str:
 
 
 class ServiceRecordTable(StackedTable):
-    """My hours: one row per ledger line, reversals and backfills labelled (rules 8, 9)."""
+    """A volunteer's ledger lines, reversals and backfills labelled (rules 8, 9); the actions are the subclass's."""
 
     service_date = tables.DateColumn(verbose_name=_("Date"), format="Y-m-d")
     activity = tables.Column(verbose_name=_("Activity"), attrs={"td": {"class": "wrap"}})
@@ -47,15 +47,6 @@ class ServiceRecordTable(StackedTable):
         if record.is_reversed:
             labels.append(("warn", _("Corrected")))
         return format_html_join(" ", '<span class="badge {}">{}</span>', labels) if labels else ""
-
-    def render_actions(self, record):
-        if record.correction_pending:
-            return format_html('<span class="badge warn">{}</span>', _("Asked, waiting"))
-        if record.minutes <= 0 or record.is_reversed:
-            return ""
-        return format_html(
-            '<a href="{}">{}</a>', reverse("hours:correction_request", args=[record.pk]), _("Ask to correct")
-        )
 
 
 class VolunteerRecordTable(ServiceRecordTable):

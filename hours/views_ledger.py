@@ -4,6 +4,7 @@ teams, corrections, backfills, closing months."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -39,8 +40,6 @@ from hours.tables import (
     BackfillQueueTable,
     CorrectionQueueTable,
     MonthCloseTable,
-    MyCorrectionRequestTable,
-    ServiceRecordTable,
     TeamBackfillTable,
     VolunteerCorrectionRequestTable,
     VolunteerRecordTable,
@@ -85,23 +84,26 @@ class MyHoursView(ProfileRequiredMixin, TemplateView):
     """Totals, star level and every record; a fixed number of queries however long the ledger."""
 
     template_name = "hours/hours.html"
+    records_per_page = 20
+    requests_per_page = 10
 
     def get_context_data(self, **kwargs):
         volunteer = self.volunteer
         totals = ledger.totals(volunteer)
-        table = ServiceRecordTable(hours_records_for(volunteer))
-        RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
+        params = self.request.GET
+        records = Paginator(hours_records_for(volunteer), self.records_per_page).get_page(params.get("page"))
         # Every request, newest first, ten a page: a volunteer looks back for a decision on an old one too.
-        requests_table = MyCorrectionRequestTable(correction_requests_of(volunteer), prefix="requests-")
-        RequestConfig(self.request, paginate={"per_page": 10}).configure(requests_table)
+        asked = Paginator(correction_requests_of(volunteer), self.requests_per_page).get_page(
+            params.get("requests-page")
+        )
         home_office = home_office_of(volunteer)
         return super().get_context_data(
             volunteer=volunteer,
             home_office=home_office,
             totals={key: hours(value) for key, value in totals.items()},
             level=star_level(totals["all_time"], thresholds_for(home_office)),
-            table=table,
-            requests_table=requests_table,
+            records=records,
+            correction_requests=asked,
             certificate_from=timezone.localdate().replace(month=1, day=1),
             certificate_to=timezone.localdate(),
             **kwargs,

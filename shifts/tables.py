@@ -12,28 +12,6 @@ from shifts.reviews import review_labels
 LIVE = (Signup.Status.CONFIRMED, Signup.Status.WAITLISTED)
 
 
-class RosterTable(StackedTable):
-    name = tables.Column(
-        verbose_name=_("Name"),
-        accessor="volunteer__real_name",
-        order_by=("volunteer__name_pinyin", "volunteer__real_name"),
-    )
-    phone = tables.Column(verbose_name=_("Mobile"), accessor="volunteer__user__phone", orderable=False)
-    status = tables.Column(verbose_name=_("Status"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Signed up"), format="m-d H:i")
-    actions = tables.TemplateColumn(
-        template_name="shifts/_roster_actions.html", verbose_name=_("Actions"), orderable=False
-    )
-
-    class Meta:
-        model = Signup
-        fields = ("name", "phone", "status", "created_at", "actions")
-        empty_text = _("Nobody has signed up yet.")
-
-    def render_phone(self, value, record):
-        return record.volunteer.user.masked_phone
-
-
 class MySignupTable(StackedTable):
     shift = tables.Column(
         verbose_name=_("Shift"), accessor="shift__title", linkify=lambda record: record.shift.get_absolute_url()

@@ -28,7 +28,7 @@ from shifts.selectors import (
     upcoming_for,
     with_counts,
 )
-from shifts.tables import MySignupTable, RosterTable
+from shifts.tables import MySignupTable
 from teams.mixins import TeamAccessMixin
 from teams.permissions import ACCESS_TEAM_RUN, has_access
 from teams.selectors import teams_of
@@ -114,6 +114,7 @@ class MyShiftsView(LoginRequiredMixin, TemplateView):
 
 class ShiftDetailView(ShiftAccessMixin, TemplateView):
     template_name = "shifts/shift_detail.html"
+    roster_page_size = 100
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -131,10 +132,8 @@ class ShiftDetailView(ShiftAccessMixin, TemplateView):
             **kwargs,
         )
         if self.can_run:
-            table = RosterTable(roster_of(shift))
-            RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
             context.update(
-                roster=table,
+                roster=Paginator(roster_of(shift), self.roster_page_size).get_page(self.request.GET.get("page")),
                 add_form=AddByHandForm(**member_pick_kwargs(shift)),
                 cancel_form=CancelShiftForm(),
             )

@@ -120,4 +120,4 @@ def test_the_record_list_is_paginated(client_for, team, volunteer):
     for number in range(30):
         post(volunteer, team, key=f"r:{number}", starts_at=days_ago(number + 1))
     page = client_for(volunteer.user).get(reverse("hours:my_hours"), {"page": 2}).content.decode()
-    assert page.count('data-kind="attendance"') == 5
+    assert page.count('data-kind="attendance"') == 10  # twenty a page
