@@ -9,8 +9,10 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subq
 from django.utils import timezone
 
 from accounts.models import User
+from hours.units import hours
 from shifts.attendance import times_of
 from shifts.models import Attendance, ScanEvent, Shift, Signup
+from shifts.reviews import review_labels
 from teams.models import Membership, Team
 from teams.permissions import teams_run_by
 from volunteers.models import Volunteer
@@ -331,6 +333,14 @@ class SheetRow:
     @property
     def review_reasons(self) -> list[str]:
         return self.attendance.review_reasons if self.attendance else []
+
+    @property
+    def credited_hours(self):
+        return hours(self.credited_minutes) if self.attendance else None
+
+    @property
+    def review_labels(self) -> list[str]:
+        return review_labels(self.review_reasons)
 
     @property
     def posted(self) -> bool:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
-from django_tables2 import RequestConfig
 
 from shifts import marks, posting, scanning, self_checkin, walk_ins
 from shifts.attendance import schedule_of
@@ -22,7 +21,6 @@ from shifts.clock import next_at
 from shifts.forms import MarkForm, WalkInForm
 from shifts.models import Attendance, ScanEvent, Shift
 from shifts.selectors import attendance_sheet, on_sheet
-from shifts.tables import AttendanceSheetTable
 from shifts.views import ShiftAccessMixin, member_pick_kwargs
 from volunteers.cards import qr_svg
 from volunteers.selectors import profile_for
@@ -41,12 +39,10 @@ class AttendanceSheetView(ShiftAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         shift = self.shift
         rows = attendance_sheet(shift)
-        table = AttendanceSheetTable(rows)
-        RequestConfig(self.request, paginate=False).configure(table)
         start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
         return super().get_context_data(
             shift=shift,
-            table=table,
+            rows=rows,
             schedule=schedule_of(shift),
             walk_in_form=WalkInForm(**member_pick_kwargs(shift), initial={"checked_in": start.time()}),
             walk_in_refusal=walk_ins.sheet_refusal(shift),
