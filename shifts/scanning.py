@@ -12,7 +12,7 @@ import datetime
 import enum
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -28,6 +28,7 @@ from shifts.attendance import (
     set_credit,
 )
 from shifts.crediting import Read, resolve
+from shifts.first_reads import save_with_first_event, transaction_for
 from shifts.models import Attendance, ScanEvent, Shift, Signup
 from shifts.selectors import card_holder_at, shift_to_scan
 from teams.models import Membership
@@ -171,9 +172,15 @@ def record_event(
         # Read with the card, before this transaction: if another phone makes the row
         # meanwhile, the insert trips the unique constraint and the next attempt looks.
         known_new = attempt == 1 and getattr(volunteer, "has_attendance", None) is False
+        # A person's first read at a shift, up to its end, checks them in (crediting.resolve):
+        # most of a scanner's work. Alone it credits nothing and changes nothing else of their
+        # day, so it needs no volunteer lock, and where its two rows go in one statement
+        # (shifts.first_reads), no transaction of its own: the unique (shift, volunteer) row
+        # stops a second copy.
+        lone_check_in = known_new and kind != ScanEvent.Kind.OUT and at <= shift.ends_at
         try:
-            with transaction.atomic():
-                return _record_event(*arguments, known_new=known_new)
+            with transaction_for(lone_check_in):
+                return _record_event(*arguments, known_new=known_new, lone_check_in=lone_check_in)
         except IntegrityError:
             # Another request got in first. Either it recorded this event id (answer as it
             # did), or another phone made this person's attendance row at the same moment:
@@ -187,7 +194,7 @@ def record_event(
 
 
 def _record_event(
-    shift, volunteer, client_event_id, at, by, kind, walk_in, method, device, *, known_new=False
+    shift, volunteer, client_event_id, at, by, kind, walk_in, method, device, *, known_new=False, lone_check_in=False
 ) -> ScanResult:
     def unrecorded(outcome: Outcome, answer_at=at) -> ScanResult:
         return _unrecorded(client_event_id, shift, outcome, volunteer, answer_at)
@@ -196,7 +203,8 @@ def _record_event(
     # is being recorded is no different from one that commits just after it.
     if shift.is_cancelled:
         return unrecorded(Outcome.CANCELLED_SHIFT)
-    lock_volunteers([volunteer.pk])  # first: the lock order of shifts.attendance
+    if not lone_check_in:
+        lock_volunteers([volunteer.pk])  # first: the lock order of shifts.attendance
     attendance = None
     if not known_new:
         attendance = Attendance.objects.select_for_update().filter(shift=shift, volunteer=volunteer).first()
@@ -240,20 +248,16 @@ def _record_event(
     by_itself = not schedule.is_service or (by_itself and attendance.credited_minutes == 0 and not attendance.served)
     if by_itself:
         set_credit(attendance, alone, schedule)
-    if attendance.pk is None:
-        attendance.save()
-    elif by_itself:
-        attendance.save(update_fields=CREDIT_FIELDS)
-    ScanEvent.objects.create(
-        client_event_id=client_event_id,
-        attendance=attendance,
-        kind=kind,
-        at=at,
-        method=method,
-        by=by,
-        device=device,
-        outcome=outcome,
+    event = ScanEvent(
+        client_event_id=client_event_id, kind=kind, at=at, method=method, by=by, device=device, outcome=outcome
     )
+    if attendance.pk is None:
+        save_with_first_event(attendance, event)
+    else:
+        if by_itself:
+            attendance.save(update_fields=CREDIT_FIELDS)
+        event.attendance = attendance
+        event.save()
     if not by_itself:
         recredit_volunteer(volunteer.pk, shift)
     return _result(outcome, volunteer, at)
