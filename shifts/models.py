@@ -332,6 +332,13 @@ class Signup(models.Model):
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.shift} · {self.get_status_display()}"
 
+    @property
+    def may_cancel_now(self) -> bool:
+        """Whether the volunteer's pages offer to cancel it: until the shift starts. Past the
+        cancel deadline, services.cancel_signup says to tell the leader instead."""
+        live = self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)
+        return live and not self.shift.is_cancelled and self.shift.starts_at > timezone.now()
+
 
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
-from django_tables2 import RequestConfig
 
 from shifts import services
 from shifts.forms import AddByHandForm, CancelShiftForm, RemoveSignupForm, ShiftForm
@@ -28,7 +27,6 @@ from shifts.selectors import (
     upcoming_for,
     with_counts,
 )
-from shifts.tables import MySignupTable
 from teams.mixins import TeamAccessMixin
 from teams.permissions import ACCESS_TEAM_RUN, has_access
 from teams.selectors import teams_of
@@ -99,17 +97,16 @@ class ShiftListView(LoginRequiredMixin, TemplateView):
 
 class MyShiftsView(LoginRequiredMixin, TemplateView):
     template_name = "shifts/my_shifts.html"
+    page_size = 20
 
     def get_context_data(self, **kwargs):
-        now = timezone.now()
+        now, params = timezone.now(), self.request.GET
         signups = signups_of(self.request.user)
-        upcoming = MySignupTable(signups.filter(shift__ends_at__gt=now), prefix="u-")
-        past = MySignupTable(
-            signups.filter(shift__ends_at__lte=now).order_by("-shift__starts_at"), prefix="p-", exclude=("actions",)
+        upcoming = Paginator(signups.filter(shift__ends_at__gt=now), self.page_size)
+        past = Paginator(signups.filter(shift__ends_at__lte=now).order_by("-shift__starts_at"), self.page_size)
+        return super().get_context_data(
+            upcoming=upcoming.get_page(params.get("u-page")), past=past.get_page(params.get("p-page")), **kwargs
         )
-        RequestConfig(self.request, paginate={"per_page": 20}).configure(upcoming)
-        RequestConfig(self.request, paginate={"per_page": 20}).configure(past)
-        return super().get_context_data(upcoming=upcoming, past=past, **kwargs)
 
 
 class ShiftDetailView(ShiftAccessMixin, TemplateView):

@@ -192,8 +192,8 @@ def test_my_shifts_lists_upcoming_and_past(client_for):
     )
     Signup.objects.create(shift=past, volunteer=volunteer, status=Signup.Status.CONFIRMED)
     page = client_for(volunteer.user).get(reverse("shifts:mine"))
-    assert [row.record.shift for row in page.context["upcoming"].rows] == [upcoming]
-    assert [row.record.shift for row in page.context["past"].rows] == [past]
+    assert [signup.shift for signup in page.context["upcoming"]] == [upcoming]
+    assert [signup.shift for signup in page.context["past"]] == [past]
 
 
 def _queries(client, url) -> int:
