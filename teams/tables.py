@@ -26,36 +26,6 @@ class TeamTable(StackedTable):
         return format_html('<span class="badge warn">{}</span>', Membership.Status(value).label)
 
 
-class MemberTable(StackedTable):
-    name = tables.Column(
-        verbose_name=_("Name"),
-        accessor="user__volunteer__real_name",
-        order_by=("user__volunteer__name_pinyin", "user__volunteer__real_name"),
-        default="—",
-    )
-    phone = tables.Column(verbose_name=_("Mobile"), accessor="user__phone", orderable=False)
-    role = tables.Column(verbose_name=_("Role"))
-    status = tables.Column(verbose_name=_("Status"))
-    joined_on = tables.DateColumn(verbose_name=_("Joined"), format="Y-m-d")
-    actions = tables.TemplateColumn(
-        template_name="teams/_member_actions.html", verbose_name=_("Actions"), orderable=False
-    )
-
-    class Meta:
-        model = Membership
-        fields = ("name", "phone", "role", "status", "joined_on", "actions")
-        empty_text = _("No members yet.")
-
-    def render_name(self, value, record):
-        volunteer = getattr(record.user, "volunteer", None)
-        if volunteer is None:
-            return value
-        return format_html('<a href="{}">{}</a>', volunteer.get_absolute_url(), value)
-
-    def render_phone(self, value, record):
-        return record.user.masked_phone
-
-
 class AuditTable(StackedTable):
     """The office's audit log: who did what to whom, newest first."""
 

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
-from django_tables2 import RequestConfig, SingleTableView
+from django_tables2 import SingleTableView
 
 from teams import services
 from teams.forms import TeamForm
@@ -21,7 +22,7 @@ from teams.permissions import (
     teams_visible_to,
 )
 from teams.selectors import my_membership, team_list_for, team_members
-from teams.tables import AuditTable, MemberTable, TeamTable
+from teams.tables import AuditTable, TeamTable
 
 
 def _first_error(error: ValidationError) -> str:
@@ -46,16 +47,15 @@ class TeamListView(LoginRequiredMixin, SingleTableView):
 
 class TeamDetailView(LoginRequiredMixin, TemplateView):
     template_name = "teams/team_detail.html"
+    members_per_page = 50
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         team = get_object_or_404(teams_visible_to(user).select_related("office", "kind"), pk=kwargs["team_pk"])
         context = super().get_context_data(team=team, membership=my_membership(team, user), **kwargs)
         if has_access(user, team, ACCESS_TEAM_VIEW):
-            table = MemberTable(team_members(team))
-            RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
             context.update(
-                member_table=table,
+                members=Paginator(team_members(team), self.members_per_page).get_page(self.request.GET.get("page")),
                 pending_count=team.memberships.filter(status=Membership.Status.PENDING).count(),
                 can_run=has_access(user, team, ACCESS_TEAM_RUN),
                 can_manage=has_access(user, team, ACCESS_TEAM_MANAGE),
