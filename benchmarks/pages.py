@@ -1,7 +1,7 @@
 """Every page at 1× and 10× data: SQL queries per request, and requests/s under gunicorn against a trivial view.
 
-    .venv/bin/python benchmarks/pages.py [--scales 1,10] [--requests 200] [--threads 8] [--workers 4]
-    .venv/bin/python benchmarks/pages.py --scales 0.1,1 --requests 40 --threads 4 --workers 2   (QUICK)
+    .venv/bin/python benchmarks/pages.py [--scales 1,10] [--requests 200] [--seconds 10] [--threads 8] [--workers 4]
+    .venv/bin/python benchmarks/pages.py --scales 0.1,1 --requests 20 --seconds 3 --threads 4 --workers 2   (QUICK)
 
 For each scale, in a process and a throw-away database of its own (benchmarks/_setup.py:
 SQLite by default, or next to DATABASE_URL's), builds ephios's shape times the scale with
@@ -22,9 +22,12 @@ answers 200 and to count its SQL queries, which must be the same at every scale:
 smallest scale's counts are handed to the next, which reports any page that differs.
 Then gunicorn (sync workers) serves the database on 127.0.0.1 and client threads send a
 fixed number of GETs (so the run stops by itself) with the logged-in session cookie:
-for each page a trivial view (an HttpResponse behind the full middleware stack, same
-cookie) right before it, as its baseline. Target: pages/s ÷ trivial/s ≥ 0.3 at each scale.
-Takes about ten minutes at 1× and 10× on SQLite, under two at QUICK size.
+one on each thread to warm the workers, which also sets the page's count (--requests,
+or fewer for a slow page: about --seconds' worth at the warm-up's rate), then twice
+--requests to a trivial view (an HttpResponse behind the full middleware stack, same
+cookie) as the page's baseline, then the page's. Target: pages/s ÷ trivial/s ≥ 0.3 at
+each scale. Takes about ten minutes at 1× and 10× on SQLite (the 10× build four of them),
+under two at QUICK size.
 """
 
 import argparse
@@ -35,7 +38,8 @@ import time
 
 PARSER = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 PARSER.add_argument("--scales", default="1,10", help="data sizes as multiples of ephios's, comma-separated")
-PARSER.add_argument("--requests", type=int, default=200, help="GETs of each page (five times as many trivial)")
+PARSER.add_argument("--requests", type=int, default=200, help="GETs of a page at most (twice as many trivial)")
+PARSER.add_argument("--seconds", type=float, default=10, help="fewer GETs of a slow page: about this long's worth")
 PARSER.add_argument("--threads", type=int, default=8)
 PARSER.add_argument("--workers", type=int, default=4)
 PARSER.add_argument("--scale", type=float, help="one scale, in this process (the runs of --scales do this)")
@@ -50,7 +54,7 @@ def each_scale() -> int:
     code = 0
     for scale in sorted(float(text) for text in ARGS.scales.split(",")):
         command = [sys.executable, __file__, "--scale", f"{scale:g}", "--requests", str(ARGS.requests)]
-        command += ["--threads", str(ARGS.threads), "--workers", str(ARGS.workers)]
+        command += ["--seconds", f"{ARGS.seconds:g}", "--threads", str(ARGS.threads), "--workers", str(ARGS.workers)]
         if first is not None:
             command += ["--compare", json.dumps(first)]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - this very script
@@ -158,23 +162,27 @@ def main(scale: float) -> int:
             for name, (who, address) in addresses.items():
                 if name in errors:
                     continue
-                rate(port, ARGS.threads, ARGS.threads, address, cookies[who])  # warm the workers
-                trivial = rate(port, ARGS.threads, ARGS.requests * 5, "/bench/trivial/", cookies[who])
-                rates[name] = (rate(port, ARGS.threads, ARGS.requests, address, cookies[who]), trivial)
+                # A request on each thread warms the workers and tells how many GETs take --seconds.
+                warm = rate(port, ARGS.threads, ARGS.threads, address, cookies[who])
+                count = max(ARGS.threads * 2, min(ARGS.requests, round(warm * ARGS.seconds)))
+                trivial = rate(port, ARGS.threads, ARGS.requests * 2, "/bench/trivial/", cookies[who])
+                rates[name] = (rate(port, ARGS.threads, count, address, cookies[who]), trivial, count)
         finally:
             process.terminate()
             process.wait(timeout=30)
     compare = json.loads(ARGS.compare) if ARGS.compare else None
-    print(f"gunicorn {ARGS.workers} sync workers, {ARGS.threads} client threads, {ARGS.requests} requests a page")
-    print(f"{'':38} {'pages/s':>8} {'trivial/s':>9} {'ratio':>6} {'queries':>8}")
+    print(
+        f"gunicorn {ARGS.workers} sync workers, {ARGS.threads} client threads, {ARGS.requests * 2} trivial GETs a page"
+    )
+    print(f"{'':38} {'GETs':>5} {'pages/s':>8} {'trivial/s':>9} {'ratio':>6} {'queries':>8}")
     for name, (who, _address) in addresses.items():
         if name in errors:
             print(f"{name:38} {errors[name]}")
             report("pages", f"{name} ({who}): {errors[name]}", 0, 0, size, target="HTTP 200", verdict="NOT met")
             continue
-        page, trivial = rates[name]
+        page, trivial, count = rates[name]
         ratio = page / trivial
-        print(f"{name:38} {page:8.0f} {trivial:9.0f} {ratio:6.2f} {counts[name]:8d}")
+        print(f"{name:38} {count:5d} {page:8.1f} {trivial:9.0f} {ratio:6.2f} {counts[name]:8d}")
         verdict = "met" if ratio >= TARGET else "NOT met"
         label = f"{name} ({who}): requests/s (baseline: trivial view requests/s)"
         report("pages", label, page, trivial, size, unit="/s", target=f"≥ {TARGET}", verdict=verdict)
