@@ -179,10 +179,14 @@ def build(
 
     upcoming = [shift for shift in created if shift.starts_at > now + datetime.timedelta(days=1)]
     multi = next(
-        volunteer
-        for volunteer in volunteers[team_count:]
-        if Membership.objects.filter(user_id=volunteer.user_id).count() == 3
+        (
+            volunteer
+            for volunteer in volunteers[team_count:]
+            if Membership.objects.filter(user_id=volunteer.user_id).count() == 3
+        ),
+        None,
     )
+    assert multi is not None, f"no one in three teams: {users} users make {team_count} teams (120 make three)"
     # Sign-up pairs: a member of the shift's team, not on it, and free at that time.
     pairs, used_volunteers, used_shifts = [], set(), set()
     for shift in upcoming:

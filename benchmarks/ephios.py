@@ -22,7 +22,7 @@ comes and goes, weighs on both sides alike. Targets from issue 16 (at both sizes
 - "my hours" (the same volunteer) ≤ 2.5×;
 
 and, figures only, the office dashboard and the last complete month's CSV export of the
-street office, as its staff member. Takes about three minutes on SQLite.
+street office, as its staff member. Takes about five minutes on SQLite.
 """
 
 import argparse

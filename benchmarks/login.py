@@ -10,8 +10,8 @@ another address, so the per-address rate limit is not what is measured. Each log
 302 (signed in). A trivial view (an HttpResponse behind the same middleware) is timed
 right before each login as the baseline. Reports the median login time; target < 300 ms
 of server time. Also prints the hasher's own time for one check_password, as wall time
-and as CPU time: Argon2 hashes on 8 threads (parallelism 8), so on a machine whose cores
-are busy with other work its wall time grows with their load, its CPU time much less.
+and as CPU time: on a machine whose cores are busy with other work the wall time grows
+with their load, the CPU time much less.
 Takes a few seconds.
 """
 

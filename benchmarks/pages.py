@@ -1,7 +1,7 @@
 """Every page at 1× and 10× data: SQL queries per request, and requests/s under gunicorn against a trivial view.
 
     .venv/bin/python benchmarks/pages.py [--scales 1,10] [--requests 200] [--seconds 10] [--threads 8] [--workers 4]
-    .venv/bin/python benchmarks/pages.py --scales 0.1,1 --requests 20 --seconds 3 --threads 4 --workers 2   (QUICK)
+    .venv/bin/python benchmarks/pages.py --scales 0.1,1 --requests 20 --seconds 2 --threads 4 --workers 2   (QUICK)
 
 For each scale, in a process and a throw-away database of its own (benchmarks/_setup.py:
 SQLite by default, or next to DATABASE_URL's), builds ephios's shape times the scale with
@@ -26,8 +26,8 @@ one on each thread to warm the workers, which also sets the page's count (--requ
 or fewer for a slow page: about --seconds' worth at the warm-up's rate), then twice
 --requests to a trivial view (an HttpResponse behind the full middleware stack, same
 cookie) as the page's baseline, then the page's. Target: pages/s ÷ trivial/s ≥ 0.3 at
-each scale. Takes about ten minutes at 1× and 10× on SQLite (the 10× build four of them),
-under two at QUICK size.
+each scale. Takes about a quarter of an hour at 1× and 10× on SQLite on 2 busy cores (the
+10× build four to seven minutes of it), about two at QUICK size.
 """
 
 import argparse

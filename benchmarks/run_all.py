@@ -40,7 +40,7 @@ BENCHMARKS = [
     (
         "pages.py",
         [],
-        ["--scales", "0.1,1", "--requests", "20", "--seconds", "3", "--threads", "4", "--workers", "2"],
+        ["--scales", "0.1,1", "--requests", "20", "--seconds", "2", "--threads", "4", "--workers", "2"],
         SQLITE,
     ),
     ("ephios.py", [], ["--sizes", "1", "--rounds", "5", "--batch", "3"], SQLITE),
