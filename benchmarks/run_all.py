@@ -37,6 +37,14 @@ SQLITE, POSTGRES = "SQLite", "PostgreSQL"
 # (script, arguments at full size, arguments at QUICK size, database)
 BENCHMARKS = [
     ("shifts.py", [], ["--users", "500", "--shifts", "1000", "--signups", "15000", "--requests", "60"], SQLITE),
+    (
+        "pages.py",
+        [],
+        ["--scales", "0.1,1", "--requests", "20", "--seconds", "2", "--threads", "4", "--workers", "2"],
+        SQLITE,
+    ),
+    ("ephios.py", [], ["--sizes", "1", "--rounds", "5", "--batch", "3"], SQLITE),
+    ("login.py", [], ["--logins", "7"], SQLITE),
     ("scan.py", [], ["--requests", "200", "--threads", "4", "--workers", "2"], SQLITE),
     ("scan.py", [], ["--requests", "200", "--threads", "4", "--workers", "2"], POSTGRES),
     ("roster_import.py", ["2000"], ["300"], SQLITE),

@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://user@127.0.0.1:5432/volunteers .venv/bin/python benchmarks/shifts.py
 
 Builds a data set of ephios's size (2,000 users, 2,000 shifts, 60,000 sign-ups) with
-bulk_create, on a throw-away SQLite file by default; with DATABASE_URL on a database
+bulk_create (benchmarks/_shape.py), on a throw-away SQLite file by default; with DATABASE_URL on a database
 of its own next to the named one, dropped afterwards (benchmarks/_setup.py).
 
 Every request goes through django.test.Client and the full middleware stack, logged
@@ -21,29 +21,21 @@ Takes about a minute on SQLite.
 """
 
 import argparse
-import datetime
 import random
 import sys
 import time
 import types
 
 from _setup import report, throwaway_database
-from django.contrib.auth.hashers import make_password
+from _shape import build
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
-from django.utils import timezone
 
 from accounts.models import User
 from shifts.models import Shift, Signup
-from teams.models import Membership, Office, Team, TeamKind
-from volunteers.models import Volunteer
-
-TEAMS = 50
-CAPACITY = 40  # above the 30 sign-ups per shift, so the timed sign-ups are confirmed places
-BATCH = 2000
 
 
 def trivial(request):
@@ -53,103 +45,6 @@ def trivial(request):
 urls = types.ModuleType("bench_urls")
 urls.urlpatterns = [path("bench/trivial/", trivial), path("", include("config.urls"))]
 sys.modules["bench_urls"] = urls
-
-
-def build(rng: random.Random, users: int, shifts: int, signups: int) -> dict:
-    """The data set, in bulk. Returns what the timed requests need."""
-    now = timezone.now()
-    street = Office.objects.create(name="街道", kind=Office.Kind.STREET)
-    communities = Office.objects.bulk_create(
-        Office(name=f"社区{n}", kind=Office.Kind.COMMUNITY, parent=street) for n in range(10)
-    )
-    kind, _created = TeamKind.objects.get_or_create(name="银龄")
-    teams = Team.objects.bulk_create(
-        Team(office=communities[n % 10], name=f"志愿服务队{n}", code=f"bench-{n}", kind=kind) for n in range(TEAMS)
-    )
-    unusable = make_password(None)  # force_login needs no password
-    people = User.objects.bulk_create(
-        (User(phone=f"+86139{n:08d}", password=unusable, phone_verified=True) for n in range(users)), batch_size=BATCH
-    )
-    volunteers = Volunteer.objects.bulk_create(
-        (Volunteer(user=user, real_name=f"志愿者{n}") for n, user in enumerate(people)), batch_size=BATCH
-    )
-    # Everyone in one to three teams; the first TEAMS people lead a team each.
-    members: dict[int, list[Volunteer]] = {team.pk: [] for team in teams}
-    rows = []
-    for n, volunteer in enumerate(volunteers):
-        chosen = rng.sample(teams, rng.choice([1, 2, 3]))
-        if n < TEAMS and teams[n] not in chosen:
-            chosen.append(teams[n])
-        for team in chosen:
-            role = Membership.Role.LEADER if n < TEAMS and team == teams[n] else Membership.Role.MEMBER
-            rows.append(
-                Membership(team=team, user_id=volunteer.user_id, role=role, status="active", joined_on=now.date())
-            )
-            members[team.pk].append(volunteer)
-    Membership.objects.bulk_create(rows, batch_size=BATCH)
-    # Two months back, one month ahead; whole hours, two hours long.
-    planned = []
-    for n in range(shifts):
-        starts_at = (now + datetime.timedelta(days=rng.randint(-60, 30), hours=rng.randint(-12, 12))).replace(
-            minute=0, second=0, microsecond=0
-        )
-        planned.append(
-            Shift(
-                team=teams[n % TEAMS],
-                title=f"服务{n}",
-                place="社区服务中心",
-                starts_at=starts_at,
-                ends_at=starts_at + datetime.timedelta(hours=2),
-                capacity=CAPACITY,
-                signup_closes_at=starts_at,
-                cancel_deadline=starts_at - datetime.timedelta(hours=2),
-            )
-        )
-    created = Shift.objects.bulk_create(planned, batch_size=BATCH)
-    per_shift = signups // shifts
-    busy: dict[int, list[Shift]] = {}
-    rows = []
-    for shift in created:
-        for volunteer in rng.sample(members[shift.team_id], min(per_shift, len(members[shift.team_id]))):
-            rows.append(
-                Signup(
-                    shift=shift,
-                    volunteer=volunteer,
-                    status=Signup.Status.CONFIRMED,
-                    created_at=shift.starts_at - datetime.timedelta(days=3),
-                )
-            )
-            busy.setdefault(volunteer.pk, []).append(shift)
-    Signup.objects.bulk_create(rows, batch_size=BATCH)
-
-    upcoming = [shift for shift in created if shift.starts_at > now + datetime.timedelta(days=1)]
-    leader_shift = next(shift for shift in upcoming if shift.team_id == teams[0].pk)
-    multi = next(
-        volunteer
-        for volunteer in volunteers[TEAMS:]
-        if Membership.objects.filter(user_id=volunteer.user_id).count() == 3
-    )
-    # Sign-up pairs: a member of the shift's team, not on it, and free at that time.
-    pairs, used_volunteers, used_shifts = [], set(), set()
-    for shift in upcoming:
-        if shift.pk in used_shifts:
-            continue
-        for volunteer in rng.sample(members[shift.team_id], len(members[shift.team_id])):
-            held = busy.get(volunteer.pk, [])
-            if volunteer.pk in used_volunteers or any(
-                other.starts_at < shift.ends_at and shift.starts_at < other.ends_at for other in held
-            ):
-                continue  # also skips people already on this very shift: it overlaps itself
-            pairs.append((volunteer, shift))
-            used_volunteers.add(volunteer.pk)
-            used_shifts.add(shift.pk)
-            break
-    return {
-        "member": multi.user,
-        "leader": teams[0].memberships.get(role=Membership.Role.LEADER).user,
-        "leader_shift": leader_shift,
-        "pairs": pairs,
-    }
 
 
 WARM_UP = 3
