@@ -50,10 +50,9 @@ import random  # noqa: E402
 import types  # noqa: E402
 
 from _setup import report, throwaway_database  # noqa: E402 (sets up Django)
-from _shape import build  # noqa: E402
+from _shape import build, logged_in  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 from generate import settle  # noqa: E402
@@ -73,12 +72,6 @@ def trivial(request):
 urls = types.ModuleType("bench_urls")
 urls.urlpatterns = [path("bench/trivial/", trivial), path("", include("config.urls"))]
 sys.modules["bench_urls"] = urls
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def expect(response, status: int):

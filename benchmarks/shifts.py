@@ -27,10 +27,9 @@ import time
 import types
 
 from _setup import report, throwaway_database
-from _shape import build
+from _shape import build, logged_in
 from django.db import connection
 from django.http import HttpResponse
-from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path
 
@@ -64,12 +63,6 @@ def queries(request) -> int:
     with CaptureQueriesContext(connection) as captured:
         request()
     return len(captured)
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def expect(response, status: int):

@@ -11,6 +11,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,6 +39,8 @@ def may_sign_up_for(volunteer: Volunteer, shift: Shift) -> bool:
 
 
 def _overlapping(volunteer: Volunteer, shift: Shift) -> Signup | None:
+    """A live sign-up of the volunteer's at the same time: this very shift's first, as a
+    shift overlaps itself."""
     return (
         Signup.objects.live()
         .filter(
@@ -46,8 +49,8 @@ def _overlapping(volunteer: Volunteer, shift: Shift) -> Signup | None:
             shift__starts_at__lt=shift.ends_at,
             shift__ends_at__gt=shift.starts_at,
         )
-        .exclude(shift=shift)
         .select_related("shift")
+        .order_by(Case(When(shift=shift, then=0), default=1), "pk")
         .first()
     )
 
@@ -66,9 +69,9 @@ def sign_up(*, shift: Shift, volunteer: Volunteer, now: datetime.datetime | None
         raise ValidationError(_("Sign-up for this shift has closed."))
     if not may_sign_up_for(volunteer, shift):
         raise ValidationError(_("This shift is for members of %(team)s.") % {"team": shift.team.name})
-    if Signup.objects.live().filter(shift=shift, volunteer=volunteer).exists():
-        raise ValidationError(_("You are already signed up for this shift."))
     clash = _overlapping(volunteer, shift)
+    if clash is not None and clash.shift_id == shift.pk:
+        raise ValidationError(_("You are already signed up for this shift."))
     if clash is not None:
         raise ValidationError(
             _("This shift overlaps %(shift)s, which you already hold.") % {"shift": _shift_label(clash.shift)}
@@ -218,9 +221,9 @@ def add_by_hand(*, shift: Shift, volunteer: Volunteer, by) -> Signup:
         raise ValidationError(_("This shift has been cancelled."))
     if not Membership.objects.active().filter(team_id=shift.team_id, user_id=volunteer.user_id).exists():
         raise ValidationError(_("Only members of the team can be added."))
-    if Signup.objects.live().filter(shift=shift, volunteer=volunteer).exists():
-        raise ValidationError(_("This person is already on the roster."))
     clash = _overlapping(volunteer, shift)
+    if clash is not None and clash.shift_id == shift.pk:
+        raise ValidationError(_("This person is already on the roster."))
     if clash is not None:
         raise ValidationError(
             _("This person already holds %(shift)s at that time.") % {"shift": _shift_label(clash.shift)}
