@@ -26,8 +26,9 @@ from volunteers.cards import card_token
 
 pytestmark = pytest.mark.django_db
 
-# Yesterday, so that every window has closed and sheets can be confirmed.
-DAY = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(days=1)
+# Two days back, so that every window has closed and sheets can be confirmed, and the next
+# day's reads (an overnight shift's) are over too, whatever the time of day now.
+DAY = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(days=2)
 
 
 def at(hhmm: str, days: int = 0) -> datetime.datetime:

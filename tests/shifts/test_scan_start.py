@@ -62,6 +62,18 @@ def test_today_and_tomorrow_of_my_teams_each_with_its_scanner_and_sheet(client_f
     assert page.index("今天早班") < page.index("今晚课堂") < page.index("明天助餐")
 
 
+def test_each_shift_says_today_or_tomorrow_by_the_local_date(client_for, leader_and_shifts):
+    """The early shift starts at 00:00 here, on yesterday's date in UTC."""
+    leader, shifts = leader_and_shifts
+    page = client_for(leader.user).get(reverse("volunteers:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    def day_of(key: str) -> str:
+        card = page[page.index(f'data-testid="run-{shifts[key].pk}"') :]
+        return card[card.index('class="shift-when">') + len('class="shift-when">') :].split()[0]
+
+    assert [day_of(key) for key in ("early today", "tonight", "tomorrow")] == ["Today", "Today", "Tomorrow"]
+
+
 def test_the_list_costs_the_same_queries_for_one_shift_or_many(client_for, leader_and_shifts):
     leader, shifts = leader_and_shifts
     client = client_for(leader.user)
