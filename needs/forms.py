@@ -1,0 +1,135 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import normalise_phone
+from needs import photos
+from needs.models import DESCRIPTION_MAX, MAX_PLACES, REASON_MAX, Category, Need
+from teams.models import Membership, Office, Team
+from volunteers.models import Volunteer
+
+DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_INPUT)
+
+
+def datetime_field(label, help_text=""):
+    return forms.DateTimeField(
+        label=label,
+        help_text=help_text,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+class PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to photos.MAX_PHOTOS images in one input; their content is checked by the service."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", PhotosInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > photos.MAX_PHOTOS:
+            raise ValidationError(_("At most %(count)d photos.") % {"count": photos.MAX_PHOTOS})
+        return [super(PhotosField, self).clean(file, initial) for file in files]
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        return f"{category.office.name} · {category.name}"
+
+
+class NeedForm(forms.Form):
+    category = CategoryChoiceField(label=_("What kind of help"), queryset=Category.objects.none())
+    description = forms.CharField(
+        label=_("What is needed"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    address = forms.CharField(label=_("Address"), max_length=200)
+    grid = forms.CharField(label=_("Grid"), max_length=100, required=False, help_text=_("If you know it."))
+    window_starts = datetime_field(_("From"))
+    window_ends = datetime_field(_("Until"))
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Need.Urgency.choices, initial=Need.Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    resident_name = forms.CharField(label=_("Resident's name"), max_length=50)
+    resident_phone = forms.CharField(label=_("Resident's mobile number"), max_length=20)
+    photos = PhotosField(label=_("Photos (at most 3)"), required=False)
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = (
+            Category.objects.filter(office__in=offices, is_active=True)
+            .select_related("office")
+            .order_by("office__name", "position", "name")
+        )
+
+    def clean_resident_phone(self):
+        return normalise_phone(self.cleaned_data["resident_phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("window_starts"), cleaned.get("window_ends")
+        if starts and ends and ends <= starts:
+            self.add_error("window_ends", _("The end comes after the start."))
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX)
+
+
+class DispatchForm(forms.Form):
+    audience = forms.ChoiceField(label=_("Send to"), choices=Need.Audience.choices, widget=forms.RadioSelect)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    volunteers = forms.ModelMultipleChoiceField(
+        label=_("Volunteers"),
+        queryset=Volunteer.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    places = forms.IntegerField(label=_("Volunteers needed"), min_value=1, max_value=MAX_PLACES, initial=1)
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(office=office, is_active=True)
+        serving = Membership.objects.active().filter(team__office=office).values("user_id")
+        self.fields["volunteers"].queryset = Volunteer.objects.filter(user_id__in=serving)
+
+
+class FinishForm(forms.Form):
+    started_at = datetime_field(_("Started at"))
+    minutes = forms.IntegerField(label=_("Minutes spent"), min_value=1, max_value=24 * 60)
+    note = forms.CharField(label=_("What was done"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=REASON_MAX, required=False)
+
+
+class CreditForm(forms.Form):
+    started_at = datetime_field(_("Started at"))
+    minutes = forms.IntegerField(label=_("Minutes credited"), min_value=1, max_value=8 * 60)
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ("name", "team_kinds", "max_minutes", "position", "is_active")
+        widgets = {"team_kinds": forms.CheckboxSelectMultiple}
