@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.phones import normalise_phone
 from needs import photos
@@ -57,8 +58,8 @@ class NeedForm(forms.Form):
     )
     address = forms.CharField(label=_("Address"), max_length=200)
     grid = forms.CharField(label=_("Grid"), max_length=100, required=False, help_text=_("If you know it."))
-    window_starts = datetime_field(_("From"))
-    window_ends = datetime_field(_("Until"))
+    window_starts = datetime_field(pgettext_lazy("time window", "From"))
+    window_ends = datetime_field(pgettext_lazy("time window", "Until"))
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Need.Urgency.choices, initial=Need.Urgency.NORMAL, widget=forms.RadioSelect
     )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.phones import mask_phone, spaced_phone
 from hours.models import ServiceRecord
@@ -82,14 +83,14 @@ class Need(models.Model):
     """One resident's request for help."""
 
     class State(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        REFUSED = "refused", _("Refused")
-        DISPATCHED = "dispatched", _("Waiting for a volunteer")
-        TAKEN = "taken", _("Taken")
-        DONE = "done", _("Done")
-        CONFIRMED = "confirmed", _("Confirmed")
-        CANCELLED = "cancelled", _("Cancelled")
+        SUBMITTED = "submitted", pgettext_lazy("request state", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("request state", "Accepted")
+        REFUSED = "refused", pgettext_lazy("request state", "Refused")
+        DISPATCHED = "dispatched", pgettext_lazy("request state", "Waiting for a volunteer")
+        TAKEN = "taken", pgettext_lazy("request state", "Taken")
+        DONE = "done", pgettext_lazy("request state", "Done")
+        CONFIRMED = "confirmed", pgettext_lazy("request state", "Confirmed")
+        CANCELLED = "cancelled", pgettext_lazy("request state", "Cancelled")
 
     class Urgency(models.TextChoices):
         NORMAL = "normal", _("Normal")
@@ -208,20 +209,20 @@ class NeedEvent(models.Model):
     """Every change of a request, kept: who, when, what."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        REFUSED = "refused", _("Refused")
-        DISPATCHED = "dispatched", _("Dispatched")
-        TAKEN = "taken", _("Taken")
-        FINISHED = "finished", _("Finished by a volunteer")
-        DONE = "done", _("Done")
-        CONFIRMED = "confirmed", _("Confirmed")
-        CREDITED = "credited", _("Time credited")
-        CANCELLED = "cancelled", _("Cancelled")
-        HIDDEN = "hidden", _("Hidden")
-        PHOTO_HIDDEN = "photo_hidden", _("Photo hidden")
-        ESCALATED = "escalated", _("Sent back to staff: not taken in time")
-        OVERDUE = "overdue", _("Flagged: not done in its time window")
+        SUBMITTED = "submitted", pgettext_lazy("request event", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("request event", "Accepted")
+        REFUSED = "refused", pgettext_lazy("request event", "Refused")
+        DISPATCHED = "dispatched", pgettext_lazy("request event", "Dispatched")
+        TAKEN = "taken", pgettext_lazy("request event", "Taken")
+        FINISHED = "finished", pgettext_lazy("request event", "Finished by a volunteer")
+        DONE = "done", pgettext_lazy("request event", "Done")
+        CONFIRMED = "confirmed", pgettext_lazy("request event", "Confirmed")
+        CREDITED = "credited", pgettext_lazy("request event", "Time credited")
+        CANCELLED = "cancelled", pgettext_lazy("request event", "Cancelled")
+        HIDDEN = "hidden", pgettext_lazy("request event", "Hidden")
+        PHOTO_HIDDEN = "photo_hidden", pgettext_lazy("request event", "Photo hidden")
+        ESCALATED = "escalated", pgettext_lazy("request event", "Sent back to staff: not taken in time")
+        OVERDUE = "overdue", pgettext_lazy("request event", "Flagged: not done in its time window")
 
     need = models.ForeignKey(Need, verbose_name=_("request"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("what"), max_length=14, choices=Action.choices)
