@@ -1,5 +1,6 @@
 """Time limits: a request nobody took in time goes back to the office with an alert; one not
-done by the end of its window is flagged. Run by `manage.py check_need_deadlines` from cron."""
+done by the end of its window is flagged; a wish's claim not fulfilled in time returns it to
+the wall. Run by `manage.py check_need_deadlines` from cron."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts.notifications import notify
 from needs.models import Need, NeedEvent
 from needs.services import State, lock_need, move, record_event, save_need
+from needs.wishes import return_lapsed_claims
 from teams.models import OfficeStaff
 
 
@@ -24,6 +26,7 @@ def take_within() -> datetime.timedelta:
 class DeadlineRun:
     sent_back: int = 0
     overdue: int = 0
+    wishes_returned: int = 0
 
 
 def _tell_staff(need: Need, words) -> None:
@@ -75,4 +78,5 @@ def check_deadlines(*, now: datetime.datetime | None = None, within: datetime.ti
     ).order_by("pk")
     for need in overdue:
         run.overdue += _flag_overdue(need, now)
+    run.wishes_returned = return_lapsed_claims(now)
     return run

@@ -134,3 +134,46 @@ class CategoryForm(forms.ModelForm):
         model = Category
         fields = ("name", "team_kinds", "max_minutes", "position", "is_active")
         widgets = {"team_kinds": forms.CheckboxSelectMultiple}
+
+
+class WishForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Community"), queryset=Office.objects.none())
+    title = forms.CharField(label=_("Wish"), max_length=60, help_text=_("e.g. a schoolbag for a left-behind child"))
+    story = forms.CharField(
+        label=_("Story"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the wall: no names."),
+    )
+    beneficiary = forms.CharField(
+        label=_("For whom"), max_length=100, help_text=_("Kept by the office, never shown on the wall.")
+    )
+    claim_days = forms.IntegerField(label=_("Days to fulfil a claim"), min_value=1, max_value=90, initial=14)
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+class WishClaimForm(forms.Form):
+    unit_name = forms.CharField(
+        label=_("In the name of a unit (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("Your employer or a partner unit (共建单位)."),
+    )
+
+
+class UnitClaimForm(forms.Form):
+    unit_name = forms.CharField(label=_("Partner unit"), max_length=100)
+    unit_contact = forms.CharField(label=_("Unit's contact number"), max_length=20, required=False)
+
+
+class WishFulfilForm(forms.Form):
+    note = forms.CharField(label=_("How it was fulfilled"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )

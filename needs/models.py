@@ -305,3 +305,105 @@ class NeedPhoto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("needs:photo", args=[self.need_id, self.pk])
+
+
+class Wish(models.Model):
+    """A micro-wish (微心愿) posted by staff for a beneficiary, e.g. 为留守儿童认领一个书包.
+    The wall shows the title and the story; who it is for stays with the office."""
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("wish state", "Waiting to be claimed")
+        CLAIMED = "claimed", pgettext_lazy("wish state", "Claimed")
+        FULFILLED = "fulfilled", pgettext_lazy("wish state", "Fulfilled")
+        CONFIRMED = "confirmed", pgettext_lazy("wish state", "Confirmed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("wish state", "Withdrawn")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="wishes")
+    title = models.CharField(_("wish"), max_length=60)
+    story = models.CharField(_("story"), max_length=300, blank=True, help_text=_("Shown on the wall: no names."))
+    beneficiary = models.CharField(
+        _("for whom"), max_length=100, help_text=_("Kept by the office, never shown on the wall.")
+    )
+    claim_days = models.PositiveSmallIntegerField(
+        _("days to fulfil a claim"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("A claim not fulfilled by then returns the wish to the wall."),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("micro-wish")
+        verbose_name_plural = _("micro-wishes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "office"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("needs:wish", args=[self.pk])
+
+
+class WishClaim(models.Model):
+    """A volunteer, or a partner unit (共建单位, also 在职党员 through their employer), claims a wish."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("wish claim", "Claimed")
+        FULFILLED = "fulfilled", pgettext_lazy("wish claim", "Fulfilled")
+        CONFIRMED = "confirmed", pgettext_lazy("wish claim", "Confirmed")
+        LAPSED = "lapsed", pgettext_lazy("wish claim", "Not fulfilled in time")
+
+    wish = models.ForeignKey(Wish, verbose_name=_("micro-wish"), on_delete=models.PROTECT, related_name="claims")
+    volunteer = models.ForeignKey(
+        Volunteer,
+        verbose_name=_("volunteer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wish_claims",
+    )
+    unit_name = models.CharField(_("partner unit"), max_length=100, blank=True)
+    unit_contact = models.CharField(_("unit's contact number"), max_length=16, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    claimed_at = models.DateTimeField(_("claimed"))
+    due_at = models.DateTimeField(_("fulfil by"))
+    note = models.CharField(_("how it was fulfilled"), max_length=300, blank=True)
+    photo = models.CharField(_("photo"), max_length=100, blank=True, editable=False)
+    fulfilled_at = models.DateTimeField(_("fulfilled"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("claim of a wish")
+        verbose_name_plural = _("claims of wishes")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            # One live claim per wish, whoever wins the race: the database says no to the second.
+            models.UniqueConstraint(
+                fields=["wish"], condition=Q(state__in=["active", "fulfilled"]), name="one_live_claim_per_wish"
+            ),
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=False) | ~Q(unit_name=""), name="wish_claim_has_a_claimant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wish} · {self.claimant}"
+
+    @property
+    def claimant(self) -> str:
+        if self.unit_name:
+            return self.unit_name
+        return self.volunteer.real_name if self.volunteer else ""

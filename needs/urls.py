@@ -1,6 +1,6 @@
 from django.urls import path
 
-from needs import views
+from needs import views, views_wishes
 
 app_name = "needs"
 
@@ -24,4 +24,13 @@ urlpatterns = [
     path("office/needs/", views.QueueView.as_view(), name="queue"),
     path("office/needs/categories/", views.CategoryListView.as_view(), name="categories"),
     path("office/needs/categories/<int:pk>/", views.CategoryEditView.as_view(), name="category_edit"),
+    path("wishes/", views_wishes.WishWallView.as_view(), name="wishes"),
+    path("wishes/<int:pk>/", views_wishes.WishDetailView.as_view(), name="wish"),
+    path("wishes/<int:pk>/photo/", views_wishes.WishPhotoView.as_view(), name="wish_photo"),
+    path("wishes/<int:pk>/claim/", views_wishes.WishClaimView.as_view(), name="wish_claim"),
+    path("wishes/<int:pk>/unit-claim/", views_wishes.WishUnitClaimView.as_view(), name="wish_unit_claim"),
+    path("wishes/<int:pk>/fulfil/", views_wishes.WishFulfilView.as_view(), name="wish_fulfil"),
+    path("wishes/<int:pk>/confirm/", views_wishes.WishConfirmView.as_view(), name="wish_confirm"),
+    path("me/wishes/", views_wishes.MyWishesView.as_view(), name="my_wishes"),
+    path("office/wishes/", views_wishes.OfficeWishesView.as_view(), name="office_wishes"),
 ]

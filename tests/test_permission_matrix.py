@@ -35,8 +35,9 @@ from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
 from jobs.models import Job
 from needs import services as need_services
+from needs import wishes as wish_services
 from needs.models import Category as NeedCategory
-from needs.models import Need
+from needs.models import Need, Wish
 from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
@@ -538,6 +539,53 @@ NEED_BOARD = Outcome(200, content=board_shows_need_a_to_team_a, label="board")
 NEED_QUEUE = Outcome(200, content=lists_need_a_masked, label="queue")
 
 
+WISH_FOR = "留守儿童何小宝"
+
+
+def wish_a(world: World, state: str = Wish.State.OPEN) -> Wish:
+    """A wish of community A; claimed by member A and fulfilled with a photo, as the row needs."""
+    wish = wish_services.post_wish(
+        by=world.users[COMMUNITY_A_STAFF], office=world.community_a, title="一个新书包", beneficiary=WISH_FOR
+    )
+    member = world.member_a.volunteer
+    if state != Wish.State.OPEN:
+        wish_services.claim_wish(wish=wish, by=member.user, volunteer=member)
+    if state == Wish.State.FULFILLED:
+        upload = SimpleUploadedFile("p.png", _png())
+        wish_services.fulfil_wish(wish=wish, by=member.user, note="送到了", upload=upload)
+    return wish
+
+
+def wish_url(name: str, state: str = Wish.State.OPEN) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[wish_a(w, state).pk])
+
+
+def wall_url(world: World) -> str:
+    wish_a(world)
+    return reverse("needs:wishes")
+
+
+def shows_wish_never_for_whom(world: World, html: str, role: str) -> None:
+    assert "一个新书包" in html
+    assert WISH_FOR not in html
+
+
+def shows_wish_for_whom(world: World, html: str, role: str) -> None:
+    assert WISH_FOR in html
+
+
+def wish_claimed_by_volunteers(world: World, user) -> bool:
+    """Whoever has a volunteer profile claims it; the others are told why not."""
+    if user is None:
+        return False
+    return Wish.objects.get().state == Wish.State.CLAIMED or not Volunteer.objects.filter(user=user).exists()
+
+
+WISH_PAGE = redirect("wish", lambda w, url: Wish.objects.get().get_absolute_url())
+WISH_PUBLIC = Outcome(200, content=shows_wish_never_for_whom, label="wish, public")
+WISH_FOR_STAFF = Outcome(200, content=shows_wish_for_whom, label="wish, for whom")
+
+
 # fmt: off
 CASES = [
     #     anonymous  newcomer  volunteer  member_a  leader_a  leader_b  community_a  street  superuser
@@ -924,6 +972,26 @@ CASES = [
     Case("needs:categories", lambda w: reverse("needs:categories"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("needs:category_edit", category_url,
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+
+    # Micro-wishes: the wall and a wish's page are public and name nobody; its office sees for whom.
+    Case("needs:wishes", wall_url, row(*[WISH_PUBLIC] * 9)),
+    Case("needs:wish", wish_url("needs:wish"),
+         row(WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_FOR_STAFF,
+             WISH_FOR_STAFF, WISH_FOR_STAFF)),
+    Case("needs:wish_photo", wish_url("needs:wish_photo", Wish.State.FULFILLED),
+         row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("needs:wish_claim", wish_url("needs:wish_claim"), method=POST,
+         expect=row(LOGIN, *[WISH_PAGE] * 8), effect=wish_claimed_by_volunteers),
+    Case("needs:wish_unit_claim", wish_url("needs:wish_unit_claim"), method=POST,
+         data=lambda w: {"unit_name": "区税务局党支部"}, expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    Case("needs:wish_fulfil", wish_url("needs:wish_fulfil", Wish.State.CLAIMED), method=POST,
+         data=lambda w: {"note": "送到了"}, expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    Case("needs:wish_confirm", wish_url("needs:wish_confirm", Wish.State.FULFILLED), method=POST,
+         expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    Case("needs:my_wishes", lambda w: reverse("needs:my_wishes"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
+    Case("needs:office_wishes", lambda w: reverse("needs:office_wishes"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
 
     # The admin signs in through the site's login and its rate limits; signed in without

@@ -1,4 +1,5 @@
-"""Twenty volunteers tapping "take" at once on a request that wants two, with real threads."""
+"""Twenty volunteers tapping "take" at once on a request that wants two, and ten claiming one
+wish, with real threads."""
 
 import os
 import socket
@@ -13,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from needs import services
-from needs.models import Need, NeedTaker
+from needs.models import Need, NeedTaker, WishClaim
+from needs.wishes import claim_wish
 from tests.factories import TeamFactory, volunteer_in
 from tests.needs.factories import CategoryFactory, dispatched
+from tests.needs.test_wishes import a_wish
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -49,6 +52,30 @@ def test_twenty_taps_at_once_give_exactly_the_places_wanted():
     assert need.state == Need.State.TAKEN
 
 
+@pytest.mark.django_db(transaction=True)
+def test_ten_claims_at_once_make_one_claim():
+    team = TeamFactory()
+    wish = a_wish(team.office)
+    people = [volunteer_in(team) for _ in range(10)]
+    start_together = threading.Barrier(10)
+
+    def claim(volunteer):
+        try:
+            start_together.wait()
+            claim_wish(wish=wish, by=volunteer.user, volunteer=volunteer)
+            return "claimed"
+        except ValidationError:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(claim, people))
+
+    assert outcomes.count("claimed") == 1
+    assert WishClaim.objects.filter(wish=wish).count() == 1
+
+
 def _postgres_answers() -> bool:
     try:
         socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
@@ -71,6 +98,7 @@ def test_the_same_holds_on_postgresql():
             "no:xdist",
             "-q",
             f"{__file__}::test_twenty_taps_at_once_give_exactly_the_places_wanted",
+            f"{__file__}::test_ten_claims_at_once_make_one_claim",
         ],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": POSTGRES_URL},
@@ -79,4 +107,4 @@ def test_the_same_holds_on_postgresql():
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "1 passed" in result.stdout
+    assert "2 passed" in result.stdout

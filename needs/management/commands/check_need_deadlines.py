@@ -8,7 +8,8 @@ from needs.deadlines import check_deadlines, take_within
 
 class Command(SiteLanguageCommand):
     help = (
-        "Send requests nobody took in time back to the office, and flag those not done in their window. "
+        "Send requests nobody took in time back to the office, flag those not done in their window, "
+        "and return wishes whose claim lapsed to the wall. "
         "Run it every few minutes."
     )
 
@@ -24,6 +25,9 @@ class Command(SiteLanguageCommand):
         within = take_within() if hours is None else datetime.timedelta(hours=hours)
         run = check_deadlines(within=within)
         self.stdout.write(
-            _("%(back)d requests sent back to the office, %(overdue)d flagged overdue.")
-            % {"back": run.sent_back, "overdue": run.overdue}
+            _(
+                "%(back)d requests sent back to the office, %(overdue)d flagged overdue, "
+                "%(wishes)d wishes back on the wall."
+            )
+            % {"back": run.sent_back, "overdue": run.overdue, "wishes": run.wishes_returned}
         )
