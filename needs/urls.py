@@ -22,6 +22,7 @@ urlpatterns = [
     path("needs/<int:pk>/takers/<int:taker_pk>/credit/", views.CreditView.as_view(), name="credit"),
     path("me/needs/", views.TakenView.as_view(), name="taken"),
     path("office/needs/", views.QueueView.as_view(), name="queue"),
+    path("office/needs/figures/", views.FiguresView.as_view(), name="figures"),
     path("office/needs/categories/", views.CategoryListView.as_view(), name="categories"),
     path("office/needs/categories/<int:pk>/", views.CategoryEditView.as_view(), name="category_edit"),
     path("wishes/", views_wishes.WishWallView.as_view(), name="wishes"),

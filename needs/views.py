@@ -13,7 +13,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
-from needs import permissions, photos, selectors, services
+from hours.dashboard import chosen_office
+from needs import permissions, photos, reports, selectors, services
 from needs.forms import (
     CategoryForm,
     ConfirmForm,
@@ -25,7 +26,7 @@ from needs.forms import (
 )
 from needs.models import Category, Need, NeedPhoto, NeedTaker
 from needs.tables import NeedTable
-from teams.permissions import manages_any_office
+from teams.permissions import manages_any_office, offices_managed_by
 from volunteers.selectors import profile_for
 
 
@@ -410,3 +411,21 @@ class TakenView(VolunteerOnlyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(takes=selectors.taken_by(self.volunteer)[:50], **kwargs)
+
+
+class FiguresView(StaffOnlyMixin, TemplateView):
+    """GET ?office=<id>&year=YYYY: the requests of an office and the offices below it, in figures."""
+
+    template_name = "needs/figures.html"
+
+    def get_context_data(self, **kwargs):
+        offices = list(offices_managed_by(self.request.user).order_by("name", "pk"))
+        office = chosen_office(offices, self.request.GET.get("office", ""))
+        if office is None:
+            raise Http404
+        this_year = timezone.localdate().year
+        year = self.request.GET.get("year", "")
+        year = int(year) if year.isdigit() and 2000 <= int(year) <= this_year + 1 else this_year
+        return super().get_context_data(
+            office=office, offices=offices, year=year, figures=reports.figures_for(office, year), **kwargs
+        )

@@ -969,6 +969,8 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
     Case("needs:queue", queue_url,
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_QUEUE, NEED_QUEUE, NEED_QUEUE)),
+    Case("needs:figures", lambda w: reverse("needs:figures"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("needs:categories", lambda w: reverse("needs:categories"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("needs:category_edit", category_url,
