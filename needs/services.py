@@ -326,7 +326,16 @@ def credited_minutes(taker: NeedTaker, category: Category, staff_minutes: int | 
     return max(0, min(wanted or 0, category.max_minutes))
 
 
-def _posting(need: Need, taker: NeedTaker, minutes: int, by: User, approved: bool) -> ledger.Posting:
+def _responsible(need: Need) -> str:
+    """Who answers for the service (rule 7): the office worker who dispatched the request."""
+    dispatch = need.events.filter(action=Action.DISPATCHED).select_related("by__volunteer").last()
+    by = dispatch.by if dispatch is not None else None
+    if by is None:
+        return ""
+    return by.volunteer.real_name if hasattr(by, "volunteer") else by.masked_phone
+
+
+def _posting(need: Need, taker: NeedTaker, minutes: int, by: User, approved: bool, responsible: str) -> ledger.Posting:
     starts_at = taker.started_at
     return ledger.Posting(
         volunteer=taker.volunteer,
@@ -339,6 +348,7 @@ def _posting(need: Need, taker: NeedTaker, minutes: int, by: User, approved: boo
             # The ledger keeps the category and the grid, never the resident's address.
             activity=_("Resident request: %(category)s") % {"category": need.category.name},
             place=need.grid,
+            responsible_person=responsible,
         ),
         minutes=minutes,
         kind=ServiceRecord.Kind.REQUEST,
@@ -351,7 +361,10 @@ def _posting(need: Need, taker: NeedTaker, minutes: int, by: User, approved: boo
 def _credit(need: Need, takers: list[NeedTaker], by: User, staff_minutes: dict[int, int], approved: bool) -> None:
     due = [taker for taker in takers if taker.posted_record_id is None]
     minutes = [credited_minutes(taker, need.category, staff_minutes.get(taker.pk)) for taker in due]
-    postings = [_posting(need, taker, m, by, approved) for taker, m in zip(due, minutes, strict=True) if m > 0]
+    responsible = _responsible(need)
+    postings = [
+        _posting(need, taker, m, by, approved, responsible) for taker, m in zip(due, minutes, strict=True) if m > 0
+    ]
     results = iter(ledger.post_records(postings))
     for taker, m in zip(due, minutes, strict=True):
         if m <= 0:
