@@ -162,6 +162,8 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
             context["credit_form"] = CreditForm(initial={"started_at": timezone.localtime()})
         if context["can_confirm"]:
             context["confirm_form"] = ConfirmForm()
+            for taker in takers:
+                taker.suggested_minutes = services.credited_minutes(taker, need.category)
         if my_take is not None and my_take.finished_at is None and need.state == state.TAKEN:
             context["finish_form"] = FinishForm(initial={"started_at": timezone.localtime(need.window_starts)})
         context["reason_form"] = ReasonForm()
@@ -294,8 +296,28 @@ class ConfirmView(ResidentPage, NeedActionView):
     form_class = ConfirmForm
 
     def act(self, data):
-        services.confirm(need=self.need, by=self.request.user, rating=data["rating"], comment=data["comment"])
+        services.confirm(
+            need=self.need,
+            by=self.request.user,
+            rating=data["rating"],
+            comment=data["comment"],
+            staff_minutes=self.staff_minutes(),
+        )
         messages.success(self.request, _("Thank you for confirming."))
+
+    def staff_minutes(self) -> dict[int, int] | None:
+        """The office's time per volunteer (minutes-<taker id>), when staff confirm; the service caps it."""
+        if not permissions.runs_need(self.request.user, self.need):
+            return None
+        minutes = {}
+        for taker_pk in self.need.takers.values_list("pk", flat=True):
+            given = self.request.POST.get(f"minutes-{taker_pk}", "").strip()
+            if not given:
+                continue
+            if not given.isdigit():
+                raise ValidationError(_("Give the credited time in whole minutes."))
+            minutes[taker_pk] = int(given)
+        return minutes
 
 
 class CreditView(NeedActionView):

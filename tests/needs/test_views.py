@@ -205,3 +205,24 @@ def test_other_offices_categories_are_not_editable(client, category):
 def test_the_board_opens_for_any_volunteer(client):
     client.force_login(VolunteerFactory().user)
     assert client.get(reverse("needs:board")).status_code == 200
+
+
+def test_staff_confirm_with_the_time_they_credit(client, category, team, staff):
+    need, volunteer = done(category, team, staff=staff, minutes=90)
+    taker = need.takers.get()
+    client.force_login(staff)
+    page = client.get(need.get_absolute_url()).content.decode()
+    assert f'name="minutes-{taker.pk}" value="90"' in page
+
+    client.post(reverse("needs:confirm", args=[need.pk]), {"rating": "4", f"minutes-{taker.pk}": "45"})
+
+    assert ServiceRecord.objects.get(volunteer=volunteer).minutes == 45
+
+
+def test_the_resident_cannot_slip_in_a_credited_time(client, category, team, staff):
+    need, volunteer = done(category, team, staff=staff, minutes=90)
+    client.force_login(need.raised_by)
+
+    client.post(reverse("needs:confirm", args=[need.pk]), {"rating": "5", f"minutes-{need.takers.get().pk}": "600"})
+
+    assert ServiceRecord.objects.get(volunteer=volunteer).minutes == 90
