@@ -7,12 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from accounts.models import Notification
 from hours.models import ServiceRecord
 from needs import photos, services
-from needs.models import Need, NeedEvent, NeedPhoto
+from needs.models import Category, Need, NeedEvent, NeedPhoto, NeedTaker
 from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.hours.ledger_helpers import post
 from tests.needs.factories import CategoryFactory, dispatched, done, raised, staff_of, taken
@@ -389,3 +391,18 @@ def test_too_large_or_too_many_photos_are_refused(category, settings):
     settings.NEEDS_PHOTO_MAX_BYTES = 5_000_000
     with pytest.raises(ValidationError):
         raised(category, uploads=[SimpleUploadedFile(f"{n}.jpg", jpeg_with_gps()) for n in range(4)])
+
+
+@given(
+    reported=st.integers(min_value=1, max_value=24 * 60),
+    staff=st.none() | st.integers(min_value=0, max_value=24 * 60),
+    cap=st.integers(min_value=15, max_value=8 * 60),
+)
+def test_the_credited_time_never_exceeds_the_cap_or_what_was_asked(reported, staff, cap):
+    taker, category = NeedTaker(minutes=reported), Category(max_minutes=cap)
+
+    credited = services.credited_minutes(taker, category, staff)
+
+    asked = reported if staff is None else staff
+    assert credited == min(asked, cap)
+    assert 0 <= credited <= cap
