@@ -1,12 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.phones import normalise_phone
 from needs import photos
 from needs.models import DESCRIPTION_MAX, MAX_PLACES, REASON_MAX, Category, Need
-from teams.models import Membership, Office, Team
+from needs.selectors import serving_in
+from teams.models import Office, Team
+from volunteers.forms import PersonSearchField
 from volunteers.models import Volunteer
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -91,21 +94,28 @@ class ReasonForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
+    """To a team, to up to NAMED volunteers picked by search (the page lists nobody), or to the board."""
+
+    NAMED = 3
+
     audience = forms.ChoiceField(label=_("Send to"), choices=Need.Audience.choices, widget=forms.RadioSelect)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    volunteers = forms.ModelMultipleChoiceField(
-        label=_("Volunteers"),
-        queryset=Volunteer.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    volunteer_1 = PersonSearchField(label=format_lazy("{} 1", _("Volunteer")), required=False)
+    volunteer_2 = PersonSearchField(label=format_lazy("{} 2", _("Volunteer")), required=False)
+    volunteer_3 = PersonSearchField(label=format_lazy("{} 3", _("Volunteer")), required=False)
     places = forms.IntegerField(label=_("Volunteers needed"), min_value=1, max_value=MAX_PLACES, initial=1)
 
-    def __init__(self, *args, office: Office, **kwargs):
+    def __init__(self, *args, office: Office, search_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(office=office, is_active=True)
-        serving = Membership.objects.active().filter(team__office=office).values("user_id")
-        self.fields["volunteers"].queryset = Volunteer.objects.filter(user_id__in=serving)
+        for number in range(1, self.NAMED + 1):
+            field = self.fields[f"volunteer_{number}"]
+            field.queryset = serving_in(office)
+            field.widget.search_url = search_url
+
+    def named_volunteers(self) -> list[Volunteer]:
+        named = [self.cleaned_data.get(f"volunteer_{number}") for number in range(1, self.NAMED + 1)]
+        return list(dict.fromkeys(volunteer for volunteer in named if volunteer is not None))
 
 
 class FinishForm(forms.Form):

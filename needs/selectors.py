@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from needs.models import Need, NeedTaker
 from needs.permissions import needs_run_by
+from teams.models import Membership, Office
 from volunteers.models import Volunteer
 
 LIST_JOINS = ("category", "office", "team")
@@ -41,3 +42,9 @@ QUEUE_STATES = {
 def queue_for(user: User, tab: str) -> QuerySet[Need]:
     needs = needs_run_by(user).select_related(*LIST_JOINS)
     return needs.filter(state__in=QUEUE_STATES.get(tab, QUEUE_STATES["new"]))
+
+
+def serving_in(office: Office) -> QuerySet[Volunteer]:
+    """Volunteers active in a team of the office: those a request of it may be sent to by name."""
+    serving = Membership.objects.active().filter(team__office=office).values("user_id")
+    return Volunteer.objects.filter(user_id__in=serving)

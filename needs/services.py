@@ -23,7 +23,8 @@ from hours.models import ServiceRecord
 from needs import photos
 from needs.models import Category, Need, NeedEvent, NeedInvite, NeedPhoto, NeedTaker
 from needs.permissions import is_resident_of, runs_need, runs_office
-from teams.models import Membership, Office, Team
+from needs.selectors import serving_in
+from teams.models import Office, Team
 from volunteers.models import Volunteer
 
 State = Need.State
@@ -201,7 +202,7 @@ def dispatch(
     """Send an accepted request to a team of the office, to named volunteers, or to the open board."""
     need = lock_need(need)
     _check_runs(by, need)
-    volunteers = list(volunteers)
+    volunteers = list(dict.fromkeys(volunteers))
     if audience == Need.Audience.TEAM:
         if team is None or not team.is_active or team.office_id != need.office_id:
             raise ValidationError(_("Choose an active team of the request's office."))
@@ -209,8 +210,7 @@ def dispatch(
         team = None
         if not volunteers:
             raise ValidationError(_("Name at least one volunteer."))
-        serving = Membership.objects.active().filter(team__office_id=need.office_id).values("user_id")
-        if Volunteer.objects.filter(pk__in=[v.pk for v in volunteers]).exclude(user_id__in=serving).exists():
+        if len(serving_in(need.office).filter(pk__in=[v.pk for v in volunteers])) != len(volunteers):
             raise ValidationError(_("Name volunteers who serve in a team of the request's office."))
     elif audience == Need.Audience.BOARD:
         team = None

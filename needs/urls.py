@@ -14,6 +14,7 @@ urlpatterns = [
     path("needs/<int:pk>/accept/", views.AcceptView.as_view(), name="accept"),
     path("needs/<int:pk>/refuse/", views.RefuseView.as_view(), name="refuse"),
     path("needs/<int:pk>/dispatch/", views.DispatchView.as_view(), name="dispatch"),
+    path("needs/<int:pk>/volunteers/", views.VolunteerSearchView.as_view(), name="volunteer_search"),
     path("needs/<int:pk>/hide/", views.HideView.as_view(), name="hide"),
     path("needs/<int:pk>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("needs/<int:pk>/take/", views.TakeView.as_view(), name="take"),

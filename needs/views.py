@@ -5,8 +5,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,7 +28,7 @@ from needs.forms import (
 from needs.models import Category, Need, NeedPhoto, NeedTaker
 from needs.tables import NeedTable
 from teams.permissions import manages_any_office, offices_managed_by
-from volunteers.selectors import profile_for
+from volunteers.selectors import profile_for, search_people
 
 
 def _first_error(error: ValidationError) -> str:
@@ -158,7 +159,9 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
             "can_confirm": (runs or is_resident) and need.state == state.DONE,
         }
         if runs:
-            context["dispatch_form"] = DispatchForm(office=need.office, initial={"places": need.places})
+            context["dispatch_form"] = DispatchForm(
+                office=need.office, search_url=volunteer_search_url(need), initial={"places": need.places}
+            )
             context["credit_form"] = CreditForm(initial={"started_at": timezone.localtime()})
         if context["can_confirm"]:
             context["confirm_form"] = ConfirmForm()
@@ -183,6 +186,23 @@ class NeedPhotoView(ResidentPage, NeedAccessMixin, View):
         return response
 
 
+def volunteer_search_url(need: Need) -> str:
+    return reverse("needs:volunteer_search", args=[need.pk])
+
+
+class VolunteerSearchView(NeedAccessMixin, View):
+    """The dispatch form's picker: at most 20 volunteers serving in the request's office for a
+    typed name, pinyin or phone tail, as JSON. For the office's staff only."""
+
+    def get(self, request, pk):
+        if not permissions.runs_need(request.user, self.need):
+            raise Http404
+        matches = search_people(selectors.serving_in(self.need.office), request.GET.get("q", ""))
+        return JsonResponse(
+            {"results": [match.as_json() for match in matches]}, json_dumps_params={"ensure_ascii": False}
+        )
+
+
 # ---------------------------------------------------------------- changes: one POST, one service
 
 
@@ -195,7 +215,7 @@ class NeedActionView(NeedAccessMixin, View):
     done_message = ""
 
     def post(self, request, pk, **kwargs):
-        form = self.get_form()
+        form = self.form = self.get_form()
         if not form.is_valid():
             errors = [error for field_errors in form.errors.values() for error in field_errors]
             messages.error(request, errors[0])
@@ -235,7 +255,7 @@ class DispatchView(NeedActionView):
     form_class = DispatchForm
 
     def get_form(self):
-        return DispatchForm(self.request.POST, office=self.need.office)
+        return DispatchForm(self.request.POST, office=self.need.office, search_url=volunteer_search_url(self.need))
 
     def act(self, data):
         services.dispatch(
@@ -243,7 +263,7 @@ class DispatchView(NeedActionView):
             by=self.request.user,
             audience=data["audience"],
             team=data["team"],
-            volunteers=data["volunteers"],
+            volunteers=self.form.named_volunteers(),
             places=data["places"],
         )
 

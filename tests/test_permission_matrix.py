@@ -952,6 +952,10 @@ CASES = [
          data=lambda w: {"audience": "board", "places": "1"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
          effect=need_state(Need.State.DISPATCHED)),
+    # The dispatch form's picker: team A's active people, masked, for its office's staff only.
+    Case("needs:volunteer_search", searching(need_url("needs:volunteer_search", Need.State.ACCEPTED)),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MEMBER_SEARCH, MEMBER_SEARCH,
+             MEMBER_SEARCH)),
     Case("needs:hide", need_url("needs:hide"), method=POST, data=lambda w: {"reason": "不当内容"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
     Case("needs:cancel", need_url("needs:cancel"), method=POST, data=lambda w: {"reason": "已解决"},

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hours.models import ServiceRecord
+from needs import services
 from needs.models import Need, NeedPhoto
 from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.needs.factories import CategoryFactory, dispatched, done, raised, staff_of, taken
@@ -226,3 +227,24 @@ def test_the_resident_cannot_slip_in_a_credited_time(client, category, team, sta
     client.post(reverse("needs:confirm", args=[need.pk]), {"rating": "5", f"minutes-{need.takers.get().pk}": "600"})
 
     assert ServiceRecord.objects.get(volunteer=volunteer).minutes == 90
+
+
+def test_staff_name_volunteers_found_by_search(client, category, team, staff):
+    need = services.accept(need=raised(category), by=staff)
+    named = volunteer_in(team)
+    named.real_name = "欧阳秀英"
+    named.save()
+    outsider = VolunteerFactory(real_name="欧阳明")
+    client.force_login(staff)
+
+    found = client.get(reverse("needs:volunteer_search", args=[need.pk]), {"q": "欧阳"}).json()["results"]
+    client.post(
+        reverse("needs:dispatch", args=[need.pk]),
+        {"audience": "volunteers", "volunteer_1": named.pk, "volunteer_2": named.pk, "places": "2"},
+    )
+
+    assert [result["label"] for result in found] == ["欧阳秀英"]  # serving in the office only
+    assert outsider.real_name not in str(found)
+    need.refresh_from_db()
+    assert (need.state, need.places) == (Need.State.DISPATCHED, 1)
+    assert list(need.invites.values_list("volunteer", flat=True)) == [named.pk]
