@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,3 +250,30 @@ def test_staff_name_volunteers_found_by_search(client, category, team, staff):
     need.refresh_from_db()
     assert (need.state, need.places) == (Need.State.DISPATCHED, 1)
     assert list(need.invites.values_list("volunteer", flat=True)) == [named.pk]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["needs:board", "needs:queue", "needs:mine", "needs:taken"])
+def test_the_lists_ask_the_same_number_of_queries_for_2_or_8_requests(client, category, team, staff, page):
+    volunteer = volunteer_in(team)
+    user = {"needs:queue": staff, "needs:mine": staff}.get(page, volunteer.user)
+    client.force_login(user)
+
+    def more(count):
+        for _number in range(count):
+            need = dispatched(category, team, staff=staff, by=staff, places=2)
+            if page == "needs:taken":
+                services.take(need=need, volunteer=volunteer)
+
+    more(2)
+    url = reverse(page) + ("?tab=open" if page == "needs:queue" else "")
+    client.get(url)  # warm the per-process caches
+    few = _queries(client, url)
+    more(6)
+
+    assert _queries(client, url) == few
