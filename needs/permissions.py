@@ -25,7 +25,13 @@ def runs_need(user: User, need: Need) -> bool:
 
 
 def is_resident_of(user: User, need: Need) -> bool:
-    return user.is_authenticated and user.pk in (need.raised_by_id, need.resident_id)
+    """The resident named on the request. Whoever raised it counts only when no resident's
+    account is named and the raiser is not office staff (who raise requests for others)."""
+    if not user.is_authenticated:
+        return False
+    if need.resident_id is not None:
+        return user.pk == need.resident_id
+    return user.pk == need.raised_by_id and not runs_need(user, need)
 
 
 def took(user: User, need: Need) -> bool:

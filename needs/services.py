@@ -274,6 +274,8 @@ def take(*, need: Need, volunteer: Volunteer) -> NeedTaker:
         raise ValidationError(_("This request is not open to you."))
     if need.takers.filter(volunteer=volunteer).exists():
         raise ValidationError(_("You have already taken this request."))
+    if volunteer.user_id in (need.raised_by_id, need.resident_id):
+        raise ValidationError(_("A volunteer cannot take their own request: someone else serves it."))
     now = timezone.now()
     taker = NeedTaker(need=need, volunteer=volunteer, taken_at=now)
     taker.full_clean()
@@ -378,6 +380,11 @@ def _credit(need: Need, takers: list[NeedTaker], by: User, staff_minutes: dict[i
         taker.save(update_fields=["posted_record", "posting_problem"])
 
 
+def _check_not_taker(by: User, need: Need) -> None:
+    if need.takers.filter(volunteer__user_id=by.pk).exists():
+        raise ValidationError(_("A request's time is confirmed by someone other than the volunteers who served it."))
+
+
 def _lock_takers(need: Need) -> None:
     # The ledger locks volunteers before anything else it touches; taking locks the
     # volunteer before the request. Lock the takers first here too: one order, no deadlock.
@@ -401,6 +408,7 @@ def confirm(
         raise ValidationError(_("Only the office sets the credited time."))
     if rating not in range(1, 6):
         raise ValidationError(_("Give a rating from 1 to 5."))
+    _check_not_taker(by, need)
     now = timezone.now()
     move(need, State.CONFIRMED, by=by, note=f"{rating}★ {comment}".strip(), at=now)
     need.rating, need.comment, need.closed_at = rating, comment.strip(), now
@@ -417,6 +425,7 @@ def credit_again(*, taker: NeedTaker, by: User, minutes: int, started_at: dateti
     Volunteer.objects.select_for_update().get(pk=taker.volunteer_id)
     need = lock_need(taker.need)
     _check_runs(by, need)
+    _check_not_taker(by, need)
     taker = NeedTaker.objects.select_related("volunteer").get(pk=taker.pk)
     if need.state != State.CONFIRMED or taker.posted_record_id is not None:
         raise ValidationError(_("Only time not yet credited of a confirmed request is set here."))

@@ -13,11 +13,20 @@ from PIL import Image
 
 from accounts.models import Notification
 from hours.models import ServiceRecord
-from needs import photos, services
+from needs import permissions, photos, services
 from needs.models import Category, Need, NeedEvent, NeedPhoto, NeedTaker
-from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
+from teams.models import OfficeStaff
+from tests.factories import (
+    MembershipFactory,
+    OfficeStaffFactory,
+    TeamFactory,
+    UserFactory,
+    VolunteerFactory,
+    volunteer_in,
+)
 from tests.hours.ledger_helpers import post
 from tests.needs.factories import CategoryFactory, dispatched, done, raised, staff_of, taken
+from volunteers.selectors import profile_for
 
 pytestmark = pytest.mark.django_db
 State = Need.State
@@ -406,3 +415,70 @@ def test_the_credited_time_never_exceeds_the_cap_or_what_was_asked(reported, sta
     asked = reported if staff is None else staff
     assert credited == min(asked, cap)
     assert 0 <= credited <= cap
+
+
+# ---------------------------------------------------------------- no one approves their own time
+
+
+def test_the_resident_cannot_take_their_own_request(category, team, staff):
+    volunteer = volunteer_in(team)
+    need = services.accept(need=raised(category, by=volunteer.user), by=staff)
+    services.dispatch(need=need, by=staff, audience=Need.Audience.TEAM, team=team)
+
+    with pytest.raises(ValidationError, match="their own request"):
+        services.take(need=need, volunteer=volunteer)
+    assert not need.takers.exists()
+
+
+def test_staff_who_raised_it_for_a_resident_cannot_take_it(category, team):
+    raiser = staff_of(team.office)
+    MembershipFactory(team=team, user=raiser)
+    need = services.accept(need=raised(category, by=raiser, resident_phone="13900000001"), by=raiser)
+    services.dispatch(need=need, by=raiser, audience=Need.Audience.TEAM, team=team)
+
+    with pytest.raises(ValidationError, match="their own request"):
+        services.take(need=need, volunteer=profile_for(raiser))
+
+
+def test_staff_who_took_the_request_cannot_confirm_it(category, team, staff):
+    need, volunteer = done(category, team, staff=staff)
+    OfficeStaffFactory(office=team.office, user=volunteer.user)
+
+    with pytest.raises(ValidationError, match="other than"):
+        services.confirm(need=need, by=volunteer.user, rating=5, staff_minutes={need.takers.get().pk: 120})
+    assert not ServiceRecord.objects.filter(volunteer=volunteer).exists()
+
+
+def test_staff_who_took_the_request_cannot_credit_it_again(category, team, staff):
+    need, volunteer = done(category, team, staff=staff)
+    post(volunteer, team, key="overlap", starts_at=need.takers.get().started_at, minutes=90)
+    services.confirm(need=need, by=staff, rating=5)
+    taker = need.takers.get()
+    assert taker.posted_record_id is None
+    OfficeStaffFactory(office=team.office, user=volunteer.user)
+
+    with pytest.raises(ValidationError, match="other than"):
+        services.credit_again(
+            taker=taker, by=volunteer.user, minutes=60, started_at=timezone.now() - datetime.timedelta(days=1)
+        )
+
+
+def test_staff_who_raised_it_for_someone_is_not_the_resident(category, team):
+    raiser = staff_of(team.office)
+    resident = UserFactory()
+    for_someone = raised(category, by=raiser, resident_phone=resident.phone)
+    for_no_account = raised(category, by=raiser, resident_phone="13900000002")
+    assert for_someone.resident == resident and for_no_account.resident is None
+    OfficeStaff.objects.filter(user=raiser).delete()  # moved on: no longer of the office
+    raiser = type(raiser).objects.get(pk=raiser.pk)
+
+    assert not permissions.is_resident_of(raiser, for_someone)
+    assert permissions.is_resident_of(resident, for_someone)
+    with pytest.raises(ValidationError):
+        services.cancel(need=for_someone, by=raiser, reason="不需要了")
+
+
+def test_a_resident_who_raised_it_for_themselves_is_its_resident(category):
+    need = raised(category)
+
+    assert permissions.is_resident_of(need.raised_by, need)
