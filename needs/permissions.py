@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from needs.models import Need
 from teams.models import Office
-from teams.permissions import ACCESS_OFFICE_MANAGE, grants_for, has_access
+from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, grants_for, has_access
 from volunteers.selectors import profile_for
 
 
@@ -51,8 +51,11 @@ def may_see(user: User, need: Need) -> bool:
 
 
 def may_see_contact(user: User, need: Need) -> bool:
-    """Full name, phone and address: the office, the resident, and whoever took it until it is done."""
-    if runs_need(user, need) or is_resident_of(user, need):
+    """Full name, phone and address: office staff with the PII grant, the resident, and whoever
+    took it until it is done. Other staff see them masked, as they see volunteers' numbers."""
+    if not user.is_authenticated:
+        return False
+    if has_access(user, need.office, ACCESS_OFFICE_PII) or is_resident_of(user, need):
         return True
     return need.state == Need.State.TAKEN and took(user, need)
 

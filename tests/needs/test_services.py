@@ -482,3 +482,12 @@ def test_a_resident_who_raised_it_for_themselves_is_its_resident(category):
     need = raised(category)
 
     assert permissions.is_resident_of(need.raised_by, need)
+
+
+def test_staff_see_the_residents_phone_only_with_the_pii_grant(category, team, staff):
+    need = raised(category)
+    with_pii = OfficeStaffFactory(office=team.office, can_view_pii=True).user
+
+    assert not permissions.may_see_contact(staff, need)
+    assert permissions.may_see_contact(with_pii, need)
+    assert permissions.may_see_contact(need.raised_by, need)

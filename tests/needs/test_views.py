@@ -116,10 +116,15 @@ def test_the_phone_is_masked_on_the_board_full_for_the_taker_until_done(client, 
     assert "138****2222" in done_page
 
 
-def test_staff_see_the_full_number(client, category, team, staff):
+def test_staff_see_the_full_number_only_with_the_pii_grant(client, category, team, staff):
     need = raised(category, resident_phone=RESIDENT_PHONE)
     client.force_login(staff)
+    page = client.get(need.get_absolute_url()).content.decode()
+    assert "138****2222" in page
+    assert "13811112222" not in page
 
+    staff.office_roles.update(can_view_pii=True)
+    client.force_login(type(staff).objects.get(pk=staff.pk))
     assert "13811112222" in client.get(need.get_absolute_url()).content.decode()
     queue = client.get(reverse("needs:queue")).content.decode()
     assert "138****2222" in queue
