@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "volunteers",
     "hours",
     "shifts",
+    "needs",
     "demo",
 ]
 
@@ -267,6 +268,10 @@ DJANGO_TABLES2_PAGE_RANGE = 5
 
 # Uploaded rosters wait here between preview and confirmation.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+# Residents' requests: photos up to this size (re-encoded on upload); how long a dispatched
+# request may wait for a volunteer before it goes back to the office (check_need_deadlines).
+NEEDS_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+NEEDS_TAKE_WITHIN_HOURS = int(os.environ.get("NEEDS_TAKE_WITHIN_HOURS", "24"))
 ROSTER_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 ROSTER_IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 # A roster of more rows than this is checked and imported by a worker, with a progress bar.

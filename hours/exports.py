@@ -232,6 +232,19 @@ class _Sheet:
         self.sheet.append([_("Compiled by:"), "", _("Reviewed by:"), "", _("Date:"), date])
 
 
+# The frame other apps' sheets are written in (see add_sheet).
+WorkbookSheet = _Sheet
+
+# Sheets other apps add after the ledger's own (needs: residents' requests), registered from
+# their AppConfig.ready(): the ledger never imports them (DESIGN: imports flow one way).
+EXTRA_SHEETS: list[Callable[[Workbook, MonthExport, datetime.date], None]] = []
+
+
+def add_sheet(writer: Callable[[Workbook, MonthExport, datetime.date], None]) -> None:
+    if writer not in EXTRA_SHEETS:
+        EXTRA_SHEETS.append(writer)
+
+
 # ---------------------------------------------------------------- the sheets
 
 
@@ -506,6 +519,8 @@ def write_workbook(
         rows = _detail(workbook, export, today, counter)
         _by_team(workbook, export, today, counter)
         _corrections(workbook, export, today, counter)
+        for write_sheet in EXTRA_SHEETS:
+            write_sheet(workbook, export, today)
     workbook.save(output)
     counter.finish()
     return _log(export, user=user, kind=ExportLog.Kind.XLSX, rows=rows)

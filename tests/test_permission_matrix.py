@@ -13,6 +13,7 @@ member A's volunteer id and a membership of team A.
 """
 
 import datetime
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -20,16 +21,23 @@ from urllib.parse import urlencode
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.utils import timezone
+from PIL import Image
 
+from accounts.phones import mask_phone, national_phone
 from hours import workbook_jobs
 from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
 from jobs.models import Job
+from needs import services as need_services
+from needs import wishes as wish_services
+from needs.models import Category as NeedCategory
+from needs.models import Need, Wish
 from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
@@ -41,6 +49,7 @@ from tests.permission_world import (
     LEADER_A,
     LEADER_B,
     MEMBER_A,
+    NEWCOMER,
     ROLES,
     STREET_STAFF,
     SUPERUSER,
@@ -415,6 +424,168 @@ CERTIFICATE_PAGE = redirect("certificate", latest_certificate_url)
 MY_HOURS_PAGE = redirect("my hours", lambda w, url: reverse("hours:my_hours"))
 
 
+# ---------------------------------------------------------------- residents' requests
+# Raised in community A by the newcomer (a resident: an account, no volunteer profile),
+# dispatched to team A, and brought to the state a row needs.
+
+RESIDENT_PHONE = "+8613855556666"
+RESIDENT_ADDRESS = "甲社区幸福里8号"
+
+
+def need_a(world: World, state: str = Need.State.DISPATCHED, photo: bool = False) -> Need:
+    staff, resident = world.users[COMMUNITY_A_STAFF], world.users[NEWCOMER]
+    category, _created = NeedCategory.objects.get_or_create(office=world.community_a, name="理发")
+    starts = timezone.now() - datetime.timedelta(hours=5)
+    uploads = [SimpleUploadedFile("p.png", _png())] if photo else []
+    need = need_services.raise_need(
+        by=resident,
+        office=world.community_a,
+        category=category,
+        description="上门理发",
+        address=RESIDENT_ADDRESS,
+        grid="第一网格",
+        window_starts=starts,
+        window_ends=starts + datetime.timedelta(hours=8),
+        resident_name="何居民",
+        resident_phone=RESIDENT_PHONE,
+        uploads=uploads,
+    )
+    if state == Need.State.SUBMITTED:
+        return need
+    need_services.accept(need=need, by=staff)
+    if state == Need.State.ACCEPTED:
+        return need
+    need_services.dispatch(need=need, by=staff, audience=Need.Audience.TEAM, team=world.team_a)
+    if state == Need.State.DISPATCHED:
+        return need
+    need_services.take(need=need, volunteer=world.member_a.volunteer)
+    if state == Need.State.TAKEN:
+        return need
+    need_services.finish(need=need, volunteer=world.member_a.volunteer, started_at=starts, minutes=60, note="理完了")
+    return need
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(out, format="PNG")
+    return out.getvalue()
+
+
+def need_url(name: str, state: str = Need.State.DISPATCHED, photo: bool = False) -> Callable[[World], str]:
+    def url(w: World) -> str:
+        need = need_a(w, state, photo)
+        if name == "needs:photo" or name == "needs:photo_hide":
+            return reverse(name, args=[need.pk, need.photos.get().pk])
+        if name == "needs:credit":
+            return reverse(name, args=[need.pk, need.takers.get().pk])
+        return reverse(name, args=[need.pk])
+
+    return url
+
+
+def need_state(state: str) -> Callable[[World, object], bool]:
+    return lambda w, user: Need.objects.get().state == state
+
+
+def shows_resident_contact(world: World, html: str, role: str) -> None:
+    assert national_phone(RESIDENT_PHONE) in html
+    assert RESIDENT_ADDRESS in html
+
+
+def shows_resident_masked(world: World, html: str, role: str) -> None:
+    assert mask_phone(RESIDENT_PHONE) in html
+    assert national_phone(RESIDENT_PHONE) not in html
+    assert RESIDENT_ADDRESS not in html
+
+
+def shows_need_a_to_its_resident_only(world: World, html: str, role: str) -> None:
+    assert (f'data-testid="need-{Need.objects.get().pk}"' in html) is (role == NEWCOMER)
+
+
+def lists_need_a_masked(world: World, html: str, role: str) -> None:
+    assert "理发" in html
+    assert national_phone(RESIDENT_PHONE) not in html
+
+
+def board_url(world: World) -> str:
+    need_a(world)
+    return reverse("needs:board")
+
+
+def board_shows_need_a_to_team_a(world: World, html: str, role: str) -> None:
+    assert ("理发" in html) is (role in (MEMBER_A, LEADER_A))
+
+
+def mine_url(world: World) -> str:
+    need_a(world)
+    return reverse("needs:mine")
+
+
+def queue_url(world: World) -> str:
+    need_a(world, Need.State.SUBMITTED)
+    return reverse("needs:queue")
+
+
+def category_url(world: World) -> str:
+    category, _created = NeedCategory.objects.get_or_create(office=world.community_a, name="理发")
+    return reverse("needs:category_edit", args=[category.pk])
+
+
+NEED_PAGE = redirect("request", lambda w, url: Need.objects.get().get_absolute_url())
+CONTACT = Outcome(200, content=shows_resident_contact, label="contact")
+NEED_MASKED = Outcome(200, content=shows_resident_masked, label="masked")
+MY_REQUESTS = Outcome(200, content=shows_need_a_to_its_resident_only, label="my requests")
+NEED_BOARD = Outcome(200, content=board_shows_need_a_to_team_a, label="board")
+NEED_QUEUE = Outcome(200, content=lists_need_a_masked, label="queue")
+
+
+WISH_FOR = "留守儿童何小宝"
+
+
+def wish_a(world: World, state: str = Wish.State.OPEN) -> Wish:
+    """A wish of community A; claimed by member A and fulfilled with a photo, as the row needs."""
+    wish = wish_services.post_wish(
+        by=world.users[COMMUNITY_A_STAFF], office=world.community_a, title="一个新书包", beneficiary=WISH_FOR
+    )
+    member = world.member_a.volunteer
+    if state != Wish.State.OPEN:
+        wish_services.claim_wish(wish=wish, by=member.user, volunteer=member)
+    if state == Wish.State.FULFILLED:
+        upload = SimpleUploadedFile("p.png", _png())
+        wish_services.fulfil_wish(wish=wish, by=member.user, note="送到了", upload=upload)
+    return wish
+
+
+def wish_url(name: str, state: str = Wish.State.OPEN) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[wish_a(w, state).pk])
+
+
+def wall_url(world: World) -> str:
+    wish_a(world)
+    return reverse("needs:wishes")
+
+
+def shows_wish_never_for_whom(world: World, html: str, role: str) -> None:
+    assert "一个新书包" in html
+    assert WISH_FOR not in html
+
+
+def shows_wish_for_whom(world: World, html: str, role: str) -> None:
+    assert WISH_FOR in html
+
+
+def wish_claimed_by_volunteers(world: World, user) -> bool:
+    """Whoever has a volunteer profile claims it; the others are told why not."""
+    if user is None:
+        return False
+    return Wish.objects.get().state == Wish.State.CLAIMED or not Volunteer.objects.filter(user=user).exists()
+
+
+WISH_PAGE = redirect("wish", lambda w, url: Wish.objects.get().get_absolute_url())
+WISH_PUBLIC = Outcome(200, content=shows_wish_never_for_whom, label="wish, public")
+WISH_FOR_STAFF = Outcome(200, content=shows_wish_for_whom, label="wish, for whom")
+
+
 # fmt: off
 CASES = [
     #     anonymous  newcomer  volunteer  member_a  leader_a  leader_b  community_a  street  superuser
@@ -748,6 +919,86 @@ CASES = [
          lambda w: reverse("shifts:self_check", args=[w.shift_a.pk, current_code(w.shift_a.pk)]), method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
                     PROFILE)),
+
+    # Residents' requests. The newcomer is the resident who raised request A (no profile needed);
+    # team A's people see it while it is open to them, masked; its office sees everything.
+    Case("needs:mine", mine_url,
+         row(LOGIN, MY_REQUESTS, MY_REQUESTS, MY_REQUESTS, MY_REQUESTS, MY_REQUESTS, MY_REQUESTS, MY_REQUESTS,
+             MY_REQUESTS)),
+    Case("needs:raise", lambda w: reverse("needs:raise"),
+         row(LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)),
+    Case("needs:board", board_url,
+         row(LOGIN, PROFILE, NEED_BOARD, NEED_BOARD, NEED_BOARD, NEED_BOARD, NEED_BOARD, NEED_BOARD, NOT_FOUND)),
+    Case("needs:taken", lambda w: reverse("needs:taken"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
+    Case("needs:detail", need_url("needs:detail"),
+         row(LOGIN, CONTACT, NOT_FOUND, NEED_MASKED, NEED_MASKED, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT)),
+    Case("needs:detail-taken", need_url("needs:detail", Need.State.TAKEN),
+         row(LOGIN, CONTACT, NOT_FOUND, CONTACT, NOT_FOUND, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT)),
+    Case("needs:detail-done", need_url("needs:detail", Need.State.DONE),
+         row(LOGIN, CONTACT, NOT_FOUND, NEED_MASKED, NOT_FOUND, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT)),
+    Case("needs:photo", need_url("needs:photo", photo=True),
+         row(LOGIN, OK, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, OK)),
+    Case("needs:photo_hide", need_url("needs:photo_hide", photo=True), method=POST, data=lambda w: {"reason": "肖像"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+    Case("needs:accept", need_url("needs:accept", Need.State.SUBMITTED), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         effect=need_state(Need.State.ACCEPTED)),
+    Case("needs:refuse", need_url("needs:refuse", Need.State.SUBMITTED), method=POST,
+         data=lambda w: {"reason": "不在服务范围"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         effect=need_state(Need.State.REFUSED)),
+    Case("needs:dispatch", need_url("needs:dispatch", Need.State.ACCEPTED), method=POST,
+         data=lambda w: {"audience": "board", "places": "1"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         effect=need_state(Need.State.DISPATCHED)),
+    # The dispatch form's picker: team A's active people, masked, for its office's staff only.
+    Case("needs:volunteer_search", searching(need_url("needs:volunteer_search", Need.State.ACCEPTED)),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MEMBER_SEARCH, MEMBER_SEARCH,
+             MEMBER_SEARCH)),
+    Case("needs:hide", need_url("needs:hide"), method=POST, data=lambda w: {"reason": "不当内容"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+    Case("needs:cancel", need_url("needs:cancel"), method=POST, data=lambda w: {"reason": "已解决"},
+         expect=row(LOGIN, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+    Case("needs:take", need_url("needs:take"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+    Case("needs:finish", need_url("needs:finish", Need.State.TAKEN), method=POST,
+         data=lambda w: {"started_at": "2026-01-05T09:00", "minutes": "60", "note": "理完了"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+    Case("needs:confirm", need_url("needs:confirm", Need.State.DONE), method=POST, data=lambda w: {"rating": "5"},
+         expect=row(LOGIN, NEED_PAGE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         effect=lambda w, user: Need.objects.get().state == Need.State.CONFIRMED or user == w.member_a.volunteer.user),
+    Case("needs:credit", need_url("needs:credit", Need.State.DONE), method=POST,
+         data=lambda w: {"started_at": "2026-01-05T09:00", "minutes": "60"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+    Case("needs:queue", queue_url,
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_QUEUE, NEED_QUEUE, NEED_QUEUE)),
+    Case("needs:figures", lambda w: reverse("needs:figures"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("needs:categories", lambda w: reverse("needs:categories"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("needs:category_edit", category_url,
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+
+    # Micro-wishes: the wall and a wish's page are public and name nobody; its office sees for whom.
+    Case("needs:wishes", wall_url, row(*[WISH_PUBLIC] * 9)),
+    Case("needs:wish", wish_url("needs:wish"),
+         row(WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_PUBLIC, WISH_FOR_STAFF,
+             WISH_FOR_STAFF, WISH_FOR_STAFF)),
+    Case("needs:wish_photo", wish_url("needs:wish_photo", Wish.State.FULFILLED),
+         row(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("needs:wish_claim", wish_url("needs:wish_claim"), method=POST,
+         expect=row(LOGIN, *[WISH_PAGE] * 8), effect=wish_claimed_by_volunteers),
+    Case("needs:wish_unit_claim", wish_url("needs:wish_unit_claim"), method=POST,
+         data=lambda w: {"unit_name": "区税务局党支部"}, expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    Case("needs:wish_fulfil", wish_url("needs:wish_fulfil", Wish.State.CLAIMED), method=POST,
+         data=lambda w: {"note": "送到了"}, expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    Case("needs:wish_confirm", wish_url("needs:wish_confirm", Wish.State.FULFILLED), method=POST,
+         expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    Case("needs:my_wishes", lambda w: reverse("needs:my_wishes"),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
+    Case("needs:office_wishes", lambda w: reverse("needs:office_wishes"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
 
     # The admin signs in through the site's login and its rate limits; signed in without
     # admin rights, there is no admin.

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
+from demo.needs import RESIDENT_PHONE
 from demo.people import DEMO_PASSWORD, IMPORTED_PHONE, LEADER_PHONE, STAFF_PHONE, STREET, VOLUNTEER_PHONE
 from demo.shifts import SERIES_TITLE
 from hours.models import ServiceRecord
 from hours.stars import star_level, thresholds_for
+from needs.models import Need, NeedTaker, Wish
 from shifts.models import Attendance, ScanEvent, Shift, ShiftSeries, Signup
 from teams.models import Membership, Office, OfficeStaff, Team
 from teams.permissions import office_tree_ids
@@ -149,14 +151,17 @@ def test_the_three_demo_logins_work_with_their_roles(demo, client):
 
 def test_the_demo_office_ledger_holds_a_few_thousand_records_over_two_months(demo):
     street = Office.objects.get(name=STREET)
-    records = ServiceRecord.objects.filter(office__in=office_tree_ids(street))
-    assert records.count() == ServiceRecord.objects.count() >= 3000
+    # Attendance: the residents' requests' few records are tested with the requests below.
+    records = ServiceRecord.objects.filter(office__in=office_tree_ids(street), kind=ServiceRecord.Kind.ATTENDANCE)
+    assert records.count() == ServiceRecord.objects.filter(kind=ServiceRecord.Kind.ATTENDANCE).count() >= 3000
     today = timezone.localdate()
     first_half = records.filter(service_date__lt=today - datetime.timedelta(days=30)).count()
     assert first_half >= 1200 and records.count() - first_half >= 1200
     assert records.dates("service_date", "day").count() >= 55
     assert (today - records.order_by("service_date").first().service_date).days >= 55
-    assert not records.filter(Q(minutes__lte=0) | ~Q(kind=ServiceRecord.Kind.ATTENDANCE)).exists()
+    assert not ServiceRecord.objects.filter(
+        Q(minutes__lte=0) | ~Q(kind__in=[ServiceRecord.Kind.ATTENDANCE, ServiceRecord.Kind.REQUEST])
+    ).exists()
     # Every record came from a posted attendance, and every posted attendance has its record.
     posted = Attendance.objects.filter(review_state=Attendance.Review.POSTED)
     assert posted.count() == records.count()
@@ -233,3 +238,21 @@ def test_every_demo_volunteer_has_the_pinyin_keys_of_their_name(demo):
     assert [
         (name, pinyin, initials) for name, pinyin, initials in people if (pinyin, initials) != name_keys(name)
     ] == []
+
+
+def test_residents_requests_in_every_state_and_a_wish_wall(demo, client):
+    states = dict(Need.objects.values_list("state").annotate(count=Count("pk")))
+    assert set(states) == set(Need.State)
+    assert sum(states.values()) >= 30
+    confirmed = Need.objects.filter(state=Need.State.CONFIRMED)
+    # Every confirmed request's time is in the ledger, none of it refused for an overlap.
+    assert not NeedTaker.objects.filter(need__in=confirmed, posted_record__isnull=True).exists()
+    assert ServiceRecord.objects.filter(kind=ServiceRecord.Kind.REQUEST).count() >= confirmed.count()
+    assert set(Wish.objects.values_list("state", flat=True)) == {"open", "claimed", "fulfilled", "confirmed"}
+    volunteer = Volunteer.objects.get(user__phone=VOLUNTEER_PHONE)
+    assert Need.objects.filter(takers__volunteer=volunteer, state=Need.State.TAKEN).exists()
+    assert Need.objects.open_to(volunteer).exists()
+    resident = User.objects.get(phone=RESIDENT_PHONE)
+    assert not Volunteer.objects.filter(user=resident).exists()
+    client.force_login(resident)
+    assert client.get(reverse("needs:mine")).content.decode().count('data-testid="need-') >= 5

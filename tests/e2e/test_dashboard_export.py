@@ -14,7 +14,7 @@ from tests.hours.ledger_helpers import at, post
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHEETS_ZH = ["汇总", "明细", "按服务队", "补录及更正"]
+SHEETS_ZH = ["汇总", "明细", "按服务队", "补录及更正", "服务需求"]
 
 
 def test_staff_download_last_months_workbook_from_the_dashboard(

@@ -30,8 +30,9 @@ pytestmark = pytest.mark.django_db
 
 MARCH = datetime.date(2027, 3, 1)
 FEBRUARY = datetime.date(2027, 2, 1)
-SHEETS_EN = ["Summary", "Details", "By team", "Backfills and corrections"]
-SHEETS_ZH = ["汇总", "明细", "按服务队", "补录及更正"]
+# The last sheet is the residents' requests app's (needs.reports), added to the ledger's four.
+SHEETS_EN = ["Summary", "Details", "By team", "Backfills and corrections", "Resident requests"]
+SHEETS_ZH = ["汇总", "明细", "按服务队", "补录及更正", "服务需求"]
 FORMULA_NAME = '=HYPERLINK("x")'
 
 
@@ -138,7 +139,8 @@ def test_every_total_equals_the_ledger(month_world):
     assert body_rows(workbook_for(community)["Details"])[1][8] == ledger_minutes([community.pk]) / 60
 
 
-WORKBOOK_QUERIES = 11
+# The ledger's four sheets ask 11; the residents' requests sheet (needs.reports) one more.
+WORKBOOK_QUERIES = 12
 
 
 def test_the_workbook_takes_the_same_queries_whatever_the_records(month_world, django_assert_num_queries, monkeypatch):
@@ -296,7 +298,7 @@ def test_the_command_writes_the_workbook(month_world, tmp_path):
     call_command("export_hours", office=str(month_world["street"].pk), month="2027-03", output=str(output), stdout=out)
 
     assert "记录 5 条" in out.getvalue()
-    assert len(openpyxl.load_workbook(output).sheetnames) == 4
+    assert len(openpyxl.load_workbook(output).sheetnames) == len(SHEETS_ZH)
     assert ExportLog.objects.get().user is None
     call_command(
         "export_hours", "--csv", office="阳光社区", month="2027-03", output=str(tmp_path / "m.csv"), stdout=out
@@ -345,7 +347,7 @@ def test_staff_download_the_workbook(month_world, client):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert len(book.sheetnames) == 4
+    assert len(book.sheetnames) == len(SHEETS_ZH)
     assert client.post(url, {"unmasked": "1"}).status_code == 404  # no PII permission
     assert client.get(url + "?unmasked=1").status_code == 405  # full numbers only by POST
     assert client.get(url.replace("2027-03", "2027-3x")).status_code == 404

@@ -57,7 +57,7 @@ def test_a_prepared_workbook_is_done_with_its_rows_counted_and_reads_back(
     assert job.filename == "阳光社区-2027-03.xlsx"
     with job.result.open("rb") as handle:
         workbook = openpyxl.load_workbook(handle, read_only=True)
-        assert workbook.sheetnames == ["汇总", "明细", "按服务队", "补录及更正"]
+        assert workbook.sheetnames == ["汇总", "明细", "按服务队", "补录及更正", "服务需求"]
     assert ExportLog.objects.get().user == office_world["staff"]
     assert list(partial_dir().iterdir()) == []
 

@@ -1,0 +1,161 @@
+"""Micro-wishes: posting, claiming (race-safe), fulfilling, confirming, and claims that lapse."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Notification
+from needs import wishes
+from needs.deadlines import check_deadlines
+from needs.models import Wish, WishClaim
+from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
+from tests.needs.factories import staff_of
+from tests.needs.test_services import jpeg_with_gps
+
+BENEFICIARY = "留守儿童王小明（幸福小区3号楼）"
+
+
+def a_wish(office, staff=None) -> Wish:
+    return wishes.post_wish(
+        by=staff or staff_of(office),
+        office=office,
+        title="一个新书包",
+        story="三年级的孩子想要一个新书包",
+        beneficiary=BENEFICIARY,
+        claim_days=7,
+    )
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory()
+
+
+@pytest.fixture
+def staff(team):
+    return staff_of(team.office)
+
+
+@pytest.fixture
+def wish(team, staff):
+    return a_wish(team.office, staff)
+
+
+@pytest.mark.django_db
+def test_only_office_staff_post_wishes(team):
+    with pytest.raises(ValidationError):
+        a_wish(team.office, staff=VolunteerFactory().user)
+
+
+@pytest.mark.django_db
+def test_claim_fulfil_confirm(wish, team, staff):
+    volunteer = volunteer_in(team)
+
+    claim = wishes.claim_wish(wish=wish, by=volunteer.user, volunteer=volunteer, unit_name="市供电公司")
+    with pytest.raises(ValidationError):
+        wishes.confirm_wish(wish=wish, by=staff)  # not fulfilled yet
+    wishes.fulfil_wish(
+        wish=wish, by=volunteer.user, note="书包已送到", upload=SimpleUploadedFile("p.jpg", jpeg_with_gps())
+    )
+    wishes.confirm_wish(wish=wish, by=staff)
+
+    claim.refresh_from_db()
+    wish.refresh_from_db()
+    assert (wish.state, claim.state, claim.claimant) == (Wish.State.CONFIRMED, WishClaim.State.CONFIRMED, "市供电公司")
+    assert claim.photo.startswith("needs-photos/")
+    assert Notification.objects.filter(user=volunteer.user).exists()
+
+
+@pytest.mark.django_db
+def test_a_claimed_wish_cannot_be_claimed_again(wish, team):
+    first, second = volunteer_in(team), volunteer_in(team)
+    wishes.claim_wish(wish=wish, by=first.user, volunteer=first)
+
+    with pytest.raises(ValidationError, match="already been claimed"):
+        wishes.claim_wish(wish=wish, by=second.user, volunteer=second)
+
+
+@pytest.mark.django_db
+def test_someone_else_cannot_fulfil_or_confirm(wish, team):
+    volunteer = volunteer_in(team)
+    wishes.claim_wish(wish=wish, by=volunteer.user, volunteer=volunteer)
+
+    with pytest.raises(ValidationError):
+        wishes.fulfil_wish(wish=wish, by=volunteer_in(team).user, note="冒领")
+    wishes.fulfil_wish(wish=wish, by=volunteer.user, note="送到了")
+    with pytest.raises(ValidationError):
+        wishes.confirm_wish(wish=wish, by=volunteer.user)
+
+
+@pytest.mark.django_db
+def test_the_office_records_a_partner_units_claim_and_fulfils_for_it(wish, staff):
+    claim = wishes.claim_wish(wish=wish, by=staff, unit_name="区税务局党支部", unit_contact="13900001111")
+    wishes.fulfil_wish(wish=wish, by=staff, note="单位派人送达")
+
+    claim.refresh_from_db()
+    assert (claim.volunteer, claim.unit_contact, claim.state) == (None, "+8613900001111", WishClaim.State.FULFILLED)
+    with pytest.raises(ValidationError):
+        wishes.claim_wish(wish=a_wish(wish.office), by=UserFactory(), unit_name="某单位")
+
+
+@pytest.mark.django_db
+def test_a_claim_not_fulfilled_in_time_returns_the_wish_to_the_wall(wish, team):
+    volunteer = volunteer_in(team)
+    claim = wishes.claim_wish(wish=wish, by=volunteer.user, volunteer=volunteer)
+
+    assert check_deadlines(now=claim.due_at - datetime.timedelta(hours=1)).wishes_returned == 0
+    run = check_deadlines(now=claim.due_at + datetime.timedelta(hours=1))
+
+    wish.refresh_from_db()
+    claim.refresh_from_db()
+    assert run.wishes_returned == 1
+    assert (wish.state, claim.state) == (Wish.State.OPEN, WishClaim.State.LAPSED)
+    other = volunteer_in(team)
+    wishes.claim_wish(wish=wish, by=other.user, volunteer=other)  # free again
+
+
+@pytest.mark.django_db
+def test_the_wall_shows_no_personal_data(client, wish):
+    for page in (reverse("needs:wishes"), wish.get_absolute_url()):
+        html = client.get(page).content.decode()
+        assert "一个新书包" in html
+        assert "王小明" not in html
+
+
+@pytest.mark.django_db
+def test_staff_see_for_whom(client, wish, staff):
+    client.force_login(staff)
+    assert BENEFICIARY in client.get(wish.get_absolute_url()).content.decode()
+    assert BENEFICIARY in client.get(reverse("needs:office_wishes")).content.decode()
+
+
+@pytest.mark.django_db
+def test_claiming_and_fulfilling_through_the_pages(client, wish, team, staff):
+    volunteer = volunteer_in(team)
+    client.force_login(volunteer.user)
+    client.post(reverse("needs:wish_claim", args=[wish.pk]), {"unit_name": ""})
+    client.post(reverse("needs:wish_fulfil", args=[wish.pk]), {"note": "已送达"})
+    assert "一个新书包" in client.get(reverse("needs:my_wishes")).content.decode()
+    client.force_login(staff)
+    client.post(reverse("needs:wish_confirm", args=[wish.pk]))
+
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_staff_post_a_wish_through_the_page(client, team, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("needs:office_wishes"),
+        {"office": team.office.pk, "title": "一台助听器", "beneficiary": "独居老人张大爷", "claim_days": "10"},
+    )
+
+    wish = Wish.objects.get()
+    assert response["Location"] == wish.get_absolute_url()
+    assert wish.created_by == staff
+    assert timezone.now() - wish.created_at < datetime.timedelta(minutes=1)
