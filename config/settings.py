@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "volunteers",
     "hours",
     "shifts",
+    "civic",
     "demo",
 ]
 
