@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.utils import timezone
 
+from civic.models import GoodDeed, GoodDeedKind, Order, PointsPolicy, ShopItem
 from hours import workbook_jobs
 from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
@@ -34,6 +35,7 @@ from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
 from teams.models import Membership, Team
+from tests.civic.matrix import civic_a
 from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
 from tests.jobs.factories import JobFactory
 from tests.permission_world import (
@@ -415,6 +417,43 @@ CERTIFICATE_PAGE = redirect("certificate", latest_certificate_url)
 MY_HOURS_PAGE = redirect("my hours", lambda w, url: reverse("hours:my_hours"))
 
 
+def shows_own_pickup_code_only(world: World, html: str, role: str) -> None:
+    """My points: member A sees the pickup code of their order; nobody else does."""
+    assert (civic_a(world).order.pickup_code in html) is (role == MEMBER_A)
+
+
+def shows_waiting_order_without_code(world: World, html: str, role: str) -> None:
+    """The hand-over page names who waits, never the code that proves the order is theirs."""
+    assert world.member_a.name in html
+    assert civic_a(world).order.pickup_code not in html
+    assert world.member_a.full_phone not in html
+
+
+def order_a_state(world: World) -> str:
+    return Order.objects.get(pk=civic_a(world).order.pk).state
+
+
+def civic_url(name: str, arg: Callable[[World], int] | None = lambda w: w.community_a.pk) -> Callable[[World], str]:
+    """A points page, community A's unless `arg` says which object; the points world made first."""
+
+    def url(world: World) -> str:
+        civic_a(world)
+        return reverse(name, args=[arg(world)] if arg else [])
+
+    return url
+
+
+MY_POINTS = Outcome(200, content=shows_own_pickup_code_only, label="my points")
+WAITING_ORDERS = Outcome(200, content=shows_waiting_order_without_code, label="waiting orders")
+POINTS_RANKING = Outcome(200, content=shows_ranking_masked, label="points ranking")
+MY_POINTS_PAGE = redirect("my points", lambda w, url: reverse("civic:my_points"))
+SHOP_A = redirect("shop A", lambda w, url: reverse("civic:shop", args=[w.community_a.pk]))
+HAND_OVER_A = redirect("hand-over A", lambda w, url: reverse("civic:hand_over", args=[w.community_a.pk]))
+DEEDS_A = redirect("deeds A", lambda w, url: reverse("civic:deeds", args=[w.community_a.pk]))
+CATALOGUE_A = redirect("catalogue A", lambda w, url: reverse("civic:catalogue", args=[w.community_a.pk]))
+POINTS_OFFICE_A = redirect("points A", lambda w, url: f"{reverse('civic:office')}?office={w.community_a.pk}")
+
+
 # fmt: off
 CASES = [
     #     anonymous  newcomer  volunteer  member_a  leader_a  leader_b  community_a  street  superuser
@@ -749,6 +788,58 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE, NOT_FOUND, SHIFT_A_PAGE, SHIFT_A_PAGE,
                     PROFILE)),
 
+    # Points (civic): my points and orders are my own; community A's supermarket is for those
+    # who serve in its teams; its rules, catalogue, hand-over, good deeds and ranking for its staff.
+    Case("civic:my_points", civic_url("civic:my_points", None),
+         row(LOGIN, PROFILE, MY_POINTS, MY_POINTS, MY_POINTS, MY_POINTS, MY_POINTS, MY_POINTS, PROFILE)),
+    Case("civic:shop", civic_url("civic:shop"),
+         row(LOGIN, PROFILE, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, PROFILE)),
+    # Member A has the points; leader A has none and is told so on the shop page.
+    Case("civic:order", civic_url("civic:order", lambda w: civic_a(w).item.pk), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, MY_POINTS_PAGE, SHOP_A, NOT_FOUND, NOT_FOUND, NOT_FOUND, PROFILE)),
+    Case("civic:order_cancel", civic_url("civic:order_cancel", lambda w: civic_a(w).order.pk), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, MY_POINTS_PAGE, NOT_FOUND, NOT_FOUND, HAND_OVER_A, HAND_OVER_A,
+                    HAND_OVER_A),
+         effect=lambda w, user: order_a_state(w) == Order.State.CANCELLED),
+    Case("civic:office", civic_url("civic:office", None),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:policy", civic_url("civic:policy"), method=POST,
+         data=lambda w: {"points_per_hour": "5"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, POINTS_OFFICE_A, POINTS_OFFICE_A,
+                    POINTS_OFFICE_A),
+         effect=lambda w, user: PointsPolicy.objects.get(office=w.community_a).points_per_hour == 5),
+    Case("civic:ranking", civic_url("civic:ranking"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, POINTS_RANKING, POINTS_RANKING,
+             POINTS_RANKING)),
+    Case("civic:catalogue", civic_url("civic:catalogue"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:catalogue-post", civic_url("civic:catalogue"), method=POST,
+         data=lambda w: {"name": "甲社区洗衣液", "price": "20", "stock": "3", "is_active": "on"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CATALOGUE_A, CATALOGUE_A,
+                    CATALOGUE_A),
+         effect=lambda w, user: ShopItem.objects.filter(office=w.community_a, name="甲社区洗衣液").exists()),
+    Case("civic:item_edit", civic_url("civic:item_edit", lambda w: civic_a(w).item.pk),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:hand_over", civic_url("civic:hand_over"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, WAITING_ORDERS, WAITING_ORDERS,
+             WAITING_ORDERS)),
+    Case("civic:hand_over-post", civic_url("civic:hand_over"), method=POST,
+         data=lambda w: {"code": civic_a(w).order.pickup_code},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, HAND_OVER_A, HAND_OVER_A,
+                    HAND_OVER_A),
+         effect=lambda w, user: order_a_state(w) == Order.State.HANDED_OVER),
+    Case("civic:deeds", civic_url("civic:deeds"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:deed_kind_add", civic_url("civic:deed_kind_add"), method=POST,
+         data=lambda w: {"name": "帮助困难居民", "points": "10"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DEEDS_A, DEEDS_A, DEEDS_A),
+         effect=lambda w, user: GoodDeedKind.objects.filter(office=w.community_a, name="帮助困难居民").exists()),
+    # Recorded by another member of community A's staff: any of its staff (or above) may confirm.
+    Case("civic:deed_decide", civic_url("civic:deed_decide", lambda w: civic_a(w).deed.pk), method=POST,
+         data=lambda w: {"decision": "approve"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DEEDS_A, DEEDS_A, DEEDS_A),
+         effect=lambda w, user: GoodDeed.objects.get(pk=civic_a(w).deed.pk).state == GoodDeed.State.APPROVED),
+
     # The admin signs in through the site's login and its rate limits; signed in without
     # admin rights, there is no admin.
     Case("admin_login", lambda w: f"{reverse('admin_login')}?next=/admin/",
@@ -878,7 +969,7 @@ def test_a_post_with_the_csrf_token_passes(world):
 
 # Django's set_language answers a GET with a redirect; the project's own POST views refuse it.
 # The self check-in address is a page (GET) that posts to itself.
-GET_TOO = {"set-language", "shifts:self_check-post"}
+GET_TOO = {"set-language", "shifts:self_check-post", "civic:catalogue-post", "civic:hand_over-post"}
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in POST_CASES if case.id not in GET_TOO])

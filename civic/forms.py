@@ -1,0 +1,68 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.phones import normalise_phone
+from civic.models import GoodDeedKind, PointsPolicy, ShopItem
+from teams.models import Membership, Office
+from teams.permissions import office_tree_ids
+from volunteers.models import Volunteer
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = PointsPolicy
+        fields = ("points_per_hour", "expires_yearly")
+
+
+class ShopItemForm(forms.ModelForm):
+    class Meta:
+        model = ShopItem
+        fields = ("name", "description", "price", "stock", "is_active")
+
+
+class DeedKindForm(forms.ModelForm):
+    class Meta:
+        model = GoodDeedKind
+        fields = ("name", "points")
+
+
+class PickupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Pickup code"),
+        max_length=8,
+        min_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}),
+        help_text=_("The eight digits on the volunteer's phone."),
+    )
+
+
+class GoodDeedForm(forms.Form):
+    """Staff write down a good deed of someone in the office's teams, found by their phone number."""
+
+    phone = forms.CharField(label=_("Volunteer's mobile number"), max_length=20)
+    kind = forms.ModelChoiceField(label=_("Good deed"), queryset=GoodDeedKind.objects.none())
+    done_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("What happened"), max_length=200, required=False)
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+        self.fields["kind"].queryset = GoodDeedKind.objects.filter(office=office, is_active=True)
+        self.fields["done_on"].initial = timezone.localdate()
+
+    def clean_phone(self) -> Volunteer:
+        phone = normalise_phone(self.cleaned_data["phone"])
+        volunteer = (
+            Volunteer.objects.filter(
+                user__phone=phone,
+                user__memberships__team__office_id__in=office_tree_ids(self.office),
+                user__memberships__status=Membership.Status.ACTIVE,
+            )
+            .select_related("user")
+            .first()
+        )
+        if volunteer is None:
+            raise ValidationError(_("No member of this office's teams has this number."))
+        return volunteer

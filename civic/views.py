@@ -1,0 +1,303 @@
+"""Points pages: the volunteer's balance, history, orders and shop; the office's rules,
+catalogue, hand-over, good deeds and ranking. Every page asks teams.permissions."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from civic import points, selectors, shop
+from civic.forms import DeedKindForm, GoodDeedForm, PickupCodeForm, PolicyForm, ShopItemForm
+from civic.models import GoodDeed, GoodDeedKind, Order, PointsPolicy, ShopItem
+from hours.views_ledger import ProfileRequiredMixin
+from teams.models import Office
+from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, offices_managed_by
+
+
+def _refused(request, error: ValidationError) -> None:
+    messages.error(request, error.messages[0])
+
+
+# ---------------------------------------------------------------- volunteers
+
+
+class MyPointsView(ProfileRequiredMixin, TemplateView):
+    """My balance at each office, my orders with their pickup codes, and every entry."""
+
+    template_name = "civic/my_points.html"
+    entries_per_page = 20
+
+    def get_context_data(self, **kwargs):
+        volunteer = self.volunteer
+        held = selectors.held_by_account(volunteer)
+        accounts = list(selectors.accounts_of(volunteer))
+        for account in accounts:
+            account.held_points = held.get(account.pk, 0)
+            account.available_points = account.total - account.held_points
+        entries = Paginator(selectors.entries_of(volunteer), self.entries_per_page).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(
+            accounts=accounts,
+            shops=selectors.shop_offices_of(volunteer),
+            orders=selectors.orders_of(volunteer)[:20],
+            entries=entries,
+            **kwargs,
+        )
+
+
+class ShopView(ProfileRequiredMixin, TemplateView):
+    """An office's love supermarket, for those who may use it."""
+
+    template_name = "civic/shop.html"
+
+    def get_context_data(self, **kwargs):
+        office = get_object_or_404(selectors.shop_offices_of(self.volunteer), pk=kwargs["office_pk"])
+        account = points.account_for(office=office, volunteer=self.volunteer)
+        return super().get_context_data(
+            office=office, available=account.available(), items=selectors.items_on_offer(office), **kwargs
+        )
+
+
+@method_decorator(require_POST, name="dispatch")
+class OrderView(ProfileRequiredMixin, View):
+    def post(self, request, pk):
+        item = get_object_or_404(ShopItem, pk=pk, office__in=selectors.shop_offices_of(self.volunteer))
+        try:
+            order = shop.place_order(volunteer=self.volunteer, item=item)
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("civic:shop", item.office_id)
+        messages.success(
+            request,
+            _("Ordered. Show the pickup code %(code)s when you collect it.") % {"code": order.pickup_code},
+        )
+        return redirect("civic:my_points")
+
+
+@method_decorator(require_POST, name="dispatch")
+class OrderCancelView(LoginRequiredMixin, View):
+    """The volunteer who ordered, or staff of the office, cancel an order waiting for pickup."""
+
+    def post(self, request, pk):
+        order = get_object_or_404(Order.objects.select_related("account__office", "account__volunteer"), pk=pk)
+        is_own = order.account.volunteer.user_id == request.user.pk
+        if not is_own and not has_access(request.user, order.account.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        try:
+            shop.cancel_order(order=order, by=request.user)
+            messages.success(request, _("The order was cancelled and its points given back."))
+        except ValidationError as error:
+            _refused(request, error)
+        if is_own:
+            return redirect("civic:my_points")
+        return redirect("civic:hand_over", order.account.office_id)
+
+
+# ---------------------------------------------------------------- office staff
+
+
+class OfficeMixin(LoginRequiredMixin):
+    """Pages of one office's points: its staff and staff above it; anyone else gets a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.office = get_object_or_404(Office, pk=kwargs["office_pk"])
+        if not has_access(request.user, self.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(office=self.office, **kwargs)
+
+
+class OfficePointsView(LoginRequiredMixin, TemplateView):
+    """Where office staff start: the office's points rules and its supermarket's pages."""
+
+    template_name = "civic/office.html"
+
+    def get_context_data(self, **kwargs):
+        offices = list(offices_managed_by(self.request.user).order_by("name", "pk"))
+        if not offices:
+            raise Http404
+        chosen = self.request.GET.get("office", "")
+        office = next((o for o in offices if str(o.pk) == chosen), offices[0])
+        policy = PointsPolicy.objects.filter(office=office).first()
+        return super().get_context_data(
+            offices=offices,
+            office=office,
+            policy=policy,
+            policy_form=PolicyForm(instance=policy),
+            waiting_orders=selectors.waiting_orders(office).count(),
+            pending_deeds=selectors.pending_deeds(office).count(),
+            **kwargs,
+        )
+
+
+@method_decorator(require_POST, name="dispatch")
+class PolicyView(OfficeMixin, View):
+    def post(self, request, office_pk):
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            points.save_policy(office=self.office, **form.cleaned_data)
+            messages.success(request, _("The points rules were saved."))
+        else:
+            messages.error(request, _("Check the points rules."))
+        return redirect(f"{reverse('civic:office')}?office={self.office.pk}")
+
+
+class CatalogueView(OfficeMixin, TemplateView):
+    template_name = "civic/catalogue.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            items=ShopItem.objects.filter(office=self.office).order_by("-is_active", "price", "name"),
+            form=kwargs.pop("form", None) or ShopItemForm(),
+            **kwargs,
+        )
+
+    def post(self, request, office_pk):
+        form = ShopItemForm(request.POST, instance=ShopItem(office=self.office))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        shop.save_item(item=form.instance)
+        messages.success(request, _("The item was added."))
+        return redirect("civic:catalogue", self.office.pk)
+
+
+class ItemEditView(LoginRequiredMixin, TemplateView):
+    template_name = "civic/item_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.item = get_object_or_404(ShopItem.objects.select_related("office"), pk=kwargs["pk"])
+        if not has_access(request.user, self.item.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or ShopItemForm(instance=self.item)
+        return super().get_context_data(item=self.item, office=self.item.office, form=form, **kwargs)
+
+    def post(self, request, pk):
+        form = ShopItemForm(request.POST, instance=self.item)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        shop.save_item(item=form.instance)
+        messages.success(request, _("The item was saved."))
+        return redirect("civic:catalogue", self.item.office_id)
+
+
+class HandOverView(OfficeMixin, TemplateView):
+    """Staff type or scan the pickup code; the orders waiting are listed without their codes
+    (the code on the volunteer's phone is what proves the order is theirs)."""
+
+    template_name = "civic/hand_over.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=kwargs.pop("form", None) or PickupCodeForm(),
+            orders=selectors.waiting_orders(self.office),
+            **kwargs,
+        )
+
+    def post(self, request, office_pk):
+        form = PickupCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                order = shop.hand_over(code=form.cleaned_data["code"], office=self.office, by=request.user)
+            except ValidationError as error:
+                form.add_error("code", error)
+            else:
+                messages.success(
+                    request,
+                    _("Handed over: %(item)s to %(name)s, %(points)d points spent.")
+                    % {"item": order.item.name, "name": order.account.volunteer.real_name, "points": order.price},
+                )
+                return redirect("civic:hand_over", self.office.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class DeedsView(OfficeMixin, TemplateView):
+    """Record a good deed; confirm or refuse those recorded by someone else; the office's list."""
+
+    template_name = "civic/deeds.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            form=kwargs.pop("form", None) or GoodDeedForm(office=self.office),
+            kind_form=DeedKindForm(),
+            kinds=GoodDeedKind.objects.filter(office=self.office, is_active=True),
+            deeds=selectors.pending_deeds(self.office),
+            **kwargs,
+        )
+
+    def post(self, request, office_pk):
+        form = GoodDeedForm(request.POST, office=self.office)
+        if form.is_valid():
+            try:
+                points.record_deed(
+                    office=self.office,
+                    volunteer=form.cleaned_data["phone"],
+                    kind=form.cleaned_data["kind"],
+                    done_on=form.cleaned_data["done_on"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Recorded. Another member of staff confirms it before the points post."))
+                return redirect("civic:deeds", self.office.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+@method_decorator(require_POST, name="dispatch")
+class DeedKindAddView(OfficeMixin, View):
+    def post(self, request, office_pk):
+        form = DeedKindForm(request.POST)
+        if form.is_valid():
+            try:
+                points.add_deed_kind(office=self.office, **form.cleaned_data)
+                messages.success(request, _("The good deed was added to the list."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Give the good deed a name and its points."))
+        return redirect("civic:deeds", self.office.pk)
+
+
+@method_decorator(require_POST, name="dispatch")
+class DeedDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        deed = get_object_or_404(GoodDeed.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, deed.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        approved = request.POST.get("decision") == "approve"
+        try:
+            points.decide_deed(deed=deed, approved=approved, by=request.user)
+            messages.success(request, _("Confirmed: the points were posted.") if approved else _("Refused."))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("civic:deeds", deed.office_id)
+
+
+class RankingView(OfficeMixin, TemplateView):
+    """Who earned most points at the office this year; public names only (rule 12)."""
+
+    template_name = "civic/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        year = timezone.localdate().year
+        return super().get_context_data(year=year, ranking=selectors.ranking(self.office, year), **kwargs)

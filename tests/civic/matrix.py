@@ -1,0 +1,46 @@
+"""Points and supermarket rows of the permission world (tests/test_permission_matrix.py),
+made on first use: community A gives points, member A holds some and has an order waiting,
+and a good deed of member A waits for a second member of staff."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from civic import points, shop
+from civic.models import GoodDeed, Order, PointEntry, PointsPolicy, ShopItem
+from tests.civic.factories import GoodDeedKindFactory, ShopItemFactory
+from tests.factories import OfficeStaffFactory, VolunteerFactory
+from tests.permission_world import World
+
+
+@dataclass(frozen=True)
+class CivicA:
+    item: ShopItem
+    order: Order  # member A's, waiting for pickup
+    deed: GoodDeed  # member A's, recorded by another member of community A's staff
+
+
+def civic_a(world: World) -> CivicA:
+    if not hasattr(world, "_civic_a"):
+        office, member = world.community_a, world.member_a.volunteer
+        PointsPolicy.objects.create(office=office, points_per_hour=10)
+        PointEntry.objects.create(
+            account=points.account_for(office=office, volunteer=member),
+            points=100,
+            kind=PointEntry.Kind.DEED,
+            earned_on=timezone.localdate() - datetime.timedelta(days=3),
+            source_key="matrix:points-a",
+        )
+        item = ShopItemFactory(office=office, name="甲社区爱心大米", price=10, stock=5)
+        recorder = OfficeStaffFactory(office=office, user=VolunteerFactory(real_name="郑社区干事").user).user
+        deed = points.record_deed(
+            office=office,
+            volunteer=member,
+            kind=GoodDeedKindFactory(office=office, name="调解纠纷", points=5),
+            done_on=timezone.localdate(),
+            note="",
+            by=recorder,
+        )
+        world._civic_a = CivicA(item=item, order=shop.place_order(volunteer=member, item=item), deed=deed)
+    return world._civic_a

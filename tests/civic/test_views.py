@@ -1,0 +1,140 @@
+"""The points pages through the client: thin views over the services, each asking who may."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from civic.models import GoodDeed, Order, PointEntry, PointsPolicy
+from civic.points import account_for
+from tests.civic.conftest import give_points
+from tests.civic.factories import GoodDeedKindFactory, ShopItemFactory
+from tests.factories import OfficeFactory, OfficeStaffFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_of(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def item(team, policy):
+    return ShopItemFactory(office=team.office, name="爱心大米", price=30, stock=3)
+
+
+def test_a_volunteer_orders_and_sees_the_code_then_staff_hand_it_over(client, item, volunteer, team, staff):
+    give_points(volunteer, team.office, 50)
+    client_of(client, volunteer.user)
+
+    shop_page = client.get(reverse("civic:shop", args=[team.office.pk]))
+    assert "爱心大米" in shop_page.content.decode()
+    response = client.post(reverse("civic:order", args=[item.pk]))
+    assert response["Location"] == reverse("civic:my_points")
+    order = Order.objects.get()
+    page = client.get(reverse("civic:my_points")).content.decode()
+    assert order.pickup_code in page
+
+    client_of(client, staff)
+    waiting = client.get(reverse("civic:hand_over", args=[team.office.pk])).content.decode()
+    assert volunteer.real_name in waiting
+    assert order.pickup_code not in waiting  # the code is the volunteer's to show
+    client.post(reverse("civic:hand_over", args=[team.office.pk]), {"code": order.pickup_code})
+    again = client.post(reverse("civic:hand_over", args=[team.office.pk]), {"code": order.pickup_code})
+
+    assert "已被使用" in again.content.decode() or "already been used" in again.content.decode()
+    assert account_for(office=team.office, volunteer=volunteer).balance() == 20
+
+
+def test_a_volunteer_cannot_shop_at_an_office_they_do_not_belong_to(client, volunteer, policy):
+    elsewhere = OfficeFactory()
+    PointsPolicy.objects.create(office=elsewhere)
+    item = ShopItemFactory(office=elsewhere)
+    client_of(client, volunteer.user)
+
+    assert client.get(reverse("civic:shop", args=[elsewhere.pk])).status_code == 404
+    assert client.post(reverse("civic:order", args=[item.pk])).status_code == 404
+
+
+def test_staff_of_another_office_see_nothing_and_cannot_hand_over(client, item, volunteer, team):
+    give_points(volunteer, team.office, 50)
+    order = Order.objects.create(
+        account=account_for(office=team.office, volunteer=volunteer), item=item, price=30, pickup_code="12345678"
+    )
+    stranger = OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user
+    client_of(client, stranger)
+
+    for name in ("hand_over", "catalogue", "deeds", "ranking"):
+        assert client.get(reverse(f"civic:{name}", args=[team.office.pk])).status_code == 404
+    assert client.post(reverse("civic:hand_over", args=[team.office.pk]), {"code": "12345678"}).status_code == 404
+    assert client.post(reverse("civic:order_cancel", args=[order.pk])).status_code == 404
+    assert Order.objects.get().state == Order.State.PLACED
+
+
+def test_good_deeds_are_recorded_by_one_member_of_staff_and_confirmed_by_another(
+    client, team, volunteer, staff, second_staff
+):
+    kind = GoodDeedKindFactory(office=team.office, name="抢险救灾", points=20)
+    client_of(client, staff)
+    client.post(
+        reverse("civic:deeds", args=[team.office.pk]),
+        {"phone": volunteer.user.national_phone, "kind": kind.pk, "done_on": f"{timezone.localdate():%Y-%m-%d}"},
+    )
+    deed = GoodDeed.objects.get()
+    client.post(reverse("civic:deed_decide", args=[deed.pk]), {"decision": "approve"})
+    assert not PointEntry.objects.exists()  # not by the one who recorded it
+
+    client_of(client, second_staff)
+    client.post(reverse("civic:deed_decide", args=[deed.pk]), {"decision": "approve"})
+
+    assert account_for(office=team.office, volunteer=volunteer).balance() == 20
+
+
+def test_a_good_deed_is_only_for_a_member_of_the_offices_teams(client, team, staff):
+    kind = GoodDeedKindFactory(office=team.office)
+    client_of(client, staff)
+
+    response = client.post(
+        reverse("civic:deeds", args=[team.office.pk]),
+        {"phone": VolunteerFactory().user.national_phone, "kind": kind.pk, "done_on": "2026-01-05"},
+    )
+
+    assert response.status_code == 200
+    assert not GoodDeed.objects.exists()
+
+
+def test_staff_set_the_rules_and_add_items_and_deeds(client, team, staff):
+    client_of(client, staff)
+    office = team.office
+
+    client.post(reverse("civic:policy", args=[office.pk]), {"points_per_hour": "10", "expires_yearly": "on"})
+    client.post(
+        reverse("civic:catalogue", args=[office.pk]), {"name": "洗衣液", "price": "40", "stock": "6", "is_active": "on"}
+    )
+    client.post(reverse("civic:deed_kind_add", args=[office.pk]), {"name": "调解纠纷", "points": "5"})
+
+    assert PointsPolicy.objects.get(office=office).points_per_hour == 10
+    hub = client.get(reverse("civic:office")).content.decode()
+    assert office.name in hub
+    assert "洗衣液" in client.get(reverse("civic:catalogue", args=[office.pk])).content.decode()
+    assert "调解纠纷" in client.get(reverse("civic:deeds", args=[office.pk])).content.decode()
+
+
+def test_the_ranking_shows_public_names_only(client, team, staff, volunteer):
+    give_points(volunteer, team.office, 50)
+    client_of(client, staff)
+
+    page = client.get(reverse("civic:ranking", args=[team.office.pk])).content.decode()
+
+    assert volunteer.public_name in page
+    assert volunteer.real_name not in page
+
+
+def test_my_points_pages_ask_a_fixed_number_of_queries(client, team, volunteer, item, django_assert_max_num_queries):
+    for day in range(30):
+        give_points(volunteer, team.office, 1, key=f"d{day}")
+    client_of(client, volunteer.user)
+    client.get(reverse("civic:my_points"))
+
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("civic:my_points")).status_code == 200
