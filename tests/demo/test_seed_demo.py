@@ -233,3 +233,22 @@ def test_every_demo_volunteer_has_the_pinyin_keys_of_their_name(demo):
     assert [
         (name, pinyin, initials) for name, pinyin, initials in people if (pinyin, initials) != name_keys(name)
     ] == []
+
+
+def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):
+    from civic.models import GoodDeed, Order, PointEntry, ShopItem
+    from civic.points import account_for
+
+    volunteer = Volunteer.objects.get(user__phone=VOLUNTEER_PHONE)
+    office = Office.objects.get(name="阳光社区")
+    account = account_for(office=office, volunteer=volunteer)
+
+    assert ShopItem.objects.filter(office=office, is_active=True, stock__gt=0).count() >= 3
+    assert set(Order.objects.values_list("state", flat=True)) == set(Order.State.values)
+    assert account.orders.filter(state=Order.State.PLACED).exists()  # a pickup code to show
+    assert account.available() > 0
+    assert set(GoodDeed.objects.values_list("state", flat=True)) >= {GoodDeed.State.PENDING, GoodDeed.State.APPROVED}
+    # Points follow the demo's hours: an entry for each credited record worth a point (阳光社区
+    # gives 10 an hour, 和平里 1, rounded down).
+    credited = ServiceRecord.objects.filter(Q(office=office) | Q(minutes__gte=60), minutes__gt=0).count()
+    assert PointEntry.objects.filter(kind=PointEntry.Kind.HOURS, reverses__isnull=True).count() == credited

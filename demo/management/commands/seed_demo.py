@@ -3,6 +3,7 @@ import random
 from django.core.management.base import BaseCommand
 
 from common.progress import TerminalProgress
+from demo.civic import seed_demo_points, seed_points_rules
 from demo.people import DEMO_PASSWORD, LEADER_PHONE, STAFF_PHONE, VOLUNTEER_PHONE, seed_demo
 from demo.shifts import seed_demo_shifts
 from volunteers.models import Volunteer
@@ -19,16 +20,20 @@ class Command(BaseCommand):
             self.stdout.write("The database already has volunteers; demo data not loaded.")
             return
         with TerminalProgress(self.stdout, "Loading demo data", language="en") as progress:
-            progress(0, 2)
+            progress(0, 3)
             counts = seed_demo()
-            progress(1, 2)
+            seed_points_rules()  # before the hours: points follow the hours posted after them
+            progress(1, 3)
             # The people first: shifts are signed up for by members of the demo teams.
             counts |= seed_demo_shifts(random.Random(2026))
-            progress(2, 2)
+            progress(2, 3)
+            counts |= seed_demo_points(random.Random(2026))
+            progress(3, 3)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data: {offices} offices, {teams} teams, {volunteers} volunteers, "
-                "{shifts} new shifts, {signups} new sign-ups, {records} new ledger records.".format(**counts)
+                "{shifts} new shifts, {signups} new sign-ups, {records} new ledger records, "
+                "{deeds} new good deeds, {orders} new orders.".format(**counts)
             )
         )
         for role, phone in (

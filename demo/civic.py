@@ -1,0 +1,114 @@
+"""Demo points and love supermarket: rules for both communities before the hours are posted
+(so the demo's hours earn points as real ones do), then a catalogue, good deeds and orders.
+
+Idempotent like the rest of the demo: rules, items and kinds are found by name, and deeds
+and orders are only made when the office has none yet.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from civic import points, shop
+from civic.models import GoodDeed, GoodDeedKind, Order, PointEntry, PointsPolicy, ShopItem
+from demo.people import COMMUNITIES, STAFF_PHONE, STREET, VOLUNTEER_PHONE, _user
+from teams.models import Membership, Office, OfficeStaff
+from volunteers.models import Volunteer
+
+# (community index, points per credited hour, lapse yearly)
+RULES = [(0, 10, False), (1, 1, True)]
+CATALOGUE = [
+    ("爱心大米 5 斤", "东北大米，每月 20 日补货。", 150, 12),
+    ("食用油 1 桶", "", 200, 8),
+    ("洗衣液", "", 80, 20),
+    ("免费理发一次", "邻里便民服务队提供，周六上午。", 30, 50),
+    ("毛巾两条", "", 40, 0),
+]
+DEEDS = [("调解纠纷", 5), ("帮助困难居民", 10), ("见义勇为", 30), ("抢险救灾", 20)]
+# A second member of staff, of 阳光社区, who records good deeds for the demo's staff to confirm.
+RECORDER_PHONE = "+8613800000005"
+
+
+def seed_points_rules() -> None:
+    """Before the demo's hours are posted: an office's points follow hours posted after its rules."""
+    street = Office.objects.get(name=STREET, parent=None)
+    for community, per_hour, lapses in RULES:
+        office = Office.objects.get(name=COMMUNITIES[community], parent=street)
+        PointsPolicy.objects.get_or_create(
+            office=office, defaults={"points_per_hour": per_hour, "expires_yearly": lapses}
+        )
+
+
+@transaction.atomic
+def seed_demo_points(rng: random.Random) -> dict[str, int]:
+    office = Office.objects.get(name=COMMUNITIES[0], parent__name=STREET)
+    staff = _user(STAFF_PHONE, {})
+    recorder = _user(RECORDER_PHONE, {"real_name": "陈丽娟", "id_number": "", "grid": ""})
+    OfficeStaff.objects.get_or_create(office=office, user=recorder)
+    items = [
+        ShopItem.objects.get_or_create(
+            office=office, name=name, defaults={"description": text, "price": price, "stock": stock}
+        )[0]
+        for name, text, price, stock in CATALOGUE
+    ]
+    kinds = [
+        GoodDeedKind.objects.get_or_create(office=office, name=name, defaults={"points": amount})[0]
+        for name, amount in DEEDS
+    ]
+    members = list(
+        Volunteer.objects.filter(
+            user__memberships__team__office=office, user__memberships__status=Membership.Status.ACTIVE
+        )
+        .exclude(user__phone__in=[STAFF_PHONE, RECORDER_PHONE])
+        .distinct()
+        .order_by("pk")
+    )
+    deeds = (
+        0 if GoodDeed.objects.filter(office=office).exists() else _deeds(rng, office, kinds, members, staff, recorder)
+    )
+    orders = 0 if Order.objects.filter(account__office=office).exists() else _orders(rng, office, items, members, staff)
+    return {"deeds": deeds, "orders": orders, "point_entries": PointEntry.objects.count()}
+
+
+def _deeds(rng, office, kinds, members, staff, recorder) -> int:
+    today = timezone.localdate()
+    chosen = rng.sample(members, min(8, len(members)))
+    for number, volunteer in enumerate(chosen):
+        # The recorder writes them down; the demo's staff has confirmed most, and one of the
+        # staff's own waits for the recorder (nobody confirms their own).
+        by = staff if number == len(chosen) - 1 else recorder
+        deed = points.record_deed(
+            office=office,
+            volunteer=volunteer,
+            kind=rng.choice(kinds),
+            done_on=today - datetime.timedelta(days=rng.randint(1, 60)),
+            note="",
+            by=by,
+        )
+        if number < len(chosen) - 3:
+            points.decide_deed(deed=deed, approved=True, by=staff)
+    return len(chosen)
+
+
+def _orders(rng, office, items, members, staff) -> int:
+    demo_volunteer = Volunteer.objects.get(user__phone=VOLUNTEER_PHONE)
+    in_stock = [item for item in items if item.stock]
+    made = 0
+    shoppers = [demo_volunteer, *rng.sample(members, min(10, len(members)))]
+    for number, volunteer in enumerate(dict.fromkeys(shoppers)):
+        available = points.account_for(office=office, volunteer=volunteer).available()
+        affordable = [item for item in in_stock if item.price <= available]
+        if not affordable:
+            continue
+        order = shop.place_order(volunteer=volunteer, item=rng.choice(affordable))
+        made += 1
+        # The demo volunteer's order waits, with its pickup code; of the others, most are collected.
+        if volunteer == demo_volunteer or number % 4 == 1:
+            continue
+        if number % 4 == 3:
+            shop.cancel_order(order=order, by=volunteer.user)
+        else:
+            shop.hand_over(code=order.pickup_code, office=office, by=staff)
+    return made
