@@ -140,7 +140,7 @@ def test_the_person_who_recorded_a_good_deed_cannot_confirm_it(team, volunteer, 
     kind = GoodDeedKindFactory(office=team.office)
     deed = points.record_deed(office=team.office, volunteer=volunteer, kind=kind, done_on=LAST_WEEK, note="", by=staff)
 
-    with pytest.raises(ValidationError, match="second person"):
+    with pytest.raises(ValidationError, match="另一位工作人员"):
         points.decide_deed(deed=deed, approved=True, by=staff)
 
     assert GoodDeed.objects.get().state == GoodDeed.State.PENDING

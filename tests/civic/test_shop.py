@@ -47,7 +47,7 @@ def test_a_pickup_code_is_used_once(item, volunteer, team, staff):
     order = shop.place_order(volunteer=volunteer, item=item)
     shop.hand_over(code=order.pickup_code, office=team.office, by=staff)
 
-    with pytest.raises(ValidationError, match="already been used"):
+    with pytest.raises(ValidationError, match="已被使用"):
         shop.hand_over(code=order.pickup_code, office=team.office, by=staff)
 
     assert account_for(office=team.office, volunteer=volunteer).balance() == 20
@@ -57,7 +57,7 @@ def test_another_offices_staff_cannot_hand_over_the_order(item, volunteer, team,
     give_points(volunteer, team.office, 50)
     order = shop.place_order(volunteer=volunteer, item=item)
 
-    with pytest.raises(ValidationError, match="No order"):
+    with pytest.raises(ValidationError, match="没有与该取货码"):
         shop.hand_over(code=order.pickup_code, office=OfficeFactory(), by=staff)
 
 
@@ -79,11 +79,11 @@ def test_held_points_cannot_be_spent_twice(item, volunteer, team):
     give_points(volunteer, team.office, 50)
     shop.place_order(volunteer=volunteer, item=item)
 
-    with pytest.raises(ValidationError, match="enough points"):
+    with pytest.raises(ValidationError, match="积分不足"):
         shop.place_order(volunteer=volunteer, item=item)
 
 
-@pytest.mark.parametrize(("stock", "active", "message"), [(0, True, "out of stock"), (3, False, "no longer")])
+@pytest.mark.parametrize(("stock", "active", "message"), [(0, True, "已兑完"), (3, False, "已下架")])
 def test_an_item_out_of_stock_or_off_the_shelf_cannot_be_ordered(team, volunteer, stock, active, message):
     give_points(volunteer, team.office, 100)
     item = ShopItemFactory(office=team.office, stock=stock, is_active=active)
@@ -96,5 +96,5 @@ def test_an_item_out_of_stock_or_off_the_shelf_cannot_be_ordered(team, volunteer
 def test_points_of_one_office_do_not_buy_at_another(item, volunteer):
     give_points(volunteer, OfficeFactory(), 100)
 
-    with pytest.raises(ValidationError, match="enough points"):
+    with pytest.raises(ValidationError, match="积分不足"):
         shop.place_order(volunteer=volunteer, item=item)
