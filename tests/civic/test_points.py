@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import timezone
 
 from civic import points
@@ -122,6 +124,21 @@ def test_points_are_append_only(policy, team, volunteer):
         PointEntry.objects.all().delete()
 
 
+def test_the_database_refuses_raw_updates_and_deletes_of_points(policy, team, volunteer):
+    """The guard is the database's own too: a PostgreSQL trigger, SQLite triggers."""
+    post(volunteer, team, key="a", starts_at=at(LAST_WEEK))
+    entry = PointEntry.objects.get()
+    for statement in (
+        "UPDATE civic_pointentry SET points = 1000 WHERE id = %s",
+        "DELETE FROM civic_pointentry WHERE id = %s",
+    ):
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [entry.pk])
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        PointEntry._base_manager.filter(pk=entry.pk).update(points=1000)
+    assert PointEntry.objects.get().points == 20
+
+
 # ---------------------------------------------------------------- good deeds
 
 
@@ -193,3 +210,18 @@ def test_points_do_not_lapse_unless_the_office_says_so(team, volunteer, policy):
 
     assert points.lapse_points(office=team.office, year=timezone.localdate().year + 2) == 0
     assert balance(volunteer, team.office) == 50
+
+
+def test_the_command_lapses_last_years_points_of_every_office_that_says_so(team, volunteer, policy, capsys):
+    policy.expires_yearly = True
+    policy.save()
+    year = timezone.localdate().year
+    account = points.account_for(office=team.office, volunteer=volunteer)
+    PointEntry.objects.create(
+        account=account, points=30, kind="deed", earned_on=datetime.date(year - 2, 3, 1), source_key="old"
+    )
+
+    call_command("lapse_points")
+
+    assert account.balance() == 0
+    assert "1" in capsys.readouterr().out
