@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalise_phone
-from civic.models import GoodDeedKind, PointsPolicy, ShopItem
+from civic.models import GoodDeedKind, PartnerUnit, PointsPolicy, ServicePost, ShopItem
 from teams.models import Membership, Office
 from teams.permissions import office_tree_ids
 from volunteers.models import Volunteer
@@ -66,3 +66,35 @@ class GoodDeedForm(forms.Form):
         if volunteer is None:
             raise ValidationError(_("No member of this office's teams has this number."))
         return volunteer
+
+
+class PartyReportForm(forms.Form):
+    """The reporting card (报到登记卡): the community, the unit, where one lives, the service offered."""
+
+    office = forms.ModelChoiceField(label=_("Community"), queryset=Office.objects.none())
+    unit = forms.ModelChoiceField(label=_("Employer unit"), queryset=PartnerUnit.objects.none())
+    grid = forms.CharField(label=_("Home address (grid)"), max_length=100)
+    skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
+    posts = forms.ModelMultipleChoiceField(
+        label=_("Service offered"), queryset=ServicePost.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.fields["unit"].queryset = PartnerUnit.objects.filter(office__in=offices).select_related("office")
+        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name}（{unit.office.name}）"
+        self.fields["posts"].queryset = ServicePost.objects.filter(office__in=offices).select_related("office")
+        self.fields["posts"].label_from_instance = lambda post: f"{post.name}（{post.office.name}）"
+
+
+class PartnerUnitForm(forms.ModelForm):
+    class Meta:
+        model = PartnerUnit
+        fields = ("name", "party_branch", "contact_name", "contact_phone")
+
+
+class ServicePostForm(forms.ModelForm):
+    class Meta:
+        model = ServicePost
+        fields = ("name",)

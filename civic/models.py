@@ -239,3 +239,88 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.pickup_code}"
+
+
+# ---------------------------------------------------------------- 在职党员双报到
+
+
+class PartnerUnit(models.Model):
+    """An employer or organisation paired with an office (共建单位)."""
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    party_branch = models.CharField(_("party branch"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("partner unit")
+        verbose_name_plural = _("partner units")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="partner_unit_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServicePost(models.Model):
+    """A kind of service a reporting party member may offer (政策宣传, 法律服务, 助老助残, …)."""
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=40)
+
+    class Meta:
+        verbose_name = _("service post")
+        verbose_name_plural = _("service posts")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="service_post_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyReport(DecidedRequest):
+    """A serving party member's reporting card (报到登记) at their residence community. Once
+    confirmed it is their receipt (报到回执), numbered, to show their unit."""
+
+    office = models.ForeignKey(Office, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        PartnerUnit, verbose_name=_("employer unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    grid = models.CharField(_("home address (grid)"), max_length=100)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    posts = models.ManyToManyField(ServicePost, verbose_name=_("service offered"), related_name="+")
+
+    class Meta:
+        verbose_name = _("party member's report")
+        verbose_name_plural = _("party members' reports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "volunteer"], condition=~Q(state="refused"), name="one_live_party_report_per_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.office}"
+
+    @property
+    def receipt_number(self) -> str:
+        return f"BD{self.office_id:04d}{self.pk:06d}"
+
+
+class ReportingTarget(models.Model):
+    """What a reported party member is asked to serve in a year (typical local rules: at
+    least 4 activities or 50 hours). An office without one uses those."""
+
+    office = models.OneToOneField(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+")
+    activities = models.PositiveSmallIntegerField(_("activities a year"), default=4)
+    hours = models.PositiveSmallIntegerField(_("or hours a year"), default=50)
+
+    class Meta:
+        verbose_name = _("yearly target")
+        verbose_name_plural = _("yearly targets")
+
+    def __str__(self) -> str:
+        return str(self.office)

@@ -18,4 +18,9 @@ urlpatterns = [
     path("office/<int:office_pk>/deeds/", views.DeedsView.as_view(), name="deeds"),
     path("office/<int:office_pk>/deeds/kinds/", views.DeedKindAddView.as_view(), name="deed_kind_add"),
     path("office/deeds/<int:pk>/decide/", views.DeedDecideView.as_view(), name="deed_decide"),
+    path("me/party-report/", views.PartyReportView.as_view(), name="party_report"),
+    path("office/<int:office_pk>/party/", views.PartyMembersView.as_view(), name="party_members"),
+    path("office/<int:office_pk>/party/units/", views.PartnerUnitAddView.as_view(), name="unit_add"),
+    path("office/<int:office_pk>/party/posts/", views.ServicePostAddView.as_view(), name="post_add"),
+    path("office/party/reports/<int:pk>/decide/", views.PartyReportDecideView.as_view(), name="party_report_decide"),
 ]

@@ -15,9 +15,18 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from civic import points, selectors, shop
-from civic.forms import DeedKindForm, GoodDeedForm, PickupCodeForm, PolicyForm, ShopItemForm
-from civic.models import GoodDeed, GoodDeedKind, Order, PointsPolicy, ShopItem
+from civic import points, reporting, selectors, shop
+from civic.forms import (
+    DeedKindForm,
+    GoodDeedForm,
+    PartnerUnitForm,
+    PartyReportForm,
+    PickupCodeForm,
+    PolicyForm,
+    ServicePostForm,
+    ShopItemForm,
+)
+from civic.models import GoodDeed, GoodDeedKind, Order, PartnerUnit, PartyReport, PointsPolicy, ServicePost, ShopItem
 from hours.views_ledger import ProfileRequiredMixin
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, offices_managed_by
@@ -301,3 +310,113 @@ class RankingView(OfficeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         year = timezone.localdate().year
         return super().get_context_data(year=year, ranking=selectors.ranking(self.office, year), **kwargs)
+
+
+# ---------------------------------------------------------------- 在职党员双报到
+
+
+class PartyReportView(ProfileRequiredMixin, TemplateView):
+    """A party member's reporting card, and once confirmed, their receipt (报到回执)."""
+
+    template_name = "civic/party_report.html"
+
+    @staticmethod
+    def communities():
+        """Communities and villages with partner units: a card names the unit."""
+        return Office.objects.exclude(kind=Office.Kind.STREET).filter(pk__in=PartnerUnit.objects.values("office_id"))
+
+    def get_context_data(self, **kwargs):
+        reports = PartyReport.objects.filter(volunteer=self.volunteer).select_related("office", "unit", "decided_by")
+        return super().get_context_data(
+            volunteer=self.volunteer,
+            reports=reports.prefetch_related("posts"),
+            form=kwargs.pop("form", None) or PartyReportForm(offices=self.communities()),
+            **kwargs,
+        )
+
+    def post(self, request):
+        form = PartyReportForm(request.POST, offices=self.communities())
+        if form.is_valid():
+            try:
+                reporting.submit_report(volunteer=self.volunteer, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your report was sent. The community confirms it and issues your receipt."))
+                return redirect("civic:party_report")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class PartyMembersView(OfficeMixin, TemplateView):
+    """Reports waiting, reported members with this quarter's and year's hours from the ledger
+    and whether they meet the yearly target, and the office's units and service posts."""
+
+    template_name = "civic/party_members.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        reports = PartyReport.objects.filter(office=self.office).select_related("volunteer", "unit")
+        confirmed = list(
+            reports.filter(state=PartyReport.State.APPROVED).order_by("unit__name", "volunteer__name_pinyin")
+        )
+        served = reporting.served_in(self.office, [report.volunteer_id for report in confirmed], today)
+        target = reporting.target_of(self.office)
+        members = [
+            (report, served[report.volunteer_id], reporting.meets_target(served[report.volunteer_id], target))
+            for report in confirmed
+        ]
+        return super().get_context_data(
+            waiting=reports.filter(state=PartyReport.State.PENDING).prefetch_related("posts"),
+            members=members,
+            target=target,
+            units=PartnerUnit.objects.filter(office=self.office),
+            posts=ServicePost.objects.filter(office=self.office),
+            unit_form=PartnerUnitForm(),
+            post_form=ServicePostForm(),
+            **kwargs,
+        )
+
+
+@method_decorator(require_POST, name="dispatch")
+class PartyReportDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        report = get_object_or_404(PartyReport.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, report.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        approved = request.POST.get("decision") == "approve"
+        try:
+            reporting.decide_report(report=report, approved=approved, by=request.user)
+            messages.success(request, _("Confirmed: the receipt is issued.") if approved else _("Refused."))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("civic:party_members", report.office_id)
+
+
+@method_decorator(require_POST, name="dispatch")
+class PartnerUnitAddView(OfficeMixin, View):
+    def post(self, request, office_pk):
+        form = PartnerUnitForm(request.POST)
+        if form.is_valid():
+            try:
+                reporting.add_unit(office=self.office, **form.cleaned_data)
+                messages.success(request, _("The unit was added."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Give the unit's name."))
+        return redirect("civic:party_members", self.office.pk)
+
+
+@method_decorator(require_POST, name="dispatch")
+class ServicePostAddView(OfficeMixin, View):
+    def post(self, request, office_pk):
+        form = ServicePostForm(request.POST)
+        if form.is_valid():
+            try:
+                reporting.add_post(office=self.office, **form.cleaned_data)
+                messages.success(request, _("The service post was added."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Give the service post's name."))
+        return redirect("civic:party_members", self.office.pk)

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.utils import timezone
 
-from civic.models import GoodDeed, GoodDeedKind, Order, PointsPolicy, ShopItem
+from civic.models import GoodDeed, GoodDeedKind, Order, PartnerUnit, PartyReport, PointsPolicy, ServicePost, ShopItem
 from hours import workbook_jobs
 from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
@@ -451,6 +451,16 @@ SHOP_A = redirect("shop A", lambda w, url: reverse("civic:shop", args=[w.communi
 HAND_OVER_A = redirect("hand-over A", lambda w, url: reverse("civic:hand_over", args=[w.community_a.pk]))
 DEEDS_A = redirect("deeds A", lambda w, url: reverse("civic:deeds", args=[w.community_a.pk]))
 CATALOGUE_A = redirect("catalogue A", lambda w, url: reverse("civic:catalogue", args=[w.community_a.pk]))
+PARTY_A = redirect("party A", lambda w, url: reverse("civic:party_members", args=[w.community_a.pk]))
+
+
+def shows_reported_member_a(world: World, html: str, role: str) -> None:
+    assert world.member_a.name in html
+    assert world.member_a.full_phone not in html
+    assert world.member_a.full_id_number not in html
+
+
+REPORTED_MEMBERS = Outcome(200, content=shows_reported_member_a, label="reported members")
 POINTS_OFFICE_A = redirect("points A", lambda w, url: f"{reverse('civic:office')}?office={w.community_a.pk}")
 
 
@@ -840,6 +850,27 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DEEDS_A, DEEDS_A, DEEDS_A),
          effect=lambda w, user: GoodDeed.objects.get(pk=civic_a(w).deed.pk).state == GoodDeed.State.APPROVED),
 
+    # 在职党员双报到: one's own card and receipt; the community's staff confirm and see the hours.
+    Case("civic:party_report", civic_url("civic:party_report", None),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, PROFILE)),
+    # Member A has reported already and the others are no party members: the card answers with why.
+    Case("civic:party_report-post", civic_url("civic:party_report", None), method=POST,
+         data=lambda w: {"office": w.community_a.pk, "grid": "第一网格"},
+         expect=row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, PROFILE)),
+    Case("civic:party_members", civic_url("civic:party_members"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REPORTED_MEMBERS, REPORTED_MEMBERS,
+             REPORTED_MEMBERS)),
+    Case("civic:party_report_decide", civic_url("civic:party_report_decide", lambda w: civic_a(w).report.pk),
+         method=POST, data=lambda w: {"decision": "approve"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: PartyReport.objects.get(pk=civic_a(w).report.pk).state == PartyReport.State.APPROVED),
+    Case("civic:unit_add", civic_url("civic:unit_add"), method=POST, data=lambda w: {"name": "甲区卫健委"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: PartnerUnit.objects.filter(name="甲区卫健委").exists()),
+    Case("civic:post_add", civic_url("civic:post_add"), method=POST, data=lambda w: {"name": "法律服务"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: ServicePost.objects.filter(name="法律服务").exists()),
+
     # The admin signs in through the site's login and its rate limits; signed in without
     # admin rights, there is no admin.
     Case("admin_login", lambda w: f"{reverse('admin_login')}?next=/admin/",
@@ -969,7 +1000,13 @@ def test_a_post_with_the_csrf_token_passes(world):
 
 # Django's set_language answers a GET with a redirect; the project's own POST views refuse it.
 # The self check-in address is a page (GET) that posts to itself.
-GET_TOO = {"set-language", "shifts:self_check-post", "civic:catalogue-post", "civic:hand_over-post"}
+GET_TOO = {
+    "set-language",
+    "shifts:self_check-post",
+    "civic:catalogue-post",
+    "civic:hand_over-post",
+    "civic:party_report-post",
+}
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in POST_CASES if case.id not in GET_TOO])

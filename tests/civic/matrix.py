@@ -1,14 +1,15 @@
-"""Points and supermarket rows of the permission world (tests/test_permission_matrix.py),
+"""Points, supermarket and reporting rows of the permission world (tests/test_permission_matrix.py),
 made on first use: community A gives points, member A holds some and has an order waiting,
-and a good deed of member A waits for a second member of staff."""
+a good deed of member A waits for a second member of staff, and member A, a party member,
+has reported to community A."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from civic import points, shop
-from civic.models import GoodDeed, Order, PointEntry, PointsPolicy, ShopItem
+from civic import points, reporting, shop
+from civic.models import GoodDeed, Order, PartnerUnit, PartyReport, PointEntry, PointsPolicy, ServicePost, ShopItem
 from tests.civic.factories import GoodDeedKindFactory, ShopItemFactory
 from tests.factories import OfficeStaffFactory, VolunteerFactory
 from tests.permission_world import World
@@ -19,6 +20,7 @@ class CivicA:
     item: ShopItem
     order: Order  # member A's, waiting for pickup
     deed: GoodDeed  # member A's, recorded by another member of community A's staff
+    report: PartyReport  # member A (a party member) reported to community A, waiting
 
 
 def civic_a(world: World) -> CivicA:
@@ -42,5 +44,17 @@ def civic_a(world: World) -> CivicA:
             note="",
             by=recorder,
         )
-        world._civic_a = CivicA(item=item, order=shop.place_order(volunteer=member, item=item), deed=deed)
+        member.is_party_member = True
+        member.save()
+        report = reporting.submit_report(
+            volunteer=member,
+            office=office,
+            unit=PartnerUnit.objects.create(office=office, name="甲区税务局"),
+            grid="第一网格",
+            skills="",
+            posts=[ServicePost.objects.create(office=office, name="政策宣传")],
+        )
+        world._civic_a = CivicA(
+            item=item, order=shop.place_order(volunteer=member, item=item), deed=deed, report=report
+        )
     return world._civic_a

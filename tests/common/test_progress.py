@@ -145,7 +145,12 @@ def test_seed_demo_reports_its_steps(tmp_path):
     stdout = io.StringIO()
     call_command("seed_demo", stdout=stdout)
     lines = stdout.getvalue().splitlines()
-    assert lines[:3] == ["Loading demo data: 0/2 (0%)", "Loading demo data: 1/2 (50%)", "Loading demo data: 2/2 (100%)"]
+    assert lines[:4] == [
+        "Loading demo data: 0/3 (0%)",
+        "Loading demo data: 1/3 (33%)",
+        "Loading demo data: 2/3 (66%)",
+        "Loading demo data: 3/3 (100%)",
+    ]
     assert control_characters(stdout.getvalue()) == set()
 
 
