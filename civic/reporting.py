@@ -107,19 +107,20 @@ def quarter_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, end - datetime.timedelta(days=1)
 
 
-def served_in(office: Office, volunteer_ids: Iterable[int], today: datetime.date) -> dict[int, Served]:
-    """Each volunteer's service recorded by the office (or an office below it) this quarter
-    and this year, from the ledger: signed sums of minutes, and the credited records as
-    activities. One query."""
-    quarter_start, _quarter_end = quarter_of(today)
-    year_start = today.replace(month=1, day=1)
+def served_in(
+    office: Office, volunteer_ids: Iterable[int], quarter: tuple[datetime.date, datetime.date]
+) -> dict[int, Served]:
+    """Each volunteer's service recorded by the office (or an office below it) in the quarter
+    and in its year up to the quarter's end, from the ledger: signed sums of minutes, and the
+    credited records (not reversed) as activities. One query."""
+    quarter_start, quarter_end = quarter
     reversed_ = ServiceRecord.objects.filter(reverses=OuterRef("pk"))
     rows = (
         ServiceRecord.objects.filter(
             volunteer_id__in=set(volunteer_ids),
             office_id__in=office_tree_ids(office),
-            service_date__gte=year_start,
-            service_date__lte=today,
+            service_date__gte=quarter_start.replace(month=1, day=1),
+            service_date__lte=quarter_end,
         )
         .annotate(is_reversed=Exists(reversed_))
         .values_list("volunteer_id")
@@ -131,8 +132,8 @@ def served_in(office: Office, volunteer_ids: Iterable[int], today: datetime.date
         .order_by()
     )
     served = {pk: Served(0, 0, 0) for pk in volunteer_ids}
-    for volunteer_id, year, quarter, activities in rows:
-        served[volunteer_id] = Served(quarter, year, activities)
+    for volunteer_id, year, quarter_minutes, activities in rows:
+        served[volunteer_id] = Served(quarter_minutes, year, activities)
     return served
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("me/party-report/", views.PartyReportView.as_view(), name="party_report"),
     path("office/<int:office_pk>/party/", views.PartyMembersView.as_view(), name="party_members"),
     path("office/<int:office_pk>/party/units/", views.PartnerUnitAddView.as_view(), name="unit_add"),
+    path(
+        "office/<int:office_pk>/party/units/<int:unit_pk>/feedback.xlsx",
+        views.UnitFeedbackView.as_view(),
+        name="unit_feedback",
+    ),
     path("office/<int:office_pk>/party/posts/", views.ServicePostAddView.as_view(), name="post_add"),
     path("office/party/reports/<int:pk>/decide/", views.PartyReportDecideView.as_view(), name="party_report_decide"),
 ]

@@ -1,11 +1,14 @@
 """Points pages: the volunteer's balance, history, orders and shop; the office's rules,
-catalogue, hand-over, good deeds and ranking. Every page asks teams.permissions."""
+catalogue, hand-over, good deeds and ranking; party members' reporting. Every page asks
+teams.permissions."""
+
+import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from civic import points, reporting, selectors, shop
+from civic import feedback, points, reporting, selectors, shop
 from civic.forms import (
     DeedKindForm,
     GoodDeedForm,
@@ -30,6 +33,8 @@ from civic.models import GoodDeed, GoodDeedKind, Order, PartnerUnit, PartyReport
 from hours.views_ledger import ProfileRequiredMixin
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, offices_managed_by
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -359,7 +364,9 @@ class PartyMembersView(OfficeMixin, TemplateView):
         confirmed = list(
             reports.filter(state=PartyReport.State.APPROVED).order_by("unit__name", "volunteer__name_pinyin")
         )
-        served = reporting.served_in(self.office, [report.volunteer_id for report in confirmed], today)
+        served = reporting.served_in(
+            self.office, [report.volunteer_id for report in confirmed], reporting.quarter_of(today)
+        )
         target = reporting.target_of(self.office)
         members = [
             (report, served[report.volunteer_id], reporting.meets_target(served[report.volunteer_id], target))
@@ -420,3 +427,20 @@ class ServicePostAddView(OfficeMixin, View):
         else:
             messages.error(request, _("Give the service post's name."))
         return redirect("civic:party_members", self.office.pk)
+
+
+class UnitFeedbackView(OfficeMixin, View):
+    """The quarterly sheet for one partner unit (?quarter=2026-4; this quarter by default)."""
+
+    def get(self, request, office_pk, unit_pk):
+        unit = get_object_or_404(PartnerUnit.objects.select_related("office"), pk=unit_pk, office=self.office)
+        quarter = feedback.quarter_from(request.GET.get("quarter", ""), timezone.localdate())
+        start, _end = quarter
+        response = FileResponse(
+            io.BytesIO(feedback.unit_feedback_sheet(unit, quarter)),
+            as_attachment=True,
+            filename=f"{unit.name}-{start.year}Q{(start.month - 1) // 3 + 1}.xlsx",
+            content_type=XLSX,
+        )
+        response["Cache-Control"] = "private, no-store"  # names and (masked) numbers
+        return response

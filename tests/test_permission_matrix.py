@@ -864,6 +864,10 @@ CASES = [
          method=POST, data=lambda w: {"decision": "approve"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
          effect=lambda w, user: PartyReport.objects.get(pk=civic_a(w).report.pk).state == PartyReport.State.APPROVED),
+    # The quarterly sheet for member A's unit: names its members, so for community A's staff only.
+    Case("civic:unit_feedback",
+         lambda w: reverse("civic:unit_feedback", args=[w.community_a.pk, civic_a(w).report.unit_id]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
     Case("civic:unit_add", civic_url("civic:unit_add"), method=POST, data=lambda w: {"name": "甲区卫健委"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
          effect=lambda w, user: PartnerUnit.objects.filter(name="甲区卫健委").exists()),

@@ -2,7 +2,9 @@
 which are the ledger's (DESIGN rule 21)."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -92,7 +94,7 @@ def test_the_hours_shown_are_the_ledgers(member, team, unit, posts, staff):
     withdrawn = post(member, team, key="w", starts_at=at(quarter_start + datetime.timedelta(days=1)), minutes=60)
     ledger.correct_record(record=withdrawn, minutes=0, reason="未到场", by=staff)
 
-    served = reporting.served_in(team.office, [member.pk], TODAY)[member.pk]
+    served = reporting.served_in(team.office, [member.pk], reporting.quarter_of(TODAY))[member.pk]
 
     year_records = ledger.credited(member).filter(service_date__year=TODAY.year)
     assert served.quarter_minutes == in_quarter.minutes
@@ -136,3 +138,26 @@ def test_staff_of_another_office_see_no_reports(client, member, team, unit, post
         client.post(reverse("civic:party_report_decide", args=[report.pk]), {"decision": "approve"}).status_code == 404
     )
     assert PartyReport.objects.get().state == PartyReport.State.PENDING
+
+
+def test_the_quarterly_unit_sheet_shows_the_ledgers_hours(client, member, team, unit, posts, staff):
+    reporting.decide_report(report=report_of(member, team, unit, posts), approved=True, by=staff)
+    quarter_start, _end = reporting.quarter_of(TODAY)
+    post(member, team, key="q", starts_at=at(quarter_start), minutes=150)
+    withdrawn = post(member, team, key="w", starts_at=at(quarter_start + datetime.timedelta(days=1)), minutes=60)
+    ledger.correct_record(record=withdrawn, minutes=0, reason="未到场", by=staff)
+    client.force_login(staff)
+
+    response = client.get(
+        reverse("civic:unit_feedback", args=[team.office.pk, unit.pk]),
+        {"quarter": f"{quarter_start.year}-{(quarter_start.month - 1) // 3 + 1}"},
+    )
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    header = rows.index(next(row for row in rows if row and row[0] == "姓名"))
+    (person,) = [row for row in rows[header + 1 :] if row and row[0] == member.real_name]
+    quarter_minutes = sum(record.minutes for record in ledger.credited(member).filter(service_date__gte=quarter_start))
+    assert person[3] == quarter_minutes / 60 == 2.5
+    assert person[1] == member.masked_phone
+    assert set(person[2].split("、")) == {"政策宣传", "助老助残"}
+    assert "市税务局" in rows[0][0]
