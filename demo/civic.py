@@ -1,5 +1,6 @@
 """Demo points and love supermarket: rules for both communities before the hours are posted
-(so the demo's hours earn points as real ones do), then a catalogue, good deeds and orders.
+(so the demo's hours earn points as real ones do), then a catalogue, good deeds and orders;
+and 和平里's partner units with the party members who reported to it.
 
 Idempotent like the rest of the demo: rules, items and kinds are found by name, and deeds
 and orders are only made when the office has none yet.
@@ -11,8 +12,18 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from civic import points, shop
-from civic.models import GoodDeed, GoodDeedKind, Order, PointEntry, PointsPolicy, ShopItem
+from civic import points, reporting, shop
+from civic.models import (
+    GoodDeed,
+    GoodDeedKind,
+    Order,
+    PartnerUnit,
+    PartyReport,
+    PointEntry,
+    PointsPolicy,
+    ServicePost,
+    ShopItem,
+)
 from demo.people import COMMUNITIES, STAFF_PHONE, STREET, VOLUNTEER_PHONE, _user
 from teams.models import Membership, Office, OfficeStaff
 from volunteers.models import Volunteer
@@ -27,6 +38,10 @@ CATALOGUE = [
     ("毛巾两条", "", 40, 0),
 ]
 DEEDS = [("调解纠纷", 5), ("帮助困难居民", 10), ("见义勇为", 30), ("抢险救灾", 20)]
+# 和平里's partner units (name, party branch, contact) and its service posts.
+UNITS = [("市税务局第三分局", "第二党支部", "刘建华"), ("区人民医院", "内科党支部", "孙丽萍")]
+POSTS = ["政策宣传", "法律服务", "医疗保健", "助老助残", "文明创建", "治安巡逻"]
+REPORTED = 6  # of 和平里's party members; the last two wait for the community's confirmation
 # A second member of staff, of 阳光社区, who records good deeds for the demo's staff to confirm.
 RECORDER_PHONE = "+8613800000005"
 
@@ -69,7 +84,43 @@ def seed_demo_points(rng: random.Random) -> dict[str, int]:
         0 if GoodDeed.objects.filter(office=office).exists() else _deeds(rng, office, kinds, members, staff, recorder)
     )
     orders = 0 if Order.objects.filter(account__office=office).exists() else _orders(rng, office, items, members, staff)
-    return {"deeds": deeds, "orders": orders, "point_entries": PointEntry.objects.count()}
+    reports = _party_reports(rng, staff)
+    return {"deeds": deeds, "orders": orders, "reports": reports, "point_entries": PointEntry.objects.count()}
+
+
+def _party_reports(rng, staff) -> int:
+    office = Office.objects.get(name=COMMUNITIES[1], parent__name=STREET)
+    units = [
+        PartnerUnit.objects.get_or_create(
+            office=office, name=name, defaults={"party_branch": branch, "contact_name": contact}
+        )[0]
+        for name, branch, contact in UNITS
+    ]
+    posts = [ServicePost.objects.get_or_create(office=office, name=name)[0] for name in POSTS]
+    if PartyReport.objects.filter(office=office).exists():
+        return 0
+    party_members = list(
+        Volunteer.objects.filter(
+            is_party_member=True,
+            user__memberships__team__office=office,
+            user__memberships__status=Membership.Status.ACTIVE,
+        )
+        .exclude(user__phone__in=[STAFF_PHONE, RECORDER_PHONE])
+        .distinct()
+        .order_by("pk")[:REPORTED]
+    )
+    for number, volunteer in enumerate(party_members):
+        report = reporting.submit_report(
+            volunteer=volunteer,
+            office=office,
+            unit=units[number % len(units)],
+            grid=volunteer.grid or "第一网格",
+            skills=volunteer.skills,
+            posts=rng.sample(posts, 2),
+        )
+        if number < len(party_members) - 2:
+            reporting.decide_report(report=report, approved=True, by=staff)
+    return len(party_members)
 
 
 def _deeds(rng, office, kinds, members, staff, recorder) -> int:

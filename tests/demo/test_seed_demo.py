@@ -252,3 +252,13 @@ def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):
     # gives 10 an hour, 和平里 1, rounded down).
     credited = ServiceRecord.objects.filter(Q(office=office) | Q(minutes__gte=60), minutes__gt=0).count()
     assert PointEntry.objects.filter(kind=PointEntry.Kind.HOURS, reverses__isnull=True).count() == credited
+
+
+def test_the_demo_has_partner_units_with_reported_party_members(demo):
+    from civic.models import PartnerUnit, PartyReport
+
+    office = Office.objects.get(name="和平里社区")
+    assert PartnerUnit.objects.filter(office=office).count() == 2
+    states = list(PartyReport.objects.filter(office=office).values_list("state", flat=True))
+    assert states.count(PartyReport.State.APPROVED) >= 2
+    assert PartyReport.State.PENDING in states

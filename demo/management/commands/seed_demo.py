@@ -33,7 +33,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo data: {offices} offices, {teams} teams, {volunteers} volunteers, "
                 "{shifts} new shifts, {signups} new sign-ups, {records} new ledger records, "
-                "{deeds} new good deeds, {orders} new orders.".format(**counts)
+                "{deeds} new good deeds, {orders} new orders, {reports} new party members' reports.".format(**counts)
             )
         )
         for role, phone in (
