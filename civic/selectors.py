@@ -33,6 +33,12 @@ def held_by_account(volunteer: Volunteer) -> dict[int, int]:
     return dict(rows)
 
 
+def available_at(office: Office, volunteer: Volunteer) -> int:
+    """Points the volunteer may spend at the office; a read, so no account is opened for it."""
+    account = PointsAccount.objects.filter(office=office, volunteer=volunteer).first()
+    return account.available() if account else 0
+
+
 def entries_of(volunteer: Volunteer) -> QuerySet[PointEntry]:
     return PointEntry.objects.filter(account__volunteer=volunteer).select_related("account__office")
 

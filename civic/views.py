@@ -76,9 +76,11 @@ class ShopView(ProfileRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         office = get_object_or_404(selectors.shop_offices_of(self.volunteer), pk=kwargs["office_pk"])
-        account = points.account_for(office=office, volunteer=self.volunteer)
         return super().get_context_data(
-            office=office, available=account.available(), items=selectors.items_on_offer(office), **kwargs
+            office=office,
+            available=selectors.available_at(office, self.volunteer),
+            items=selectors.items_on_offer(office),
+            **kwargs,
         )
 
 

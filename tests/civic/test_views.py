@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from civic.models import GoodDeed, Order, PointEntry, PointsPolicy
+from civic.models import GoodDeed, Order, PointEntry, PointsAccount, PointsPolicy
 from civic.points import account_for
 from tests.civic.conftest import give_points
 from tests.civic.factories import GoodDeedKindFactory, ShopItemFactory
@@ -138,3 +138,12 @@ def test_my_points_pages_ask_a_fixed_number_of_queries(client, team, volunteer, 
 
     with django_assert_max_num_queries(12):
         assert client.get(reverse("civic:my_points")).status_code == 200
+
+
+def test_opening_the_shop_opens_no_points_account(client, item, volunteer, team):
+    client_of(client, volunteer.user)
+
+    page = client.get(reverse("civic:shop", args=[team.office.pk])).content.decode()
+
+    assert "积分不足" in page
+    assert not PointsAccount.objects.exists()
