@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hours.models import DecidedRequest, ServiceRecord
 from teams.models import Office
@@ -324,3 +325,102 @@ class ReportingTarget(models.Model):
 
     def __str__(self) -> str:
         return str(self.office)
+
+
+# ---------------------------------------------------------------- 评议 / 评选
+
+
+class Evaluation(models.Model):
+    """A yearly evaluation an office runs (2026年度最美志愿者, 文明户): nominations in one
+    window, votes in a later one, and results frozen when it is closed."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", pgettext_lazy("evaluated", "Person")
+        HOUSEHOLD = "household", pgettext_lazy("evaluated", "Household")
+
+    class Voters(models.TextChoices):
+        RESIDENTS = "residents", _("Residents with an account")
+        VOLUNTEERS = "volunteers", _("Volunteers of the office")
+        PANEL = "panel", _("A panel of named staff")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    nominations_from = models.DateField(_("nominations from"))
+    nominations_to = models.DateField(_("nominations to"))
+    voting_from = models.DateField(_("voting from"))
+    voting_to = models.DateField(_("voting to"))
+    seats = models.PositiveSmallIntegerField(_("number to be named"), validators=[MinValueValidator(1)])
+    votes_per_voter = models.PositiveSmallIntegerField(_("votes per voter"), validators=[MinValueValidator(1)])
+    voters = models.CharField(_("who may vote"), max_length=10, choices=Voters.choices, default=Voters.VOLUNTEERS)
+    panel = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("panel"), blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-voting_to", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nominations_to__gte=models.F("nominations_from"))
+                & Q(voting_from__gt=models.F("nominations_to"))
+                & Q(voting_to__gte=models.F("voting_from")),
+                name="evaluation_windows_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Nomination(models.Model):
+    """Someone put forward in an evaluation; for a household, its member who stands for it."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("nominee"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("why"), max_length=300)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    nominated_at = models.DateTimeField(_("nominated at"), default=timezone.now)
+    # Frozen at close: the votes counted and whether the nominee was named.
+    final_votes = models.PositiveIntegerField(_("votes"), null=True, blank=True)
+    named = models.BooleanField(_("named"), default=False)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "volunteer"], name="one_nomination_per_nominee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.volunteer}"
+
+
+class Vote(models.Model):
+    """One voter's vote for one nominee; a voter has at most the evaluation's votes per voter."""
+
+    evaluation = models.ForeignKey(Evaluation, verbose_name=_("evaluation"), on_delete=models.PROTECT, related_name="+")
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), on_delete=models.PROTECT, related_name="votes"
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("voter"), on_delete=models.PROTECT, related_name="+"
+    )
+    cast_at = models.DateTimeField(_("cast at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [models.UniqueConstraint(fields=["nomination", "voter"], name="one_vote_per_voter_and_nominee")]
+        indexes = [models.Index(fields=["evaluation", "voter"])]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.voter_id}"
