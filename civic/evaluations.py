@@ -3,6 +3,7 @@ per nominee and at most N a voter, results frozen at close, named people honoure
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,9 +14,18 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from civic.models import Evaluation, Nomination, PointEntry, Vote
 from hours.models import Honour, ServiceRecord
+from hours.units import hours
 from teams.models import Membership
 from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, office_tree_ids
 from volunteers.models import Volunteer
+
+
+@transaction.atomic
+def open_evaluation(*, evaluation: Evaluation) -> Evaluation:
+    """Staff open an evaluation; its windows follow one another (the model's constraint says so too)."""
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
 
 
 def _serves_in(user: User, evaluation: Evaluation) -> bool:
@@ -107,6 +117,10 @@ def close(*, evaluation: Evaluation, by: User, today: datetime.date) -> list[Nom
 class Evidence:
     minutes: int
     points: int
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
 
 
 def evidence_for(evaluation: Evaluation, volunteer_ids: list[int]) -> dict[int, Evidence]:

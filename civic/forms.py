@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalise_phone
-from civic.models import GoodDeedKind, PartnerUnit, PointsPolicy, ServicePost, ShopItem
+from civic.models import Evaluation, GoodDeedKind, PartnerUnit, PointsPolicy, ServicePost, ShopItem
 from teams.models import Membership, Office
 from teams.permissions import office_tree_ids
 from volunteers.models import Volunteer
@@ -98,3 +98,48 @@ class ServicePostForm(forms.ModelForm):
     class Meta:
         model = ServicePost
         fields = ("name",)
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = (
+            "title",
+            "kind",
+            "nominations_from",
+            "nominations_to",
+            "voting_from",
+            "voting_to",
+            "seats",
+            "votes_per_voter",
+            "voters",
+        )
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"})
+            for name in ("nominations_from", "nominations_to", "voting_from", "voting_to")
+        }
+
+
+class NominationForm(forms.Form):
+    """A nominee found by their mobile number among the office's teams, and why."""
+
+    phone = forms.CharField(label=_("Nominee's mobile number"), max_length=20)
+    reason = forms.CharField(label=_("Why"), max_length=300)
+
+    def __init__(self, *args, office: Office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office = office
+
+    def clean_phone(self) -> Volunteer:
+        volunteer = (
+            Volunteer.objects.filter(
+                user__phone=normalise_phone(self.cleaned_data["phone"]),
+                user__memberships__team__office_id__in=office_tree_ids(self.office),
+                user__memberships__status=Membership.Status.ACTIVE,
+            )
+            .select_related("user")
+            .first()
+        )
+        if volunteer is None:
+            raise ValidationError(_("No member of this office's teams has this number."))
+        return volunteer

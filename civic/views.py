@@ -18,10 +18,12 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from civic import feedback, points, reporting, selectors, shop
+from civic import evaluations, feedback, points, reporting, selectors, shop
 from civic.forms import (
     DeedKindForm,
+    EvaluationForm,
     GoodDeedForm,
+    NominationForm,
     PartnerUnitForm,
     PartyReportForm,
     PickupCodeForm,
@@ -29,7 +31,19 @@ from civic.forms import (
     ServicePostForm,
     ShopItemForm,
 )
-from civic.models import GoodDeed, GoodDeedKind, Order, PartnerUnit, PartyReport, PointsPolicy, ServicePost, ShopItem
+from civic.models import (
+    Evaluation,
+    GoodDeed,
+    GoodDeedKind,
+    Nomination,
+    Order,
+    PartnerUnit,
+    PartyReport,
+    PointsPolicy,
+    ServicePost,
+    ShopItem,
+    Vote,
+)
 from hours.views_ledger import ProfileRequiredMixin
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, offices_managed_by
@@ -446,3 +460,118 @@ class UnitFeedbackView(OfficeMixin, View):
         )
         response["Cache-Control"] = "private, no-store"  # names and (masked) numbers
         return response
+
+
+# ---------------------------------------------------------------- 评议 / 评选
+
+
+class EvaluationListView(OfficeMixin, TemplateView):
+    """An office's evaluations, and a form to open one."""
+
+    template_name = "civic/evaluations.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            evaluations=Evaluation.objects.filter(office=self.office),
+            form=kwargs.pop("form", None) or EvaluationForm(),
+            **kwargs,
+        )
+
+    def post(self, request, office_pk):
+        form = EvaluationForm(request.POST, instance=Evaluation(office=self.office, created_by=request.user))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        evaluation = evaluations.open_evaluation(evaluation=form.instance)
+        messages.success(request, _("The evaluation is open."))
+        return redirect("civic:evaluation", evaluation.pk)
+
+
+def _evaluation_for(user, pk: int) -> Evaluation:
+    """Its staff, and whoever may nominate or vote in it; anyone else gets a 404."""
+    evaluation = get_object_or_404(Evaluation.objects.select_related("office"), pk=pk)
+    if not (evaluations.may_nominate(user, evaluation) or evaluations.may_vote(user, evaluation)):
+        raise Http404
+    return evaluation
+
+
+class EvaluationView(LoginRequiredMixin, TemplateView):
+    """The nominees with their hours and points of the year, a vote for each, and a nomination form."""
+
+    template_name = "civic/evaluation.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        evaluation = _evaluation_for(user, kwargs["pk"])
+        nominations = list(evaluation.nominations.select_related("volunteer"))
+        evidence = evaluations.evidence_for(evaluation, [n.volunteer_id for n in nominations])
+        voted = set(Vote.objects.filter(evaluation=evaluation, voter=user).values_list("nomination_id", flat=True))
+        return super().get_context_data(
+            evaluation=evaluation,
+            rows=[(n, evidence[n.volunteer_id], n.pk in voted) for n in nominations],
+            votes_left=evaluation.votes_per_voter - len(voted),
+            is_staff=has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE),
+            may_vote=evaluations.may_vote(user, evaluation),
+            may_nominate=evaluations.may_nominate(user, evaluation),
+            form=NominationForm(office=evaluation.office),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+@method_decorator(require_POST, name="dispatch")
+class NominateView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        evaluation = _evaluation_for(request.user, pk)
+        form = NominationForm(request.POST, office=evaluation.office)
+        if form.is_valid():
+            try:
+                evaluations.nominate(
+                    evaluation=evaluation,
+                    volunteer=form.cleaned_data["phone"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                    today=timezone.localdate(),
+                )
+                messages.success(request, _("Nominated."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("civic:evaluation", evaluation.pk)
+
+
+@method_decorator(require_POST, name="dispatch")
+class VoteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        nomination = get_object_or_404(Nomination, pk=pk)
+        _evaluation_for(request.user, nomination.evaluation_id)
+        try:
+            evaluations.vote(nomination=nomination, voter=request.user, today=timezone.localdate())
+            messages.success(request, _("Your vote was counted."))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("civic:evaluation", nomination.evaluation_id)
+
+
+@method_decorator(require_POST, name="dispatch")
+class EvaluationCloseView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        evaluation = get_object_or_404(Evaluation.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, evaluation.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        try:
+            evaluations.close(evaluation=evaluation, by=request.user, today=timezone.localdate())
+            messages.success(request, _("The results are frozen and published."))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("civic:evaluation_results", evaluation.pk)
+
+
+class EvaluationResultsView(TemplateView):
+    """The public page of frozen results: names masked as the ranking lists mask them (rule 12)."""
+
+    template_name = "civic/evaluation_results.html"
+
+    def get_context_data(self, **kwargs):
+        evaluation = get_object_or_404(Evaluation.objects.select_related("office"), pk=kwargs["pk"])
+        return super().get_context_data(evaluation=evaluation, results=evaluations.public_results(evaluation), **kwargs)

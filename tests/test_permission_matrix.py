@@ -26,7 +26,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter, UUIDConverter
 from django.utils import timezone
 
-from civic.models import GoodDeed, GoodDeedKind, Order, PartnerUnit, PartyReport, PointsPolicy, ServicePost, ShopItem
+from civic.models import (
+    Evaluation,
+    GoodDeed,
+    GoodDeedKind,
+    Order,
+    PartnerUnit,
+    PartyReport,
+    PointsPolicy,
+    ServicePost,
+    ShopItem,
+)
 from hours import workbook_jobs
 from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
@@ -461,6 +471,36 @@ def shows_reported_member_a(world: World, html: str, role: str) -> None:
 
 
 REPORTED_MEMBERS = Outcome(200, content=shows_reported_member_a, label="reported members")
+EVALUATION_A = redirect(
+    "evaluation A", lambda w, url: reverse("civic:evaluation", args=[civic_a(w).nomination.evaluation_id])
+)
+NEW_EVALUATION = redirect(
+    "new evaluation", lambda w, url: reverse("civic:evaluation", args=[Evaluation.objects.latest("pk").pk])
+)
+RESULTS_A = redirect(
+    "results A", lambda w, url: reverse("civic:evaluation_results", args=[civic_a(w).nomination.evaluation_id])
+)
+
+
+def opens_an_evaluation(world: World) -> dict:
+    today = timezone.localdate()
+    return {
+        "title": "甲社区文明户评选",
+        "kind": "household",
+        "nominations_from": f"{today:%Y-%m-%d}",
+        "nominations_to": f"{today + datetime.timedelta(days=5):%Y-%m-%d}",
+        "voting_from": f"{today + datetime.timedelta(days=6):%Y-%m-%d}",
+        "voting_to": f"{today + datetime.timedelta(days=9):%Y-%m-%d}",
+        "seats": "3",
+        "votes_per_voter": "3",
+        "voters": "residents",
+    }
+
+
+def evaluation_a_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[civic_a(w).nomination.evaluation_id])
+
+
 POINTS_OFFICE_A = redirect("points A", lambda w, url: f"{reverse('civic:office')}?office={w.community_a.pk}")
 
 
@@ -875,6 +915,31 @@ CASES = [
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
          effect=lambda w, user: ServicePost.objects.filter(name="法律服务").exists()),
 
+    # Evaluations: staff open and close them; the office's staff and team members (nominators,
+    # and here the voters) see one; its frozen results are public, names masked.
+    Case("civic:evaluations", civic_url("civic:evaluations"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:evaluations-post", civic_url("civic:evaluations"), method=POST, data=opens_an_evaluation,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEW_EVALUATION, NEW_EVALUATION,
+                    NEW_EVALUATION),
+         effect=lambda w, user: Evaluation.objects.filter(title="甲社区文明户评选").exists()),
+    Case("civic:evaluation", evaluation_a_url("civic:evaluation"),
+         row(LOGIN, PROFILE, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, OK)),
+    # Nominations have closed: the allowed are told so on the evaluation's page.
+    Case("civic:nominate", evaluation_a_url("civic:nominate"), method=POST,
+         data=lambda w: {"phone": w.leader_a.full_phone, "reason": "热心"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, EVALUATION_A, EVALUATION_A, NOT_FOUND, EVALUATION_A, EVALUATION_A,
+                    EVALUATION_A)),
+    # The office's volunteers vote; staff who are no team members are told they may not.
+    Case("civic:vote", civic_url("civic:vote", lambda w: civic_a(w).nomination.pk), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, EVALUATION_A, EVALUATION_A, NOT_FOUND, EVALUATION_A, EVALUATION_A,
+                    EVALUATION_A)),
+    # Voting is still on: the allowed are told the results cannot be frozen yet.
+    Case("civic:evaluation_close", evaluation_a_url("civic:evaluation_close"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RESULTS_A, RESULTS_A, RESULTS_A)),
+    Case("civic:evaluation_results", evaluation_a_url("civic:evaluation_results"),
+         row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
+
     # The admin signs in through the site's login and its rate limits; signed in without
     # admin rights, there is no admin.
     Case("admin_login", lambda w: f"{reverse('admin_login')}?next=/admin/",
@@ -1010,6 +1075,7 @@ GET_TOO = {
     "civic:catalogue-post",
     "civic:hand_over-post",
     "civic:party_report-post",
+    "civic:evaluations-post",
 }
 
 

@@ -8,8 +8,19 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from civic import points, reporting, shop
-from civic.models import GoodDeed, Order, PartnerUnit, PartyReport, PointEntry, PointsPolicy, ServicePost, ShopItem
+from civic import evaluations, points, reporting, shop
+from civic.models import (
+    Evaluation,
+    GoodDeed,
+    Nomination,
+    Order,
+    PartnerUnit,
+    PartyReport,
+    PointEntry,
+    PointsPolicy,
+    ServicePost,
+    ShopItem,
+)
 from tests.civic.factories import GoodDeedKindFactory, ShopItemFactory
 from tests.factories import OfficeStaffFactory, VolunteerFactory
 from tests.permission_world import World
@@ -21,6 +32,7 @@ class CivicA:
     order: Order  # member A's, waiting for pickup
     deed: GoodDeed  # member A's, recorded by another member of community A's staff
     report: PartyReport  # member A (a party member) reported to community A, waiting
+    nomination: Nomination  # member A, nominated in community A's evaluation, whose voting is on today
 
 
 def civic_a(world: World) -> CivicA:
@@ -54,7 +66,26 @@ def civic_a(world: World) -> CivicA:
             skills="",
             posts=[ServicePost.objects.create(office=office, name="政策宣传")],
         )
+        today = timezone.localdate()
+        evaluation = Evaluation.objects.create(
+            office=office,
+            title="甲社区最美志愿者评选",
+            nominations_from=today - datetime.timedelta(days=10),
+            nominations_to=today - datetime.timedelta(days=1),
+            voting_from=today,
+            voting_to=today + datetime.timedelta(days=5),
+            seats=1,
+            votes_per_voter=2,
+            created_by=recorder,
+        )
+        nomination = evaluations.nominate(
+            evaluation=evaluation, volunteer=member, reason="常年助老", by=recorder, today=evaluation.nominations_to
+        )
         world._civic_a = CivicA(
-            item=item, order=shop.place_order(volunteer=member, item=item), deed=deed, report=report
+            item=item,
+            order=shop.place_order(volunteer=member, item=item),
+            deed=deed,
+            report=report,
+            nomination=nomination,
         )
     return world._civic_a
