@@ -98,15 +98,23 @@ def close(*, evaluation: Evaluation, by: User, today: datetime.date) -> list[Nom
         nomination.final_votes, nomination.named = nomination.counted, nomination in named
     Nomination.objects.bulk_update(nominations, ["final_votes", "named"])
     if evaluation.kind == Evaluation.Kind.PERSON:
+        period = f"{evaluation.voting_to.year}"
+        # Someone staff honoured by hand already keeps that one honour (one a period).
+        honoured = set(
+            Honour.objects.current()
+            .filter(office=evaluation.office, title=Honour.Title.MOST_ADMIRED, period=period)
+            .values_list("volunteer_id", flat=True)
+        )
         Honour.objects.bulk_create(
             Honour(
                 volunteer=nomination.volunteer,
                 office=evaluation.office,
                 title=Honour.Title.MOST_ADMIRED,
-                period=f"{evaluation.voting_to.year}",
+                period=period,
                 awarded_by=by,
             )
             for nomination in named
+            if nomination.volunteer_id not in honoured
         )
     evaluation.closed_at = timezone.now()
     evaluation.save(update_fields=["closed_at"])

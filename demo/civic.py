@@ -12,8 +12,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from civic import points, reporting, shop
+from civic import evaluations, points, reporting, shop
 from civic.models import (
+    Evaluation,
     GoodDeed,
     GoodDeedKind,
     Order,
@@ -85,7 +86,39 @@ def seed_demo_points(rng: random.Random) -> dict[str, int]:
     )
     orders = 0 if Order.objects.filter(account__office=office).exists() else _orders(rng, office, items, members, staff)
     reports = _party_reports(rng, staff)
+    _closed_evaluation(rng, office, members, staff)
     return {"deeds": deeds, "orders": orders, "reports": reports, "point_entries": PointEntry.objects.count()}
+
+
+def _closed_evaluation(rng, office, members, staff) -> None:
+    """Last month's 最美志愿者 of 阳光社区, voted on by its volunteers and closed: winners to show."""
+    title = "阳光社区最美志愿者评选"
+    if Evaluation.objects.filter(office=office, title=title).exists():
+        return
+    today = timezone.localdate()
+    evaluation = evaluations.open_evaluation(
+        evaluation=Evaluation(
+            office=office,
+            title=title,
+            nominations_from=today - datetime.timedelta(days=40),
+            nominations_to=today - datetime.timedelta(days=30),
+            voting_from=today - datetime.timedelta(days=25),
+            voting_to=today - datetime.timedelta(days=15),
+            seats=2,
+            votes_per_voter=2,
+            created_by=staff,
+        )
+    )
+    nominations = [
+        evaluations.nominate(
+            evaluation=evaluation, volunteer=nominee, reason="热心服务邻里", by=staff, today=evaluation.nominations_to
+        )
+        for nominee in rng.sample(members, min(5, len(members)))
+    ]
+    for voter in rng.sample(members, min(30, len(members))):
+        for nomination in rng.sample(nominations, 2):
+            evaluations.vote(nomination=nomination, voter=voter.user, today=evaluation.voting_to)
+    evaluations.close(evaluation=evaluation, by=staff, today=today)
 
 
 def _party_reports(rng, staff) -> int:

@@ -262,3 +262,13 @@ def test_the_demo_has_partner_units_with_reported_party_members(demo):
     states = list(PartyReport.objects.filter(office=office).values_list("state", flat=True))
     assert states.count(PartyReport.State.APPROVED) >= 2
     assert PartyReport.State.PENDING in states
+
+
+def test_the_demo_has_a_closed_evaluation_with_its_winners(demo):
+    from civic.evaluations import public_results
+    from civic.models import Evaluation
+
+    evaluation = Evaluation.objects.get(closed_at__isnull=False)
+    results = public_results(evaluation)
+    assert sum(named for _name, _votes, named in results) == evaluation.seats
+    assert all(name.endswith("*") for name, _votes, _named in results)
