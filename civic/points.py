@@ -156,11 +156,13 @@ def record_deed(
 
 @transaction.atomic
 def decide_deed(*, deed: GoodDeed, approved: bool, by: User, note: str = "") -> GoodDeed:
-    """A second person confirms (the points post) or refuses; never the one who recorded it."""
-    deed = GoodDeed.objects.select_for_update().get(pk=deed.pk)
+    """A second person confirms (the points post) or refuses; never the one who recorded it,
+    nor the one it credits."""
+    deed = GoodDeed.objects.select_for_update().select_related("volunteer").get(pk=deed.pk)
     if deed.state != GoodDeed.State.PENDING:
         raise ValidationError(_("This good deed has already been decided."))
-    if deed.requested_by_id == by.pk:
+    # Neither the one who recorded it nor the one it credits (as hours/requests.py refuses).
+    if by.pk in (deed.requested_by_id, deed.volunteer.user_id):
         raise ValidationError(_("A second person confirms a good deed: not the one who recorded it."))
     deed.record_decision(approved=approved, by=by, note=note)
     if approved:

@@ -53,9 +53,11 @@ def submit_report(
 
 @transaction.atomic
 def decide_report(*, report: PartyReport, approved: bool, by: User, note: str = "") -> PartyReport:
-    report = PartyReport.objects.select_for_update().get(pk=report.pk)
+    report = PartyReport.objects.select_for_update().select_related("volunteer").get(pk=report.pk)
     if report.state != PartyReport.State.PENDING:
         raise ValidationError(_("This report has already been decided."))
+    if by.pk in (report.requested_by_id, report.volunteer.user_id):
+        raise ValidationError(_("Another member of staff confirms a report: not the one who reported."))
     report.record_decision(approved=approved, by=by, note=note)
     return report
 

@@ -44,7 +44,7 @@ UNITS = [("市税务局第三分局", "第二党支部", "刘建华"), ("区人�
 POSTS = ["政策宣传", "法律服务", "医疗保健", "助老助残", "文明创建", "治安巡逻"]
 REPORTED = 6  # of 和平里's party members; the last two wait for the community's confirmation
 # A second member of staff, of 阳光社区, who records good deeds for the demo's staff to confirm.
-RECORDER_PHONE = "+8613800000005"
+RECORDER_PHONE = "+8613800000006"
 
 
 def seed_points_rules() -> None:

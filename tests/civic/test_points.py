@@ -225,3 +225,15 @@ def test_the_command_lapses_last_years_points_of_every_office_that_says_so(team,
 
     assert account.balance() == 0
     assert "1" in capsys.readouterr().out
+
+
+def test_the_volunteer_a_good_deed_credits_cannot_confirm_it(team, staff, second_staff):
+    kind = GoodDeedKindFactory(office=team.office)
+    credited = second_staff.volunteer
+    deed = points.record_deed(office=team.office, volunteer=credited, kind=kind, done_on=LAST_WEEK, note="", by=staff)
+
+    with pytest.raises(ValidationError):
+        points.decide_deed(deed=deed, approved=True, by=second_staff)
+
+    assert GoodDeed.objects.get().state == GoodDeed.State.PENDING
+    assert not PointEntry.objects.exists()

@@ -161,3 +161,16 @@ def test_the_quarterly_unit_sheet_shows_the_ledgers_hours(client, member, team, 
     assert person[1] == member.masked_phone
     assert set(person[2].split("、")) == {"政策宣传", "助老助残"}
     assert "市税务局" in rows[0][0]
+
+
+def test_a_member_of_staff_cannot_confirm_their_own_party_report(team, unit, posts, staff):
+    own = staff.volunteer
+    own.is_party_member = True
+    own.save()
+    report = report_of(own, team, unit, posts)
+
+    with pytest.raises(ValidationError):
+        reporting.decide_report(report=report, approved=True, by=staff)
+
+    report.refresh_from_db()
+    assert report.state == PartyReport.State.PENDING
