@@ -34,8 +34,20 @@ class GoodDeedAdmin(NoAddOrChangeAdmin):
 
 @admin.register(ShopItem)
 class ShopItemAdmin(admin.ModelAdmin):
+    """Stock is set when an item is added; afterwards only orders and the catalogue page
+    change it (under the item's lock), so a stale form never writes back an old count."""
+
     list_display = ("name", "office", "price", "stock", "is_active")
     list_filter = ("office", "is_active")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("stock",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=[field for field in form.changed_data if field != "stock"])
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Order)

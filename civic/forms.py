@@ -17,9 +17,19 @@ class PolicyForm(forms.ModelForm):
 
 
 class ShopItemForm(forms.ModelForm):
+    # The stock the form showed: saving applies the change made to it, not the number itself,
+    # so orders placed while the form was open keep their decrements.
+    stock_shown = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ShopItem
         fields = ("name", "description", "price", "stock", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["stock_shown"].initial = self.instance.stock
+            self.fields["stock_shown"].required = True
 
 
 class DeedKindForm(forms.ModelForm):

@@ -89,8 +89,26 @@ def _close(order: Order, state: str, by: User) -> None:
     order.save(update_fields=["state", "closed_at", "closed_by"])
 
 
+EDITABLE_FIELDS = ("name", "description", "price", "is_active")
+
+
 @transaction.atomic
-def save_item(*, item: ShopItem) -> ShopItem:
-    item.full_clean()
-    item.save()
-    return item
+def save_item(*, item: ShopItem, stock_shown: int | None = None) -> ShopItem:
+    """A new item is saved as given. An edited one is saved under the item's lock, its stock
+    changed by the difference between the number typed and `stock_shown` (the one the form
+    showed): orders placed or cancelled meanwhile keep their effect, never sold twice."""
+    if item.pk is None:
+        item.full_clean()
+        item.save()
+        return item
+    if stock_shown is None:
+        raise ValidationError(_("This page is out of date: reload it and try again."))
+    locked = ShopItem.objects.select_for_update().get(pk=item.pk)
+    for field in EDITABLE_FIELDS:
+        setattr(locked, field, getattr(item, field))
+    locked.stock = locked.stock + (item.stock - stock_shown)
+    if locked.stock < 0:
+        raise ValidationError(_("Orders took items meanwhile: reload the page and try again."))
+    locked.full_clean()
+    locked.save(update_fields=[*EDITABLE_FIELDS, "stock"])
+    return locked

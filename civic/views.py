@@ -224,7 +224,11 @@ class ItemEditView(LoginRequiredMixin, TemplateView):
         form = ShopItemForm(request.POST, instance=self.item)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        shop.save_item(item=form.instance)
+        try:
+            shop.save_item(item=form.instance, stock_shown=form.cleaned_data["stock_shown"])
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("civic:item_edit", self.item.pk)
         messages.success(request, _("The item was saved."))
         return redirect("civic:catalogue", self.item.office_id)
 

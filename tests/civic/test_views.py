@@ -147,3 +147,47 @@ def test_opening_the_shop_opens_no_points_account(client, item, volunteer, team)
 
     assert "积分不足" in page
     assert not PointsAccount.objects.exists()
+
+
+def test_editing_an_item_keeps_the_orders_placed_while_the_form_was_open(client, item, volunteer, team, staff):
+    give_points(volunteer, team.office, 50)
+    client_of(client, staff)
+    form = client.get(reverse("civic:item_edit", args=[item.pk])).context["form"]
+    assert form["stock_shown"].value() == 3
+    client_of(client, volunteer.user)
+    client.post(reverse("civic:order", args=[item.pk]))  # stock 3 -> 2 while staff edit
+    client_of(client, staff)
+
+    fields = {"name": "爱心大米 5kg", "description": "", "price": 30, "is_active": "on"}
+    client.post(reverse("civic:item_edit", args=[item.pk]), {**fields, "stock": 3, "stock_shown": 3})
+    item.refresh_from_db()
+    assert (item.name, item.stock) == ("爱心大米 5kg", 2)
+
+    client.post(reverse("civic:item_edit", args=[item.pk]), {**fields, "stock": 7, "stock_shown": 2})
+    item.refresh_from_db()
+    assert item.stock == 7
+
+
+def test_an_edit_that_would_take_the_stock_below_zero_is_refused(client, item, staff):
+    client_of(client, staff)
+    fields = {"name": "爱心大米", "description": "", "price": 30, "is_active": "on"}
+
+    response = client.post(reverse("civic:item_edit", args=[item.pk]), {**fields, "stock": 0, "stock_shown": 5})
+
+    assert response["Location"] == reverse("civic:item_edit", args=[item.pk])
+    item.refresh_from_db()
+    assert item.stock == 3
+
+
+def test_the_admin_cannot_write_back_an_items_stock(client, item):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:civic_shopitem_change", args=[item.pk])
+    client.post(
+        url,
+        {"office": item.office_id, "name": "爱心大米", "description": "", "price": 30, "stock": 9, "is_active": "on"},
+    )
+
+    item.refresh_from_db()
+    assert item.stock == 3
