@@ -31,4 +31,3 @@ class MySignupTable(StackedTable):
         if record.status not in LIVE or shift.is_cancelled or shift.starts_at <= timezone.now():
             return "—"
         return render_to_string("shifts/_cancel_signup.html", {"shift": shift, "back": "mine"}, request=self.request)
-
