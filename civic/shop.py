@@ -66,6 +66,12 @@ def hand_over(*, code: str, office: Office, by: User) -> Order:
         raise ValidationError(_("This pickup code has already been used."))
     if order.state == Order.State.CANCELLED:
         raise ValidationError(_("This order was cancelled."))
+    # Under the account's lock: points taken back since the order (an hours reversal) may
+    # leave less than its price, and spending then would drive the balance below zero.
+    if order.account.balance() < order.price:
+        raise ValidationError(
+            _("The volunteer's points no longer cover this order (some were taken back): it cannot be handed over.")
+        )
     spend_entry(order, by)
     _close(order, Order.State.HANDED_OVER, by)
     return order

@@ -98,3 +98,15 @@ def test_points_of_one_office_do_not_buy_at_another(item, volunteer):
 
     with pytest.raises(ValidationError, match="积分不足"):
         shop.place_order(volunteer=volunteer, item=item)
+
+
+def test_an_order_is_not_handed_over_when_points_taken_back_leave_less_than_its_price(item, volunteer, team, staff):
+    give_points(volunteer, team.office, 50)
+    order = shop.place_order(volunteer=volunteer, item=item)
+    give_points(volunteer, team.office, -40, key="taken-back")  # an hours reversal, say
+
+    with pytest.raises(ValidationError, match="积分"):
+        shop.hand_over(code=order.pickup_code, office=team.office, by=staff)
+
+    assert Order.objects.get(pk=order.pk).state == Order.State.PLACED
+    assert account_for(office=team.office, volunteer=volunteer).balance() == 10
