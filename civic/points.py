@@ -108,7 +108,8 @@ def follow_hours(records: Sequence[ServiceRecord]) -> None:
             for record in reversals
             if (entry := earned.get(record.reverses_id)) is not None
         ]
-    PointEntry.objects.bulk_create(entries, ignore_conflicts=True)
+    # No ignore_conflicts: every record is told once, so a clash is a bug to hear about.
+    PointEntry.objects.bulk_create(entries)
 
 
 # ---------------------------------------------------------------- rules

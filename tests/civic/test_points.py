@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from civic import points
@@ -237,3 +237,18 @@ def test_the_volunteer_a_good_deed_credits_cannot_confirm_it(team, staff, second
 
     assert GoodDeed.objects.get().state == GoodDeed.State.PENDING
     assert not PointEntry.objects.exists()
+
+
+@pytest.mark.parametrize("ahead", [0, 1])
+def test_the_lapse_points_command_refuses_a_year_not_yet_over(ahead):
+    with pytest.raises(CommandError):
+        call_command("lapse_points", year=timezone.localdate().year + ahead)
+
+
+def test_points_that_would_be_posted_twice_are_an_error_not_dropped(team, volunteer, policy):
+    record = post(volunteer, team, key="a", starts_at=at(LAST_WEEK), minutes=120)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        points.follow_hours([record])
+
+    assert PointEntry.objects.filter(service_record=record).count() == 1

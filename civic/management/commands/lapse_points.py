@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civic.models import PointsPolicy
 from civic.points import lapse_points
@@ -15,6 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=timezone.localdate().year - 1)
 
     def handle(self, *args, year: int, **options):
+        # A year not yet over would lapse points that may still be spent in it.
+        if year >= timezone.localdate().year:
+            raise CommandError(
+                _("Points lapse only at the end of a past year: give a year before %(year)d.")
+                % {"year": timezone.localdate().year}
+            )
         touched = sum(
             lapse_points(office=policy.office, year=year)
             for policy in PointsPolicy.objects.filter(expires_yearly=True).select_related("office")
