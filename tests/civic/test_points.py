@@ -13,6 +13,7 @@ from civic.models import GoodDeed, PointEntry, PointsAccount
 from hours import ledger, requests
 from tests.civic.conftest import give_points
 from tests.civic.factories import GoodDeedKindFactory
+from tests.factories import OfficeFactory, volunteer_in
 from tests.hours.ledger_helpers import at, post
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +253,17 @@ def test_points_that_would_be_posted_twice_are_an_error_not_dropped(team, volunt
         points.follow_hours([record])
 
     assert PointEntry.objects.filter(service_record=record).count() == 1
+
+
+def test_the_database_refuses_to_give_a_points_account_another_owner(team, volunteer):
+    account = points.account_for(office=team.office, volunteer=volunteer)
+    other = volunteer_in(team)
+
+    with pytest.raises(Exception, match="keeps its office"), transaction.atomic():
+        PointsAccount.objects.filter(pk=account.pk).update(volunteer=other)
+    with pytest.raises(Exception, match="keeps its office"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE civic_pointsaccount SET office_id = %s WHERE id = %s", [OfficeFactory().pk, account.pk])
+
+    account.save()  # the same owner again passes
+    account.refresh_from_db()
+    assert (account.office_id, account.volunteer_id) == (team.office.pk, volunteer.pk)
