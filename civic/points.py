@@ -57,10 +57,38 @@ def lock_account(*, office: Office, volunteer: Volunteer) -> PointsAccount:
 def follow_hours(records: Sequence[ServiceRecord]) -> None:
     """Called by the hours ledger, inside its transaction, with the records it wrote.
 
-    A credited record earns its office's points per hour; a reversal takes back exactly what
-    the reversed record earned (whatever the rules say now), and nothing if it earned none.
+    A credited record earns its office's points per hour. A reversal takes back what the
+    reversed record earned (whatever the rules say now), and nothing if it earned none, but
+    never what has lapsed of it (`_unlapsed`). A correction's replacement earns at most what
+    its reversal took back, scaled by new minutes / old minutes (rounded down): correcting a
+    record from before the rules, or after the rate went up, creates no points.
     """
     entries = []
+    taken_back: dict[int, int] = {}  # reversed record id -> points its reversal took back
+    reversals = [record for record in records if record.reverses_id is not None]
+    if reversals:
+        earned = {
+            entry.service_record_id: entry
+            for entry in PointEntry.objects.filter(source_key__in=[f"hours:{r.reverses_id}" for r in reversals])
+        }
+        for record in reversals:
+            entry = earned.get(record.reverses_id)
+            taken = _unlapsed(entry) if entry is not None else 0
+            taken_back[record.reverses_id] = taken
+            if taken:
+                entries.append(
+                    PointEntry(
+                        account_id=entry.account_id,
+                        points=-taken,
+                        kind=entry.kind,
+                        earned_on=entry.earned_on,
+                        reverses=entry,
+                        source_key=f"hours:{record.pk}",
+                        service_record=record,
+                        note=entry.note,
+                        recorded_by=record.recorded_by,
+                    )
+                )
     credited = [record for record in records if record.minutes > 0]
     if credited:
         policies = {
@@ -68,7 +96,7 @@ def follow_hours(records: Sequence[ServiceRecord]) -> None:
             for policy in PointsPolicy.objects.filter(office_id__in={record.office_id for record in credited})
         }
         earning = [
-            (record, policies[record.office_id].points_for(record.minutes))
+            (record, min(policies[record.office_id].points_for(record.minutes), _replacement_cap(record, taken_back)))
             for record in credited
             if record.office_id in policies
         ]
@@ -87,29 +115,41 @@ def follow_hours(records: Sequence[ServiceRecord]) -> None:
             )
             for record, points in earning
         ]
-    reversals = [record for record in records if record.reverses_id is not None]
-    if reversals:
-        earned = {
-            entry.service_record_id: entry
-            for entry in PointEntry.objects.filter(source_key__in=[f"hours:{r.reverses_id}" for r in reversals])
-        }
-        entries += [
-            PointEntry(
-                account_id=entry.account_id,
-                points=-entry.points,
-                kind=entry.kind,
-                earned_on=entry.earned_on,
-                reverses=entry,
-                source_key=f"hours:{record.pk}",
-                service_record=record,
-                note=entry.note,
-                recorded_by=record.recorded_by,
-            )
-            for record in reversals
-            if (entry := earned.get(record.reverses_id)) is not None
-        ]
     # No ignore_conflicts: every record is told once, so a clash is a bug to hear about.
     PointEntry.objects.bulk_create(entries)
+
+
+def _replacement_cap(record: ServiceRecord, taken_back: dict[int, int]) -> int:
+    """What a correction's replacement may earn at most; no cap for any other record."""
+    prefix, _sep, replaced = record.source_key.partition(":")
+    if prefix != "correction" or not replaced.isdigit():
+        return record.minutes * 10**6
+    replaced_record = ServiceRecord.objects.get(pk=int(replaced))
+    if int(replaced) not in taken_back:
+        entry = PointEntry.objects.filter(source_key=f"hours:{replaced}").first()
+        taken_back[int(replaced)] = entry.points if entry is not None else 0
+    return taken_back[int(replaced)] * record.minutes // replaced_record.minutes
+
+
+def _unlapsed(entry: PointEntry) -> int:
+    """What is still unlapsed of an earning entry, hence what a reversal may take back.
+
+    The rule: before any lapse covers the entry (an expiry of a year after the one it was
+    earned in), all of it. After, spending and lapsing use the oldest points first (as
+    `lapsing_points` counts them), so what is left of the entry is its points less what that
+    use reached past the earnings older than it; the rest has lapsed or been spent in a way
+    a lapse then accounted for, and is not taken a second time.
+    """
+    entries = PointEntry.objects.filter(account_id=entry.account_id)
+    if not entries.filter(kind=PointEntry.Kind.EXPIRY, earned_on__year__gt=entry.earned_on.year).exists():
+        return entry.points
+    older = Q(earned_on__lt=entry.earned_on) | Q(earned_on=entry.earned_on, pk__lt=entry.pk)
+    sums = entries.aggregate(
+        older=Sum("points", filter=older & Q(kind__in=[PointEntry.Kind.HOURS, PointEntry.Kind.DEED]), default=0),
+        used=Sum("points", filter=Q(kind__in=[PointEntry.Kind.SPEND, PointEntry.Kind.EXPIRY]), default=0),
+    )
+    left = sums["older"] + entry.points + sums["used"]
+    return max(0, min(entry.points, left))
 
 
 # ---------------------------------------------------------------- rules

@@ -267,3 +267,35 @@ def test_the_database_refuses_to_give_a_points_account_another_owner(team, volun
     account.save()  # the same owner again passes
     account.refresh_from_db()
     assert (account.office_id, account.volunteer_id) == (team.office.pk, volunteer.pk)
+
+
+def test_a_replacement_earns_no_more_than_the_reversed_record_scaled(policy, team, volunteer, staff):
+    record = post(volunteer, team, key="a", starts_at=at(LAST_WEEK), minutes=120)  # 20 points
+    policy.points_per_hour = 100
+    policy.save()
+
+    ledger.correct_record(record=record, minutes=60, reason="早退", by=staff)
+
+    assert balance(volunteer, team.office) == 10  # 20 × 60/120, not 100 at today's rate
+
+
+def test_correcting_a_record_from_before_the_rules_creates_no_points(team, volunteer, staff, policy):
+    policy.delete()
+    record = post(volunteer, team, key="a", starts_at=at(LAST_WEEK), minutes=120)
+    points.save_policy(office=team.office, points_per_hour=10, expires_yearly=False)
+
+    ledger.correct_record(record=record, minutes=60, reason="早退", by=staff)
+
+    assert not PointEntry.objects.exists()
+
+
+def test_a_reversal_after_the_points_lapsed_takes_nothing_more(team, volunteer, staff, policy):
+    policy.expires_yearly = True
+    policy.save()
+    record = post(volunteer, team, key="a", starts_at=at(datetime.date(2024, 6, 3)), minutes=120)
+    assert points.lapse_points(office=team.office, year=2025) == 1
+    assert balance(volunteer, team.office) == 0
+
+    ledger.correct_record(record=record, minutes=0, reason="未到场", by=staff)
+
+    assert balance(volunteer, team.office) == 0  # not -20: the lapse took them already
