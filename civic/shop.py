@@ -21,6 +21,10 @@ from volunteers.models import Volunteer
 CODE_ATTEMPTS = 5
 
 
+def UNUSABLE_CODE() -> str:
+    return _("This pickup code cannot be used: check it with the volunteer.")
+
+
 @transaction.atomic
 def place_order(*, volunteer: Volunteer, item: ShopItem) -> Order:
     account = lock_account(office=item.office, volunteer=volunteer)
@@ -59,13 +63,12 @@ def _locked_order(order_pk: int) -> Order:
 def hand_over(*, code: str, office: Office, by: User) -> Order:
     """Staff of the item's office hand it over against the pickup code: once."""
     found = Order.objects.filter(pickup_code=code.strip(), account__office=office).first()
+    # One answer for an unknown, used or cancelled code: a wrong guess learns nothing.
     if found is None:
-        raise ValidationError(_("No order has this pickup code."))
+        raise ValidationError(UNUSABLE_CODE())
     order = _locked_order(found.pk)
-    if order.state == Order.State.HANDED_OVER:
-        raise ValidationError(_("This pickup code has already been used."))
-    if order.state == Order.State.CANCELLED:
-        raise ValidationError(_("This order was cancelled."))
+    if order.state != Order.State.PLACED:
+        raise ValidationError(UNUSABLE_CODE())
     # Under the account's lock: points taken back since the order (an hours reversal) may
     # leave less than its price, and spending then would drive the balance below zero.
     if order.account.balance() < order.price:

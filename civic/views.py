@@ -6,6 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -233,6 +234,10 @@ class ItemEditView(LoginRequiredMixin, TemplateView):
         return redirect("civic:catalogue", self.item.office_id)
 
 
+HAND_OVER_FAILURES = 10  # codes that could not be used, per staff member and office
+HAND_OVER_WINDOW = 15 * 60
+
+
 class HandOverView(OfficeMixin, TemplateView):
     """Staff type or scan the pickup code; the orders waiting are listed without their codes
     (the code on the volunteer's phone is what proves the order is theirs)."""
@@ -248,10 +253,16 @@ class HandOverView(OfficeMixin, TemplateView):
 
     def post(self, request, office_pk):
         form = PickupCodeForm(request.POST)
-        if form.is_valid():
+        failures = f"civic:handover-failures:{request.user.pk}:{self.office.pk}"
+        if form.is_valid() and (cache.get(failures) or 0) >= HAND_OVER_FAILURES:
+            form.add_error("code", _("Too many codes that could not be used: try again in a quarter of an hour."))
+        elif form.is_valid():
             try:
                 order = shop.hand_over(code=form.cleaned_data["code"], office=self.office, by=request.user)
             except ValidationError as error:
+                # Counted per staff member and office, as failed sign-ins are (accounts/sms.py).
+                cache.add(failures, 0, HAND_OVER_WINDOW)
+                cache.incr(failures)
                 form.add_error("code", error)
             else:
                 messages.success(

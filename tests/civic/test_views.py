@@ -1,6 +1,7 @@
 """The points pages through the client: thin views over the services, each asking who may."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ def test_a_volunteer_orders_and_sees_the_code_then_staff_hand_it_over(client, it
     client.post(reverse("civic:hand_over", args=[team.office.pk]), {"code": order.pickup_code})
     again = client.post(reverse("civic:hand_over", args=[team.office.pk]), {"code": order.pickup_code})
 
-    assert "该取货码已被使用" in again.content.decode()
+    assert "该取货码无法使用" in again.content.decode()
     assert account_for(office=team.office, volunteer=volunteer).balance() == 20
 
 
@@ -191,3 +192,21 @@ def test_the_admin_cannot_write_back_an_items_stock(client, item):
 
     item.refresh_from_db()
     assert item.stock == 3
+
+
+def test_wrong_pickup_codes_get_one_answer_and_are_rate_limited(client, item, volunteer, team, staff):
+    cache.clear()
+    give_points(volunteer, team.office, 50)
+    client_of(client, volunteer.user)
+    client.post(reverse("civic:order", args=[item.pk]))
+    order = Order.objects.get()
+    client_of(client, staff)
+    url = reverse("civic:hand_over", args=[team.office.pk])
+    answers = {client.post(url, {"code": f"{n:08d}"}).context["form"].errors["code"][0] for n in range(10)}
+    assert len(answers) == 1
+
+    refused = client.post(url, {"code": order.pickup_code})
+
+    assert Order.objects.get().state == Order.State.PLACED
+    assert refused.context["form"].errors["code"][0] not in answers
+    cache.clear()
