@@ -58,7 +58,7 @@ def test_a_volunteer_orders_with_points_and_staff_hand_it_over_by_code(page: Pag
     assert_fits_a_phone(page)
     page.get_by_label("取货码").fill(code)
     page.get_by_role("button", name="确认领取").click()
-    expect(page.get_by_test_id("hand-over")).to_contain_text("该取货码已被使用")
+    expect(page.get_by_test_id("hand-over")).to_contain_text("该取货码无法使用")
 
     page.context.clear_cookies()
     sign_in_by_cookie(page.context, volunteer.user, live_server.url)
