@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "hours",
     "shifts",
     "needs",
+    "civic",
     "demo",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("hours.urls")),
     path("", include("shifts.urls")),
     path("", include("needs.urls")),
+    path("", include("civic.urls")),
     path("", include("jobs.urls")),
     # The admin signs in through the site's own login, with its rate limits.
     path("admin/login/", admin_login, name="admin_login"),

@@ -11,7 +11,7 @@ for the star thresholds and one per star told.
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -29,6 +29,26 @@ from hours.units import hours
 from teams.models import Office, Team
 from volunteers.models import Volunteer
 from volunteers.selectors import home_offices_of
+
+# Apps above the ledger that keep something in step with it (civic's points follow the
+# hours) register here: the ledger calls them inside its transaction with the records it
+# has just written, reversals included, so both commit or neither does. The ledger
+# imports none of them (DESIGN: imports flow one way).
+RecordsWritten = Callable[[Sequence[ServiceRecord]], None]
+_after_records_written: list[RecordsWritten] = []
+
+
+def after_records_written(callback: RecordsWritten) -> RecordsWritten:
+    """Call `callback(records)` whenever the ledger writes records (usable as a decorator)."""
+    if callback not in _after_records_written:
+        _after_records_written.append(callback)
+    return callback
+
+
+def _tell_written(records: Sequence[ServiceRecord]) -> None:
+    if records:
+        for callback in _after_records_written:
+            callback(records)
 
 
 @dataclass(frozen=True)
@@ -218,6 +238,7 @@ def post_records(postings: Sequence[Posting]) -> list[ServiceRecord | Validation
         written.append((posting, record))
     _insert([record for _posting, record in written])
     _tell_new_stars(written)
+    _tell_written([record for _posting, record in written])
     return results
 
 
@@ -345,6 +366,7 @@ def correct_record(
             approved_by=approved_by,
             reported_month=reported_month,
         )
+    _tell_written([reversal] if replacement is None else [reversal, replacement])
     return reversal, replacement
 
 

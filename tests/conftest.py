@@ -10,7 +10,11 @@ from django.utils import translation
 from accounts.sms import MemorySmsSender
 from tests.factories import TeamFactory
 
-APPEND_ONLY = importlib.import_module("hours.migrations.0006_append_only_on_sqlite")
+# The ledgers' append-only guards on SQLite: the hours ledger's and the points ledger's.
+APPEND_ONLY = [
+    importlib.import_module("hours.migrations.0006_append_only_on_sqlite"),
+    importlib.import_module("civic.migrations.0002_points_append_only"),
+]
 
 
 def pytest_configure(config):
@@ -23,13 +27,13 @@ def pytest_configure(config):
         if connection.vendor != "sqlite":
             return handle(self, **options)
         with connection.cursor() as cursor:
-            for statement in APPEND_ONLY.DROP:
+            for statement in (statement for guard in APPEND_ONLY for statement in guard.DROP):
                 cursor.execute(statement)
         try:
             return handle(self, **options)
         finally:
             with connection.cursor() as cursor:
-                for statement in APPEND_ONLY.CREATE:
+                for statement in (statement for guard in APPEND_ONLY for statement in guard.CREATE):
                     cursor.execute(statement)
 
     flush.Command.handle = flush_past_the_guard

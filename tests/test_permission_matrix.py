@@ -30,6 +30,17 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.phones import mask_phone, national_phone
+from civic.models import (
+    Evaluation,
+    GoodDeed,
+    GoodDeedKind,
+    Order,
+    PartnerUnit,
+    PartyReport,
+    PointsPolicy,
+    ServicePost,
+    ShopItem,
+)
 from hours import workbook_jobs
 from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
@@ -42,6 +53,7 @@ from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
 from teams.models import Membership, Team
+from tests.civic.matrix import civic_a
 from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
 from tests.jobs.factories import JobFactory
 from tests.permission_world import (
@@ -480,6 +492,30 @@ def need_url(name: str, state: str = Need.State.DISPATCHED, photo: bool = False)
             return reverse(name, args=[need.pk, need.takers.get().pk])
         return reverse(name, args=[need.pk])
 
+
+def shows_own_pickup_code_only(world: World, html: str, role: str) -> None:
+    """My points: member A sees the pickup code of their order; nobody else does."""
+    assert (civic_a(world).order.pickup_code in html) is (role == MEMBER_A)
+
+
+def shows_waiting_order_without_code(world: World, html: str, role: str) -> None:
+    """The hand-over page names who waits, never the code that proves the order is theirs."""
+    assert world.member_a.name in html
+    assert civic_a(world).order.pickup_code not in html
+    assert world.member_a.full_phone not in html
+
+
+def order_a_state(world: World) -> str:
+    return Order.objects.get(pk=civic_a(world).order.pk).state
+
+
+def civic_url(name: str, arg: Callable[[World], int] | None = lambda w: w.community_a.pk) -> Callable[[World], str]:
+    """A points page, community A's unless `arg` says which object; the points world made first."""
+
+    def url(world: World) -> str:
+        civic_a(world)
+        return reverse(name, args=[arg(world)] if arg else [])
+
     return url
 
 
@@ -584,6 +620,55 @@ def wish_claimed_by_volunteers(world: World, user) -> bool:
 WISH_PAGE = redirect("wish", lambda w, url: Wish.objects.get().get_absolute_url())
 WISH_PUBLIC = Outcome(200, content=shows_wish_never_for_whom, label="wish, public")
 WISH_FOR_STAFF = Outcome(200, content=shows_wish_for_whom, label="wish, for whom")
+MY_POINTS = Outcome(200, content=shows_own_pickup_code_only, label="my points")
+WAITING_ORDERS = Outcome(200, content=shows_waiting_order_without_code, label="waiting orders")
+POINTS_RANKING = Outcome(200, content=shows_ranking_masked, label="points ranking")
+MY_POINTS_PAGE = redirect("my points", lambda w, url: reverse("civic:my_points"))
+SHOP_A = redirect("shop A", lambda w, url: reverse("civic:shop", args=[w.community_a.pk]))
+HAND_OVER_A = redirect("hand-over A", lambda w, url: reverse("civic:hand_over", args=[w.community_a.pk]))
+DEEDS_A = redirect("deeds A", lambda w, url: reverse("civic:deeds", args=[w.community_a.pk]))
+CATALOGUE_A = redirect("catalogue A", lambda w, url: reverse("civic:catalogue", args=[w.community_a.pk]))
+PARTY_A = redirect("party A", lambda w, url: reverse("civic:party_members", args=[w.community_a.pk]))
+
+
+def shows_reported_member_a(world: World, html: str, role: str) -> None:
+    assert world.member_a.name in html
+    assert world.member_a.full_phone not in html
+    assert world.member_a.full_id_number not in html
+
+
+REPORTED_MEMBERS = Outcome(200, content=shows_reported_member_a, label="reported members")
+EVALUATION_A = redirect(
+    "evaluation A", lambda w, url: reverse("civic:evaluation", args=[civic_a(w).nomination.evaluation_id])
+)
+NEW_EVALUATION = redirect(
+    "new evaluation", lambda w, url: reverse("civic:evaluation", args=[Evaluation.objects.latest("pk").pk])
+)
+RESULTS_A = redirect(
+    "results A", lambda w, url: reverse("civic:evaluation_results", args=[civic_a(w).nomination.evaluation_id])
+)
+
+
+def opens_an_evaluation(world: World) -> dict:
+    today = timezone.localdate()
+    return {
+        "title": "甲社区文明户评选",
+        "kind": "household",
+        "nominations_from": f"{today:%Y-%m-%d}",
+        "nominations_to": f"{today + datetime.timedelta(days=5):%Y-%m-%d}",
+        "voting_from": f"{today + datetime.timedelta(days=6):%Y-%m-%d}",
+        "voting_to": f"{today + datetime.timedelta(days=9):%Y-%m-%d}",
+        "seats": "3",
+        "votes_per_voter": "3",
+        "voters": "residents",
+    }
+
+
+def evaluation_a_url(name: str) -> Callable[[World], str]:
+    return lambda w: reverse(name, args=[civic_a(w).nomination.evaluation_id])
+
+
+POINTS_OFFICE_A = redirect("points A", lambda w, url: f"{reverse('civic:office')}?office={w.community_a.pk}")
 
 
 # fmt: off
@@ -999,6 +1084,107 @@ CASES = [
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
     Case("needs:office_wishes", lambda w: reverse("needs:office_wishes"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    # Points (civic): my points and orders are my own; community A's supermarket is for those
+    # who serve in its teams; its rules, catalogue, hand-over, good deeds and ranking for its staff.
+    Case("civic:my_points", civic_url("civic:my_points", None),
+         row(LOGIN, PROFILE, MY_POINTS, MY_POINTS, MY_POINTS, MY_POINTS, MY_POINTS, MY_POINTS, PROFILE)),
+    Case("civic:shop", civic_url("civic:shop"),
+         row(LOGIN, PROFILE, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, PROFILE)),
+    # Member A has the points; leader A has none and is told so on the shop page.
+    Case("civic:order", civic_url("civic:order", lambda w: civic_a(w).item.pk), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, MY_POINTS_PAGE, SHOP_A, NOT_FOUND, NOT_FOUND, NOT_FOUND, PROFILE)),
+    Case("civic:order_cancel", civic_url("civic:order_cancel", lambda w: civic_a(w).order.pk), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, MY_POINTS_PAGE, NOT_FOUND, NOT_FOUND, HAND_OVER_A, HAND_OVER_A,
+                    HAND_OVER_A),
+         effect=lambda w, user: order_a_state(w) == Order.State.CANCELLED),
+    Case("civic:office", civic_url("civic:office", None),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:policy", civic_url("civic:policy"), method=POST,
+         data=lambda w: {"points_per_hour": "5"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, POINTS_OFFICE_A, POINTS_OFFICE_A,
+                    POINTS_OFFICE_A),
+         effect=lambda w, user: PointsPolicy.objects.get(office=w.community_a).points_per_hour == 5),
+    Case("civic:ranking", civic_url("civic:ranking"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, POINTS_RANKING, POINTS_RANKING,
+             POINTS_RANKING)),
+    Case("civic:catalogue", civic_url("civic:catalogue"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:catalogue-post", civic_url("civic:catalogue"), method=POST,
+         data=lambda w: {"name": "甲社区洗衣液", "price": "20", "stock": "3", "is_active": "on"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, CATALOGUE_A, CATALOGUE_A,
+                    CATALOGUE_A),
+         effect=lambda w, user: ShopItem.objects.filter(office=w.community_a, name="甲社区洗衣液").exists()),
+    Case("civic:item_edit", civic_url("civic:item_edit", lambda w: civic_a(w).item.pk),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:hand_over", civic_url("civic:hand_over"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, WAITING_ORDERS, WAITING_ORDERS,
+             WAITING_ORDERS)),
+    Case("civic:hand_over-post", civic_url("civic:hand_over"), method=POST,
+         data=lambda w: {"code": civic_a(w).order.pickup_code},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, HAND_OVER_A, HAND_OVER_A,
+                    HAND_OVER_A),
+         effect=lambda w, user: order_a_state(w) == Order.State.HANDED_OVER),
+    Case("civic:deeds", civic_url("civic:deeds"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:deed_kind_add", civic_url("civic:deed_kind_add"), method=POST,
+         data=lambda w: {"name": "帮助困难居民", "points": "10"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DEEDS_A, DEEDS_A, DEEDS_A),
+         effect=lambda w, user: GoodDeedKind.objects.filter(office=w.community_a, name="帮助困难居民").exists()),
+    # Recorded by another member of community A's staff: any of its staff (or above) may confirm.
+    Case("civic:deed_decide", civic_url("civic:deed_decide", lambda w: civic_a(w).deed.pk), method=POST,
+         data=lambda w: {"decision": "approve"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DEEDS_A, DEEDS_A, DEEDS_A),
+         effect=lambda w, user: GoodDeed.objects.get(pk=civic_a(w).deed.pk).state == GoodDeed.State.APPROVED),
+
+    # 在职党员双报到: one's own card and receipt; the community's staff confirm and see the hours.
+    Case("civic:party_report", civic_url("civic:party_report", None),
+         row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, PROFILE)),
+    # Member A has reported already and the others are no party members: the card answers with why.
+    Case("civic:party_report-post", civic_url("civic:party_report", None), method=POST,
+         data=lambda w: {"office": w.community_a.pk, "grid": "第一网格"},
+         expect=row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, PROFILE)),
+    Case("civic:party_members", civic_url("civic:party_members"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REPORTED_MEMBERS, REPORTED_MEMBERS,
+             REPORTED_MEMBERS)),
+    Case("civic:party_report_decide", civic_url("civic:party_report_decide", lambda w: civic_a(w).report.pk),
+         method=POST, data=lambda w: {"decision": "approve"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: PartyReport.objects.get(pk=civic_a(w).report.pk).state == PartyReport.State.APPROVED),
+    # The quarterly sheet for member A's unit: names its members, so for community A's staff only.
+    Case("civic:unit_feedback",
+         lambda w: reverse("civic:unit_feedback", args=[w.community_a.pk, civic_a(w).report.unit_id]),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:unit_add", civic_url("civic:unit_add"), method=POST, data=lambda w: {"name": "甲区卫健委"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: PartnerUnit.objects.filter(name="甲区卫健委").exists()),
+    Case("civic:post_add", civic_url("civic:post_add"), method=POST, data=lambda w: {"name": "法律服务"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: ServicePost.objects.filter(name="法律服务").exists()),
+
+    # Evaluations: staff open and close them; the office's staff and team members (nominators,
+    # and here the voters) see one; its frozen results are public, names masked.
+    Case("civic:evaluations", civic_url("civic:evaluations"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:evaluations-post", civic_url("civic:evaluations"), method=POST, data=opens_an_evaluation,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEW_EVALUATION, NEW_EVALUATION,
+                    NEW_EVALUATION),
+         effect=lambda w, user: Evaluation.objects.filter(title="甲社区文明户评选").exists()),
+    Case("civic:evaluation", evaluation_a_url("civic:evaluation"),
+         row(LOGIN, PROFILE, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, OK)),
+    # Nominations have closed: the allowed are told so on the evaluation's page.
+    Case("civic:nominate", evaluation_a_url("civic:nominate"), method=POST,
+         data=lambda w: {"phone": w.leader_a.full_phone, "reason": "热心"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, EVALUATION_A, EVALUATION_A, NOT_FOUND, EVALUATION_A, EVALUATION_A,
+                    EVALUATION_A)),
+    # The office's volunteers vote; staff who are no team members are told they may not.
+    Case("civic:vote", civic_url("civic:vote", lambda w: civic_a(w).nomination.pk), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, EVALUATION_A, EVALUATION_A, NOT_FOUND, EVALUATION_A, EVALUATION_A,
+                    EVALUATION_A)),
+    # Voting is still on: the allowed are told the results cannot be frozen yet.
+    Case("civic:evaluation_close", evaluation_a_url("civic:evaluation_close"), method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RESULTS_A, RESULTS_A, RESULTS_A)),
+    Case("civic:evaluation_results", evaluation_a_url("civic:evaluation_results"),
+         row(OK, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
 
     # The admin signs in through the site's login and its rate limits; signed in without
     # admin rights, there is no admin.
@@ -1129,7 +1315,14 @@ def test_a_post_with_the_csrf_token_passes(world):
 
 # Django's set_language answers a GET with a redirect; the project's own POST views refuse it.
 # The self check-in address is a page (GET) that posts to itself.
-GET_TOO = {"set-language", "shifts:self_check-post"}
+GET_TOO = {
+    "set-language",
+    "shifts:self_check-post",
+    "civic:catalogue-post",
+    "civic:hand_over-post",
+    "civic:party_report-post",
+    "civic:evaluations-post",
+}
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in POST_CASES if case.id not in GET_TOO])

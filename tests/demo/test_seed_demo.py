@@ -256,3 +256,42 @@ def test_residents_requests_in_every_state_and_a_wish_wall(demo, client):
     assert not Volunteer.objects.filter(user=resident).exists()
     client.force_login(resident)
     assert client.get(reverse("needs:mine")).content.decode().count('data-testid="need-') >= 5
+
+
+def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):
+    from civic.models import GoodDeed, Order, PointEntry, ShopItem
+    from civic.points import account_for
+
+    volunteer = Volunteer.objects.get(user__phone=VOLUNTEER_PHONE)
+    office = Office.objects.get(name="阳光社区")
+    account = account_for(office=office, volunteer=volunteer)
+
+    assert ShopItem.objects.filter(office=office, is_active=True, stock__gt=0).count() >= 3
+    assert set(Order.objects.values_list("state", flat=True)) == set(Order.State.values)
+    assert account.orders.filter(state=Order.State.PLACED).exists()  # a pickup code to show
+    assert account.available() > 0
+    assert set(GoodDeed.objects.values_list("state", flat=True)) >= {GoodDeed.State.PENDING, GoodDeed.State.APPROVED}
+    # Points follow the demo's hours: an entry for each credited record worth a point (阳光社区
+    # gives 10 an hour, 和平里 1, rounded down).
+    credited = ServiceRecord.objects.filter(Q(office=office) | Q(minutes__gte=60), minutes__gt=0).count()
+    assert PointEntry.objects.filter(kind=PointEntry.Kind.HOURS, reverses__isnull=True).count() == credited
+
+
+def test_the_demo_has_partner_units_with_reported_party_members(demo):
+    from civic.models import PartnerUnit, PartyReport
+
+    office = Office.objects.get(name="和平里社区")
+    assert PartnerUnit.objects.filter(office=office).count() == 2
+    states = list(PartyReport.objects.filter(office=office).values_list("state", flat=True))
+    assert states.count(PartyReport.State.APPROVED) >= 2
+    assert PartyReport.State.PENDING in states
+
+
+def test_the_demo_has_a_closed_evaluation_with_its_winners(demo):
+    from civic.evaluations import public_results
+    from civic.models import Evaluation
+
+    evaluation = Evaluation.objects.get(closed_at__isnull=False)
+    results = public_results(evaluation)
+    assert sum(named for _name, _votes, named in results) == evaluation.seats
+    assert all(name.endswith("*") for name, _votes, _named in results)

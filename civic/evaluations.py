@@ -1,0 +1,166 @@
+"""Yearly evaluations (评议 / 评选): nominations and votes in their windows, one vote per voter
+per nominee and at most N a voter, results frozen at close, named people honoured."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from civic.models import Evaluation, Nomination, PointEntry, Vote
+from hours.models import Honour, ServiceRecord
+from hours.units import hours
+from teams.models import Membership
+from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, office_tree_ids
+from volunteers.models import Volunteer
+
+
+@transaction.atomic
+def open_evaluation(*, evaluation: Evaluation) -> Evaluation:
+    """Staff open an evaluation; its windows follow one another (the model's constraint says so too)."""
+    evaluation.full_clean()
+    evaluation.save()
+    return evaluation
+
+
+def _serves_in(user: User, evaluation: Evaluation) -> bool:
+    return (
+        Membership.objects.active().filter(user=user, team__office_id__in=office_tree_ids(evaluation.office)).exists()
+    )
+
+
+def may_nominate(user: User, evaluation: Evaluation) -> bool:
+    """Staff of the office, and members of its teams."""
+    return has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE) or _serves_in(user, evaluation)
+
+
+def may_vote(user: User, evaluation: Evaluation) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if evaluation.voters == Evaluation.Voters.RESIDENTS:
+        return True
+    if evaluation.voters == Evaluation.Voters.VOLUNTEERS:
+        return _serves_in(user, evaluation)
+    return evaluation.panel.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def nominate(
+    *, evaluation: Evaluation, volunteer: Volunteer, reason: str, by: User, today: datetime.date
+) -> Nomination:
+    if not evaluation.nominations_from <= today <= evaluation.nominations_to or evaluation.closed_at:
+        raise ValidationError(_("Nominations are not open."))
+    if not may_nominate(by, evaluation):
+        raise ValidationError(_("Staff of the office and members of its teams nominate."))
+    if not reason.strip():
+        raise ValidationError(_("Say why you nominate them."))
+    if Nomination.objects.filter(evaluation=evaluation, volunteer=volunteer).exists():
+        raise ValidationError(_("They have been nominated already."))
+    return Nomination.objects.create(evaluation=evaluation, volunteer=volunteer, reason=reason.strip(), nominated_by=by)
+
+
+@transaction.atomic
+def vote(*, nomination: Nomination, voter: User, today: datetime.date) -> Vote:
+    # The evaluation's row lock: votes cast at once are counted against the limit one after
+    # the other, and none slips in while `close` counts them.
+    evaluation = Evaluation.objects.select_for_update().get(pk=nomination.evaluation_id)
+    if not evaluation.voting_from <= today <= evaluation.voting_to or evaluation.closed_at:
+        raise ValidationError(_("Voting is not open."))
+    if not may_vote(voter, evaluation):
+        raise ValidationError(_("You may not vote in this evaluation."))
+    cast = Vote.objects.filter(evaluation=evaluation, voter=voter)
+    if cast.filter(nomination=nomination).exists():
+        raise ValidationError(_("You have voted for them already."))
+    if cast.count() >= evaluation.votes_per_voter:
+        raise ValidationError(_("You have used your %(votes)d votes.") % {"votes": evaluation.votes_per_voter})
+    return Vote.objects.create(evaluation=evaluation, nomination=nomination, voter=voter)
+
+
+@transaction.atomic
+def close(*, evaluation: Evaluation, by: User, today: datetime.date) -> list[Nomination]:
+    """After voting ends: the votes are counted once and frozen, the top `seats` named (ties
+    at the last seat by the earlier nomination) and honoured. Returns the named."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.closed_at:
+        raise ValidationError(_("This evaluation is closed already."))
+    if today <= evaluation.voting_to:
+        raise ValidationError(_("Voting has not ended yet."))
+    nominations = list(
+        evaluation.nominations.annotate(counted=Count("votes")).select_related("volunteer").order_by("-counted", "pk")
+    )
+    named = [nomination for nomination in nominations[: evaluation.seats] if nomination.counted > 0]
+    for nomination in nominations:
+        nomination.final_votes, nomination.named = nomination.counted, nomination in named
+    Nomination.objects.bulk_update(nominations, ["final_votes", "named"])
+    if evaluation.kind == Evaluation.Kind.PERSON:
+        period = f"{evaluation.voting_to.year}"
+        # Someone staff honoured by hand already keeps that one honour (one a period).
+        honoured = set(
+            Honour.objects.current()
+            .filter(office=evaluation.office, title=Honour.Title.MOST_ADMIRED, period=period)
+            .values_list("volunteer_id", flat=True)
+        )
+        Honour.objects.bulk_create(
+            Honour(
+                volunteer=nomination.volunteer,
+                office=evaluation.office,
+                title=Honour.Title.MOST_ADMIRED,
+                period=period,
+                awarded_by=by,
+            )
+            for nomination in named
+            if nomination.volunteer_id not in honoured
+        )
+    evaluation.closed_at = timezone.now()
+    evaluation.save(update_fields=["closed_at"])
+    return named
+
+
+@dataclass(frozen=True)
+class Evidence:
+    minutes: int
+    points: int
+
+    @property
+    def hours(self) -> Decimal:
+        return hours(self.minutes)
+
+
+def evidence_for(evaluation: Evaluation, volunteer_ids: list[int]) -> dict[int, Evidence]:
+    """Each nominee's hours and points earned at the office (and below) in the evaluation's year."""
+    tree = office_tree_ids(evaluation.office)
+    year = evaluation.voting_to.year
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    minutes = dict(
+        ServiceRecord.objects.filter(
+            volunteer_id__in=volunteer_ids, office_id__in=tree, service_date__range=(start, end)
+        )
+        .values_list("volunteer_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    points = dict(
+        PointEntry.objects.filter(
+            Q(kind=PointEntry.Kind.HOURS) | Q(kind=PointEntry.Kind.DEED),
+            account__volunteer_id__in=volunteer_ids,
+            account__office_id__in=tree,
+            earned_on__range=(start, end),
+        )
+        .values_list("account__volunteer_id")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    return {pk: Evidence(minutes.get(pk, 0), points.get(pk, 0)) for pk in volunteer_ids}
+
+
+def public_results(evaluation: Evaluation) -> list[tuple[str, int, bool]]:
+    """(masked name, votes, named) once frozen; names masked as the ranking lists mask them (rule 12)."""
+    if not evaluation.closed_at:
+        return []
+    rows = evaluation.nominations.select_related("volunteer").order_by("-final_votes", "pk")
+    return [(row.volunteer.public_name, row.final_votes, row.named) for row in rows]

@@ -1,0 +1,77 @@
+"""The quarterly feedback to a partner unit (服务社区登记卡): its reported members and their
+service in the community, from the hours ledger, ready to send to the unit."""
+
+import datetime
+import io
+
+import openpyxl
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civic.models import PartnerUnit, PartyReport
+from civic.reporting import meets_target, quarter_of, served_in, target_of
+from common.spreadsheets import inert
+
+
+def quarter_from(text: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """'2026-4' → the fourth quarter of 2026; anything else → the quarter of `today`."""
+    year, _dash, number = text.partition("-")
+    if year.isdigit() and number in {"1", "2", "3", "4"}:
+        return quarter_of(datetime.date(int(year), int(number) * 3, 1))
+    return quarter_of(today)
+
+
+def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetime.date]) -> bytes:
+    office = unit.office
+    reports = list(
+        PartyReport.objects.filter(unit=unit, state=PartyReport.State.APPROVED)
+        .select_related("volunteer__user")
+        .prefetch_related("posts")
+        .order_by("volunteer__name_pinyin", "pk")
+    )
+    served = served_in(office, [report.volunteer_id for report in reports], quarter)
+    target = target_of(office)
+    start, _end = quarter
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Service record card"))
+    sheet.append(
+        [
+            inert(
+                _("%(office)s: service of %(unit)s's party members, %(year)d quarter %(quarter)d")
+                % {"office": office.name, "unit": unit.name, "year": start.year, "quarter": (start.month - 1) // 3 + 1}
+            )
+        ]
+    )
+    sheet.append([_("Party branch"), inert(unit.party_branch)])
+    sheet.append([])
+    sheet.append(
+        [
+            _("Name"),
+            _("Mobile number"),
+            _("Service offered"),
+            _("This quarter (h)"),
+            _("This year (h)"),
+            _("Activities this year"),
+            _("Target met"),
+            _("Community's comment"),
+        ]
+    )
+    for report in reports:
+        person = served[report.volunteer_id]
+        sheet.append(
+            [
+                inert(report.volunteer.real_name),
+                report.volunteer.masked_phone,
+                inert("、".join(post.name for post in report.posts.all())),
+                float(person.quarter_hours),
+                float(person.year_hours),
+                person.year_activities,
+                _("Yes") if meets_target(person, target) else _("Not yet"),
+                "",
+            ]
+        )
+    sheet.append([])
+    sheet.append([_("Hours from the service ledger."), f"{timezone.localdate():%Y-%m-%d}"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

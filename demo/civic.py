@@ -1,0 +1,198 @@
+"""Demo points and love supermarket: rules for both communities before the hours are posted
+(so the demo's hours earn points as real ones do), then a catalogue, good deeds and orders;
+and 和平里's partner units with the party members who reported to it.
+
+Idempotent like the rest of the demo: rules, items and kinds are found by name, and deeds
+and orders are only made when the office has none yet.
+"""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from civic import evaluations, points, reporting, shop
+from civic.models import (
+    Evaluation,
+    GoodDeed,
+    GoodDeedKind,
+    Order,
+    PartnerUnit,
+    PartyReport,
+    PointEntry,
+    PointsPolicy,
+    ServicePost,
+    ShopItem,
+)
+from demo.people import COMMUNITIES, STAFF_PHONE, STREET, VOLUNTEER_PHONE, _user
+from teams.models import Membership, Office, OfficeStaff
+from volunteers.models import Volunteer
+
+# (community index, points per credited hour, lapse yearly)
+RULES = [(0, 10, False), (1, 1, True)]
+CATALOGUE = [
+    ("爱心大米 5 斤", "东北大米，每月 20 日补货。", 150, 12),
+    ("食用油 1 桶", "", 200, 8),
+    ("洗衣液", "", 80, 20),
+    ("免费理发一次", "邻里便民服务队提供，周六上午。", 30, 50),
+    ("毛巾两条", "", 40, 0),
+]
+DEEDS = [("调解纠纷", 5), ("帮助困难居民", 10), ("见义勇为", 30), ("抢险救灾", 20)]
+# 和平里's partner units (name, party branch, contact) and its service posts.
+UNITS = [("市税务局第三分局", "第二党支部", "刘建华"), ("区人民医院", "内科党支部", "孙丽萍")]
+POSTS = ["政策宣传", "法律服务", "医疗保健", "助老助残", "文明创建", "治安巡逻"]
+REPORTED = 6  # of 和平里's party members; the last two wait for the community's confirmation
+# A second member of staff, of 阳光社区, who records good deeds for the demo's staff to confirm.
+RECORDER_PHONE = "+8613800000006"
+
+
+def seed_points_rules() -> None:
+    """Before the demo's hours are posted: an office's points follow hours posted after its rules."""
+    street = Office.objects.get(name=STREET, parent=None)
+    for community, per_hour, lapses in RULES:
+        office = Office.objects.get(name=COMMUNITIES[community], parent=street)
+        PointsPolicy.objects.get_or_create(
+            office=office, defaults={"points_per_hour": per_hour, "expires_yearly": lapses}
+        )
+
+
+@transaction.atomic
+def seed_demo_points(rng: random.Random) -> dict[str, int]:
+    office = Office.objects.get(name=COMMUNITIES[0], parent__name=STREET)
+    staff = _user(STAFF_PHONE, {})
+    recorder = _user(RECORDER_PHONE, {"real_name": "陈丽娟", "id_number": "", "grid": ""})
+    OfficeStaff.objects.get_or_create(office=office, user=recorder)
+    items = [
+        ShopItem.objects.get_or_create(
+            office=office, name=name, defaults={"description": text, "price": price, "stock": stock}
+        )[0]
+        for name, text, price, stock in CATALOGUE
+    ]
+    kinds = [
+        GoodDeedKind.objects.get_or_create(office=office, name=name, defaults={"points": amount})[0]
+        for name, amount in DEEDS
+    ]
+    members = list(
+        Volunteer.objects.filter(
+            user__memberships__team__office=office, user__memberships__status=Membership.Status.ACTIVE
+        )
+        .exclude(user__phone__in=[STAFF_PHONE, RECORDER_PHONE])
+        .distinct()
+        .order_by("pk")
+    )
+    deeds = (
+        0 if GoodDeed.objects.filter(office=office).exists() else _deeds(rng, office, kinds, members, staff, recorder)
+    )
+    orders = 0 if Order.objects.filter(account__office=office).exists() else _orders(rng, office, items, members, staff)
+    reports = _party_reports(rng, staff)
+    _closed_evaluation(rng, office, members, staff)
+    return {"deeds": deeds, "orders": orders, "reports": reports, "point_entries": PointEntry.objects.count()}
+
+
+def _closed_evaluation(rng, office, members, staff) -> None:
+    """Last month's 最美志愿者 of 阳光社区, voted on by its volunteers and closed: winners to show."""
+    title = "阳光社区最美志愿者评选"
+    if Evaluation.objects.filter(office=office, title=title).exists():
+        return
+    today = timezone.localdate()
+    evaluation = evaluations.open_evaluation(
+        evaluation=Evaluation(
+            office=office,
+            title=title,
+            nominations_from=today - datetime.timedelta(days=40),
+            nominations_to=today - datetime.timedelta(days=30),
+            voting_from=today - datetime.timedelta(days=25),
+            voting_to=today - datetime.timedelta(days=15),
+            seats=2,
+            votes_per_voter=2,
+            created_by=staff,
+        )
+    )
+    nominations = [
+        evaluations.nominate(
+            evaluation=evaluation, volunteer=nominee, reason="热心服务邻里", by=staff, today=evaluation.nominations_to
+        )
+        for nominee in rng.sample(members, min(5, len(members)))
+    ]
+    for voter in rng.sample(members, min(30, len(members))):
+        for nomination in rng.sample(nominations, 2):
+            evaluations.vote(nomination=nomination, voter=voter.user, today=evaluation.voting_to)
+    evaluations.close(evaluation=evaluation, by=staff, today=today)
+
+
+def _party_reports(rng, staff) -> int:
+    office = Office.objects.get(name=COMMUNITIES[1], parent__name=STREET)
+    units = [
+        PartnerUnit.objects.get_or_create(
+            office=office, name=name, defaults={"party_branch": branch, "contact_name": contact}
+        )[0]
+        for name, branch, contact in UNITS
+    ]
+    posts = [ServicePost.objects.get_or_create(office=office, name=name)[0] for name in POSTS]
+    if PartyReport.objects.filter(office=office).exists():
+        return 0
+    party_members = list(
+        Volunteer.objects.filter(
+            is_party_member=True,
+            user__memberships__team__office=office,
+            user__memberships__status=Membership.Status.ACTIVE,
+        )
+        .exclude(user__phone__in=[STAFF_PHONE, RECORDER_PHONE])
+        .distinct()
+        .order_by("pk")[:REPORTED]
+    )
+    for number, volunteer in enumerate(party_members):
+        report = reporting.submit_report(
+            volunteer=volunteer,
+            office=office,
+            unit=units[number % len(units)],
+            grid=volunteer.grid or "第一网格",
+            skills=volunteer.skills,
+            posts=rng.sample(posts, 2),
+        )
+        if number < len(party_members) - 2:
+            reporting.decide_report(report=report, approved=True, by=staff)
+    return len(party_members)
+
+
+def _deeds(rng, office, kinds, members, staff, recorder) -> int:
+    today = timezone.localdate()
+    chosen = rng.sample(members, min(8, len(members)))
+    for number, volunteer in enumerate(chosen):
+        # The recorder writes them down; the demo's staff has confirmed most, and one of the
+        # staff's own waits for the recorder (nobody confirms their own).
+        by = staff if number == len(chosen) - 1 else recorder
+        deed = points.record_deed(
+            office=office,
+            volunteer=volunteer,
+            kind=rng.choice(kinds),
+            done_on=today - datetime.timedelta(days=rng.randint(1, 60)),
+            note="",
+            by=by,
+        )
+        if number < len(chosen) - 3:
+            points.decide_deed(deed=deed, approved=True, by=staff)
+    return len(chosen)
+
+
+def _orders(rng, office, items, members, staff) -> int:
+    demo_volunteer = Volunteer.objects.get(user__phone=VOLUNTEER_PHONE)
+    in_stock = [item for item in items if item.stock]
+    made = 0
+    shoppers = [demo_volunteer, *rng.sample(members, min(10, len(members)))]
+    for number, volunteer in enumerate(dict.fromkeys(shoppers)):
+        available = points.account_for(office=office, volunteer=volunteer).available()
+        affordable = [item for item in in_stock if item.price <= available]
+        if not affordable:
+            continue
+        order = shop.place_order(volunteer=volunteer, item=rng.choice(affordable))
+        made += 1
+        # The demo volunteer's order waits, with its pickup code; of the others, most are collected.
+        if volunteer == demo_volunteer or number % 4 == 1:
+            continue
+        if number % 4 == 3:
+            shop.cancel_order(order=order, by=volunteer.user)
+        else:
+            shop.hand_over(code=order.pickup_code, office=office, by=staff)
+    return made

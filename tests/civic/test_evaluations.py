@@ -1,0 +1,139 @@
+"""Evaluations: nomination and voting windows, vote limits, results frozen at close, masking."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from civic import evaluations
+from civic.models import Evaluation, Vote
+from hours.models import Honour
+from tests.civic.conftest import give_points
+from tests.factories import OfficeFactory, UserFactory, VolunteerFactory, volunteer_in
+from tests.hours.ledger_helpers import at, post
+
+pytestmark = pytest.mark.django_db
+
+NOMINATING = datetime.date(2026, 11, 5)
+VOTING = datetime.date(2026, 11, 20)
+AFTER = datetime.date(2026, 12, 1)
+
+
+@pytest.fixture
+def evaluation(team, staff):
+    return Evaluation.objects.create(
+        office=team.office,
+        title="2026年度最美志愿者",
+        nominations_from=datetime.date(2026, 11, 1),
+        nominations_to=datetime.date(2026, 11, 10),
+        voting_from=datetime.date(2026, 11, 15),
+        voting_to=datetime.date(2026, 11, 25),
+        seats=2,
+        votes_per_voter=2,
+        created_by=staff,
+    )
+
+
+@pytest.fixture
+def nominees(evaluation, team, staff):
+    people = [volunteer_in(team) for _ in range(3)]
+    return [
+        evaluations.nominate(
+            evaluation=evaluation, volunteer=person, reason="常年探访独居老人", by=staff, today=NOMINATING
+        )
+        for person in people
+    ]
+
+
+def voters(team, how_many):
+    return [volunteer_in(team).user for _ in range(how_many)]
+
+
+@pytest.mark.parametrize("day", [datetime.date(2026, 10, 31), datetime.date(2026, 11, 11), VOTING])
+def test_nominations_only_in_their_window(evaluation, team, staff, day):
+    with pytest.raises(ValidationError):
+        evaluations.nominate(evaluation=evaluation, volunteer=volunteer_in(team), reason="好", by=staff, today=day)
+
+
+@pytest.mark.parametrize("day", [NOMINATING, datetime.date(2026, 11, 26)])
+def test_votes_only_in_their_window(nominees, team, day):
+    with pytest.raises(ValidationError, match="投票"):
+        evaluations.vote(nomination=nominees[0], voter=voters(team, 1)[0], today=day)
+
+
+def test_a_member_of_the_offices_teams_nominates_a_stranger_does_not(evaluation, team):
+    member = volunteer_in(team).user
+    evaluations.nominate(
+        evaluation=evaluation, volunteer=volunteer_in(team), reason="热心", by=member, today=NOMINATING
+    )
+
+    with pytest.raises(ValidationError):
+        evaluations.nominate(
+            evaluation=evaluation, volunteer=volunteer_in(team), reason="热心", by=UserFactory(), today=NOMINATING
+        )
+
+
+def test_one_vote_per_voter_and_nominee_and_at_most_n_a_voter(nominees, team):
+    (voter,) = voters(team, 1)
+    evaluations.vote(nomination=nominees[0], voter=voter, today=VOTING)
+
+    with pytest.raises(ValidationError):
+        evaluations.vote(nomination=nominees[0], voter=voter, today=VOTING)
+    evaluations.vote(nomination=nominees[1], voter=voter, today=VOTING)
+    with pytest.raises(ValidationError, match="2"):
+        evaluations.vote(nomination=nominees[2], voter=voter, today=VOTING)
+    with pytest.raises(IntegrityError):
+        Vote.objects.create(evaluation=nominees[0].evaluation, nomination=nominees[0], voter=voter)
+
+
+@pytest.mark.parametrize(("voters_are", "outsider_may"), [("residents", True), ("volunteers", False), ("panel", False)])
+def test_who_may_vote(evaluation, team, voters_are, outsider_may):
+    evaluation.voters = voters_are
+    evaluation.save()
+    outsider = VolunteerFactory().user
+    panellist = UserFactory()
+    evaluation.panel.add(panellist)
+
+    assert evaluations.may_vote(outsider, evaluation) is outsider_may
+    assert evaluations.may_vote(panellist, evaluation) is (voters_are != "volunteers")
+    assert evaluations.may_vote(volunteer_in(team).user, evaluation) is (voters_are != "panel")
+
+
+def test_closing_freezes_the_results_names_the_top_seats_and_honours_them(evaluation, nominees, team, staff):
+    for index, count in enumerate([3, 1, 2]):
+        for voter in voters(team, count):
+            evaluations.vote(nomination=nominees[index], voter=voter, today=VOTING)
+    with pytest.raises(ValidationError):
+        evaluations.close(evaluation=evaluation, by=staff, today=VOTING)
+
+    named = evaluations.close(evaluation=evaluation, by=staff, today=AFTER)
+
+    assert [nomination.pk for nomination in named] == [nominees[0].pk, nominees[2].pk]
+    assert set(Honour.objects.values_list("volunteer_id", flat=True)) == {n.volunteer_id for n in named}
+    with pytest.raises(ValidationError):
+        evaluations.vote(nomination=nominees[1], voter=voters(team, 1)[0], today=VOTING)  # closed: nothing changes
+    with pytest.raises(ValidationError):
+        evaluations.close(evaluation=evaluation, by=staff, today=AFTER)
+    evaluation.refresh_from_db()
+    results = evaluations.public_results(evaluation)
+    assert [votes for _name, votes, _named in results] == [3, 2, 1]
+    assert [name for name, _votes, _named in results] == [
+        n.volunteer.public_name for n in (nominees[0], nominees[2], nominees[1])
+    ]
+    assert all(name.endswith("*") for name, _votes, _named in results)
+
+
+def test_results_are_not_shown_before_they_are_frozen(nominees):
+    assert evaluations.public_results(nominees[0].evaluation) == []
+
+
+def test_the_evidence_is_the_years_hours_and_points(evaluation, nominees, team, policy):
+    nominee = nominees[0].volunteer
+    post(nominee, team, key="a", starts_at=at(datetime.date(2026, 6, 1)), minutes=120)
+    post(nominee, team, key="b", starts_at=at(datetime.date(2025, 6, 1)), minutes=600)  # another year
+    give_points(nominee, OfficeFactory(), 99)  # another office
+
+    evidence = evaluations.evidence_for(evaluation, [nominee.pk])[nominee.pk]
+
+    assert evidence == evaluations.Evidence(minutes=120, points=20)
