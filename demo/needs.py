@@ -214,6 +214,14 @@ def _request(
         if state == Need.State.CONFIRMED:
             by = resident if need.resident_id == resident.pk else staff
             services.confirm(need=need, by=by, rating=rng.choice([5, 5, 5, 4, 4, 3]), comment="志愿者很热心")
+            if by == resident:  # then the office credits the time: nobody credits hours alone
+                for taker in need.takers.all():
+                    services.credit_again(
+                        taker=taker,
+                        by=staff,
+                        minutes=services.credited_minutes(taker, need.category),
+                        started_at=taker.started_at,
+                    )
     _set_moments(need, created)
     return need
 
