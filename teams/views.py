@@ -55,6 +55,7 @@ class TeamDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(team=team, membership=my_membership(team, user), **kwargs)
         if has_access(user, team, ACCESS_TEAM_VIEW):
             context.update(
+                sees_members=True,
                 members=Paginator(team_members(team), self.members_per_page).get_page(self.request.GET.get("page")),
                 pending_count=team.memberships.filter(status=Membership.Status.PENDING).count(),
                 can_run=has_access(user, team, ACCESS_TEAM_RUN),

@@ -492,30 +492,6 @@ def need_url(name: str, state: str = Need.State.DISPATCHED, photo: bool = False)
             return reverse(name, args=[need.pk, need.takers.get().pk])
         return reverse(name, args=[need.pk])
 
-
-def shows_own_pickup_code_only(world: World, html: str, role: str) -> None:
-    """My points: member A sees the pickup code of their order; nobody else does."""
-    assert (civic_a(world).order.pickup_code in html) is (role == MEMBER_A)
-
-
-def shows_waiting_order_without_code(world: World, html: str, role: str) -> None:
-    """The hand-over page names who waits, never the code that proves the order is theirs."""
-    assert world.member_a.name in html
-    assert civic_a(world).order.pickup_code not in html
-    assert world.member_a.full_phone not in html
-
-
-def order_a_state(world: World) -> str:
-    return Order.objects.get(pk=civic_a(world).order.pk).state
-
-
-def civic_url(name: str, arg: Callable[[World], int] | None = lambda w: w.community_a.pk) -> Callable[[World], str]:
-    """A points page, community A's unless `arg` says which object; the points world made first."""
-
-    def url(world: World) -> str:
-        civic_a(world)
-        return reverse(name, args=[arg(world)] if arg else [])
-
     return url
 
 
@@ -620,6 +596,34 @@ def wish_claimed_by_volunteers(world: World, user) -> bool:
 WISH_PAGE = redirect("wish", lambda w, url: Wish.objects.get().get_absolute_url())
 WISH_PUBLIC = Outcome(200, content=shows_wish_never_for_whom, label="wish, public")
 WISH_FOR_STAFF = Outcome(200, content=shows_wish_for_whom, label="wish, for whom")
+
+
+def shows_own_pickup_code_only(world: World, html: str, role: str) -> None:
+    """My points: member A sees the pickup code of their order; nobody else does."""
+    assert (civic_a(world).order.pickup_code in html) is (role == MEMBER_A)
+
+
+def shows_waiting_order_without_code(world: World, html: str, role: str) -> None:
+    """The hand-over page names who waits, never the code that proves the order is theirs."""
+    assert world.member_a.name in html
+    assert civic_a(world).order.pickup_code not in html
+    assert world.member_a.full_phone not in html
+
+
+def order_a_state(world: World) -> str:
+    return Order.objects.get(pk=civic_a(world).order.pk).state
+
+
+def civic_url(name: str, arg: Callable[[World], int] | None = lambda w: w.community_a.pk) -> Callable[[World], str]:
+    """A points page, community A's unless `arg` says which object; the points world made first."""
+
+    def url(world: World) -> str:
+        civic_a(world)
+        return reverse(name, args=[arg(world)] if arg else [])
+
+    return url
+
+
 MY_POINTS = Outcome(200, content=shows_own_pickup_code_only, label="my points")
 WAITING_ORDERS = Outcome(200, content=shows_waiting_order_without_code, label="waiting orders")
 POINTS_RANKING = Outcome(200, content=shows_ranking_masked, label="points ranking")
@@ -1084,6 +1088,7 @@ CASES = [
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
     Case("needs:office_wishes", lambda w: reverse("needs:office_wishes"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+
     # Points (civic): my points and orders are my own; community A's supermarket is for those
     # who serve in its teams; its rules, catalogue, hand-over, good deeds and ranking for its staff.
     Case("civic:my_points", civic_url("civic:my_points", None),

@@ -113,3 +113,13 @@ def test_staff_appoint_a_leader_from_the_member_list(client_for):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.role == Membership.Role.LEADER
+
+
+def test_staff_see_an_empty_teams_members_section_and_its_tools(client_for):
+    team = TeamFactory()
+    staff = OfficeStaffFactory(office=team.office).user
+
+    page = client_for(staff).get(team.get_absolute_url()).content.decode()
+
+    assert 'data-testid="members"' in page
+    assert reverse("volunteers:roster_import", args=[team.pk]) in page
