@@ -236,6 +236,7 @@ let sending = false;
 let batchSize = BATCH_SIZE;
 let failures = 0;
 let retryTimer = null;
+let askedAgain = false; // "send now" pressed while a batch was on its way: send again right after it
 
 function csrfToken() {
   const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
@@ -255,8 +256,12 @@ function forget(ids) {
 }
 
 async function flush() {
-  if (sending) return;
+  if (sending) {
+    askedAgain = true;
+    return;
+  }
   sending = true;
+  askedAgain = false;
   clearTimeout(retryTimer);
   try {
     for (;;) {
@@ -338,6 +343,12 @@ async function flush() {
     sending = false;
     showPending();
   }
+  if (askedAgain) flushNow();
+}
+
+function flushNow() {
+  failures = 0;
+  flush();
 }
 
 // ------------------------------------------------------------------ the camera
@@ -460,14 +471,8 @@ rosterFilter?.addEventListener("input", () => {
   const wanted = rosterFilter.value.trim();
   for (const button of rosterButtons) button.parentElement.hidden = !button.dataset.name.includes(wanted);
 });
-$("#send-now").addEventListener("click", () => {
-  failures = 0;
-  flush();
-});
-window.addEventListener("online", () => {
-  failures = 0;
-  flush();
-});
+$("#send-now").addEventListener("click", flushNow);
+window.addEventListener("online", flushNow);
 
 adoptOldQueue();
 showPending();

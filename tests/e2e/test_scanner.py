@@ -408,6 +408,43 @@ def test_a_scan_made_after_the_session_ended_waits_on_the_phone_until_the_leader
     assert ScanEvent.objects.get().attendance.volunteer == volunteer
 
 
+# Holds each answer to a scan POST until the test lets it through, so that a tap can land
+# while a batch is on its way; and drops the page's retry timer, so that only the tap can
+# send the scan again.
+HELD_ANSWERS = (
+    "window.held = []; window.realFetch = window.fetch;"
+    " window.fetch = (...args) => realFetch(...args).then((answer) =>"
+    " new Promise((release) => { window.held.push(() => release(answer));"
+    " document.body.dataset.held = window.held.length; }));"
+    " const realSetTimeout = window.setTimeout;"
+    " window.setTimeout = (callback, ...rest) => callback?.name === 'flush' ? 0 : realSetTimeout(callback, ...rest);"
+)
+
+
+def test_send_now_tapped_while_a_refused_batch_is_on_its_way_sends_again_as_soon_as_it_is_answered(
+    page: Page, live_server, scanner_world
+):
+    world = scanner_world(people=1)
+    leader, shift, (volunteer,) = world.leader, world.shift, world.rostered
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
+    page.goto(f"/shifts/{shift.pk}/scanner/")
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+
+    Session.objects.all().delete()
+    page.evaluate(HELD_ANSWERS)
+    page.get_by_test_id("manual-code").fill(card_token(volunteer))
+    page.get_by_test_id("manual-code").press("Enter")
+    expect(page.locator("body")).to_have_attribute("data-held", "1")  # refused, not yet read
+
+    sign_in_by_cookie(page.context, leader.user, live_server.url)
+    page.get_by_test_id("send-now").click()
+    page.evaluate("window.fetch = realFetch; window.held.forEach((release) => release())")
+
+    expect(page.get_by_test_id("scan-result")).to_have_attribute("data-outcome", "checked_in")
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    assert ScanEvent.objects.get().attendance.volunteer == volunteer
+
+
 # Stands in for the phone's speaker: records the wave type of each tone the page plays
 # (the page plays a sine for a good scan, square waves for a refused one).
 SPEAKER = (
