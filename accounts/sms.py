@@ -12,9 +12,10 @@ import logging
 from functools import cache
 
 from django.conf import settings
-from django.core.cache import cache as shared_cache
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from common.counters import count_one_more
 
 logger = logging.getLogger(__name__)
 DAY = 24 * 60 * 60
@@ -57,13 +58,7 @@ def client_ip(request) -> str:
 
 def _count(key: str) -> int:
     """One more for `key` today; the count after it."""
-    key = f"sms:{timezone.localdate():%Y%m%d}:{key}"
-    shared_cache.add(key, 0, DAY)
-    try:
-        return shared_cache.incr(key)
-    except ValueError:  # expired between add and incr
-        shared_cache.set(key, 1, DAY)
-        return 1
+    return count_one_more(f"sms:{timezone.localdate():%Y%m%d}:{key}", DAY)
 
 
 def send_sms(phone: str, text: str, *, code: bool = False, ip: str = "") -> None:

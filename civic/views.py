@@ -6,7 +6,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -45,6 +44,7 @@ from civic.models import (
     ShopItem,
     Vote,
 )
+from common.counters import count_of, count_one_more
 from hours.views_ledger import ProfileRequiredMixin
 from teams.models import Office
 from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, offices_managed_by
@@ -254,15 +254,14 @@ class HandOverView(OfficeMixin, TemplateView):
     def post(self, request, office_pk):
         form = PickupCodeForm(request.POST)
         failures = f"civic:handover-failures:{request.user.pk}:{self.office.pk}"
-        if form.is_valid() and (cache.get(failures) or 0) >= HAND_OVER_FAILURES:
+        if form.is_valid() and count_of(failures) >= HAND_OVER_FAILURES:
             form.add_error("code", _("Too many codes that could not be used: try again in a quarter of an hour."))
         elif form.is_valid():
             try:
                 order = shop.hand_over(code=form.cleaned_data["code"], office=self.office, by=request.user)
             except ValidationError as error:
                 # Counted per staff member and office, as failed sign-ins are (accounts/sms.py).
-                cache.add(failures, 0, HAND_OVER_WINDOW)
-                cache.incr(failures)
+                count_one_more(failures, HAND_OVER_WINDOW)
                 form.add_error("code", error)
             else:
                 messages.success(
