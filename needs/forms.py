@@ -119,7 +119,7 @@ class DispatchForm(forms.Form):
 
 
 class FinishForm(forms.Form):
-    started_at = datetime_field(_("Started at"))
+    started_at = datetime_field(_("Started at"), _("Not before you took the request, and not in the future."))
     minutes = forms.IntegerField(label=_("Minutes spent"), min_value=1, max_value=24 * 60)
     note = forms.CharField(label=_("What was done"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -289,6 +289,20 @@ def take(*, need: Need, volunteer: Volunteer) -> NeedTaker:
     return taker
 
 
+def check_started_at(taker: NeedTaker, started_at: datetime.datetime, now: datetime.datetime) -> None:
+    """The service starts no earlier than the taking and no later than now. The form gives
+    whole minutes, so the minute of taking counts as after it."""
+    taken_minute = taker.taken_at.replace(second=0, microsecond=0)
+    if started_at < taken_minute:
+        raise ValidationError(
+            _("The service cannot start before you took the request (%(taken)s).")
+            % {"taken": f"{timezone.localtime(taker.taken_at):%Y-%m-%d %H:%M}"},
+            code="before_taken",
+        )
+    if started_at > now:
+        raise ValidationError(_("The service cannot start in the future."), code="future")
+
+
 @transaction.atomic
 def finish(*, need: Need, volunteer: Volunteer, started_at: datetime.datetime, minutes: int, note: str) -> NeedTaker:
     """A volunteer who took the request says it is done, with what they did and how long it
@@ -302,6 +316,7 @@ def finish(*, need: Need, volunteer: Volunteer, started_at: datetime.datetime, m
     if taker.finished_at is not None:
         raise ValidationError(_("You have already finished this request."))
     now = timezone.now()
+    check_started_at(taker, started_at, now)
     if started_at + datetime.timedelta(minutes=minutes) > now:
         raise ValidationError(_("Give the time you actually served: it cannot end in the future."))
     taker.started_at, taker.minutes, taker.finished_at = started_at, minutes, now

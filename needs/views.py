@@ -176,7 +176,9 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
             for taker in takers:
                 taker.suggested_minutes = services.credited_minutes(taker, need.category)
         if my_take is not None and my_take.finished_at is None and need.state == state.TAKEN:
-            context["finish_form"] = FinishForm(initial={"started_at": timezone.localtime(need.window_starts)})
+            # The service starts after the taking (services.check_started_at): offer the later of the two.
+            starts = max(need.window_starts, my_take.taken_at)
+            context["finish_form"] = FinishForm(initial={"started_at": timezone.localtime(starts)})
         context["reason_form"] = ReasonForm()
         return super().get_context_data(**context, **kwargs)
 

@@ -473,6 +473,7 @@ def need_a(world: World, state: str = Need.State.DISPATCHED, photo: bool = False
     need_services.take(need=need, volunteer=world.member_a.volunteer)
     if state == Need.State.TAKEN:
         return need
+    need.takers.update(taken_at=starts)  # taken before the service started, as finishing requires
     need_services.finish(need=need, volunteer=world.member_a.volunteer, started_at=starts, minutes=60, note="理完了")
     return need
 

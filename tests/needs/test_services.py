@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from freezegun import freeze_time
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -58,7 +59,7 @@ def need_in(state: str, category, team, staff) -> Need:
     if state == State.DISPATCHED:
         return dispatched(category, team, staff=staff)
     if state == State.TAKEN:
-        return taken(category, team, staff=staff)[0]
+        return taken(category, team, staff=staff, hours_ago=3)[0]
     if state == State.DONE:
         return done(category, team, staff=staff)[0]
     if state == State.CONFIRMED:
@@ -240,10 +241,11 @@ def test_a_hidden_request_leaves_the_board(category, team, staff):
 
 
 def test_the_request_is_done_when_every_taker_finished(category, team, staff):
-    need = dispatched(category, team, staff=staff, places=2)
     first, second = volunteer_in(team), volunteer_in(team)
-    services.take(need=need, volunteer=first)
-    services.take(need=need, volunteer=second)
+    with freeze_time(timezone.now() - datetime.timedelta(hours=3)):
+        need = dispatched(category, team, staff=staff, places=2)
+        services.take(need=need, volunteer=first)
+        services.take(need=need, volunteer=second)
     started = timezone.now() - datetime.timedelta(hours=2)
 
     services.finish(need=need, volunteer=first, started_at=started, minutes=60, note="陪诊")
@@ -259,6 +261,36 @@ def test_time_in_the_future_is_refused(category, team, staff):
 
     with pytest.raises(ValidationError, match="future"):
         services.finish(need=need, volunteer=volunteer, started_at=timezone.now(), minutes=60, note="理发")
+
+
+TAKEN_AT = datetime.datetime(2026, 3, 2, 9, 15, 40, tzinfo=datetime.UTC)
+MINUTE = datetime.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("started_at", "refused_with"),
+    [
+        (TAKEN_AT.replace(second=0) - MINUTE, "before you took"),  # the minute before the taking
+        (TAKEN_AT - datetime.timedelta(days=1), "before you took"),
+        (TAKEN_AT + 3 * datetime.timedelta(hours=1) + MINUTE, "cannot start in the future"),  # after "now"
+        (TAKEN_AT.replace(second=0), None),  # the minute of the taking: the form has no seconds
+        (TAKEN_AT + datetime.timedelta(hours=2), None),  # ends exactly now
+    ],
+)
+def test_the_service_starts_between_the_taking_and_now(category, team, staff, started_at, refused_with):
+    with freeze_time(TAKEN_AT):
+        need = dispatched(category, team, staff=staff)
+        volunteer = volunteer_in(team)
+        services.take(need=need, volunteer=volunteer)
+
+    with freeze_time(TAKEN_AT + datetime.timedelta(hours=3)):
+        if refused_with:
+            with pytest.raises(ValidationError, match=refused_with):
+                services.finish(need=need, volunteer=volunteer, started_at=started_at, minutes=60, note="理发")
+            assert need.takers.get().finished_at is None
+        else:
+            taker = services.finish(need=need, volunteer=volunteer, started_at=started_at, minutes=60, note="理发")
+            assert taker.started_at == started_at
 
 
 # ---------------------------------------------------------------- confirming and the ledger

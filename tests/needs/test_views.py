@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from hours.models import ServiceRecord
 from needs import services
@@ -99,7 +100,8 @@ def test_the_phone_is_masked_on_the_board_full_for_the_taker_until_done(client, 
     assert "幸福小区" not in board  # the address too
     assert "李*" in board
 
-    client.post(reverse("needs:take", args=[need.pk]))
+    with freeze_time(timezone.now() - datetime.timedelta(hours=4)):
+        client.post(reverse("needs:take", args=[need.pk]))
     taken_page = client.get(need.get_absolute_url()).content.decode()
     assert "13811112222" in taken_page
     assert "幸福小区" in taken_page
@@ -294,3 +296,24 @@ def test_the_lists_ask_the_same_number_of_queries_for_2_or_8_requests(client, ca
     more(6)
 
     assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "The service cannot start before you took the request"), ("zh-hans", "服务开始时间不能早于您接单的时间")],
+)
+def test_a_start_before_the_taking_is_refused_with_a_clear_message(client, category, team, staff, language, words):
+    need, volunteer = taken(category, team, staff=staff, hours_ago=2)
+    client.force_login(volunteer.user)
+    started = timezone.localtime() - datetime.timedelta(hours=3)
+
+    response = client.post(
+        reverse("needs:finish", args=[need.pk]),
+        {"started_at": f"{started:%Y-%m-%dT%H:%M}", "minutes": "30", "note": "已修好"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    need.refresh_from_db()
+    assert need.state == Need.State.TAKEN
+    assert words in response.content.decode()
