@@ -137,6 +137,17 @@ class ConfirmForm(forms.Form):
 class CreditForm(forms.Form):
     started_at = datetime_field(_("Started at"))
     minutes = forms.IntegerField(label=_("Minutes credited"), min_value=1, max_value=8 * 60)
+    long_day_checked = forms.BooleanField(
+        label=_("Over 8 hours that day: I checked it"),
+        required=False,
+        help_text=_("A day above eight hours is credited only after a check (review rule)."),
+    )
+
+    def __init__(self, *args, long_day: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not long_day:
+            # Nothing to check: the box would only be noise on the page.
+            del self.fields["long_day_checked"]
 
 
 class CategoryForm(forms.ModelForm):

@@ -164,12 +164,11 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
             )
             for taker in takers:
                 if need.state == state.CONFIRMED and taker.finished_at and taker.posted_record_id is None:
+                    minutes = services.credited_minutes(taker, need.category)
                     taker.credit_form = CreditForm(
                         prefix=f"taker-{taker.pk}",
-                        initial={
-                            "started_at": timezone.localtime(taker.started_at),
-                            "minutes": services.credited_minutes(taker, need.category),
-                        },
+                        initial={"started_at": timezone.localtime(taker.started_at), "minutes": minutes},
+                        long_day=services.is_long_day(taker, minutes),
                     )
         if context["can_confirm"]:
             context["confirm_form"] = ConfirmForm()
@@ -359,7 +358,13 @@ class CreditView(NeedActionView):
 
     def act(self, data, taker_pk):
         taker = get_object_or_404(NeedTaker, pk=taker_pk, need=self.need)
-        services.credit_again(taker=taker, by=self.request.user, minutes=data["minutes"], started_at=data["started_at"])
+        services.credit_again(
+            taker=taker,
+            by=self.request.user,
+            minutes=data["minutes"],
+            started_at=data["started_at"],
+            long_day_checked=data["long_day_checked"],
+        )
 
 
 # ---------------------------------------------------------------- the office

@@ -25,7 +25,7 @@ from tests.factories import (
     VolunteerFactory,
     volunteer_in,
 )
-from tests.hours.ledger_helpers import post
+from tests.hours.ledger_helpers import SHANGHAI, post
 from tests.needs.factories import CategoryFactory, dispatched, done, raised, staff_of, taken
 from volunteers.selectors import profile_for
 
@@ -379,6 +379,66 @@ def test_credit_again_stays_under_the_cap(category, team, staff):
 
     with pytest.raises(ValidationError, match="At most"):
         services.credit_again(taker=need.takers.get(), by=staff, minutes=180, started_at=timezone.now())
+
+
+# Rule 4 with a fixed clock: 20:00 in Shanghai; the request's volunteer started at 16:00
+# after 7 hours of attendance credited that morning (06:00-13:00).
+LONG_DAY_NOW = datetime.datetime(2026, 3, 2, 20, 0, tzinfo=SHANGHAI)
+
+
+def long_day(category, team, minutes: int):
+    need, volunteer = done(category, team, minutes=minutes)
+    post(volunteer, team, key="attendance:morning", starts_at=LONG_DAY_NOW.replace(hour=6), minutes=7 * 60)
+    return need, volunteer
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_a_day_above_eight_hours_waits_for_review_instead_of_posting(category, team, staff):
+    need, volunteer = long_day(category, team, minutes=90)
+
+    services.confirm(need=need, by=staff, rating=5)
+
+    taker = need.takers.get()
+    assert taker.posted_record is None
+    assert "Over 8 hours that day (8.5 h" in taker.posting_problem
+    assert ServiceRecord.objects.filter(volunteer=volunteer).count() == 1  # the morning only
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_eight_hours_exactly_post_at_once(category, team, staff):
+    need, _volunteer = long_day(category, team, minutes=60)
+
+    services.confirm(need=need, by=staff, rating=5)
+
+    taker = need.takers.get()
+    assert (taker.posted_record.minutes, taker.posting_problem) == (60, "")
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_a_long_day_is_credited_only_when_staff_say_they_checked_it(category, team, staff):
+    need, _volunteer = long_day(category, team, minutes=90)
+    services.confirm(need=need, by=need.raised_by, rating=5)  # the resident: nothing posted yet
+    taker = need.takers.get()
+
+    with pytest.raises(ValidationError, match="Over 8 hours"):
+        services.credit_again(taker=taker, by=staff, minutes=90, started_at=taker.started_at)
+    assert not ServiceRecord.objects.filter(source_key__startswith="need:").exists()
+
+    services.credit_again(taker=taker, by=staff, minutes=90, started_at=taker.started_at, long_day_checked=True)
+    taker.refresh_from_db()
+    assert (taker.posted_record.minutes, taker.posted_record.approved_by, taker.posting_problem) == (90, staff, "")
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_a_shorter_time_that_keeps_the_day_at_eight_hours_needs_no_check(category, team, staff):
+    need, _volunteer = long_day(category, team, minutes=90)
+    services.confirm(need=need, by=staff, rating=5)
+    taker = need.takers.get()
+
+    services.credit_again(taker=taker, by=staff, minutes=60, started_at=taker.started_at)
+
+    taker.refresh_from_db()
+    assert taker.posted_record.minutes == 60
 
 
 def test_confirming_twice_posts_once(category, team, staff):

@@ -14,7 +14,7 @@ from needs import services
 from needs.models import Need, NeedPhoto
 from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.needs.factories import CategoryFactory, dispatched, done, raised, staff_of, taken
-from tests.needs.test_services import jpeg_with_gps
+from tests.needs.test_services import LONG_DAY_NOW, jpeg_with_gps, long_day
 
 pytestmark = pytest.mark.django_db
 
@@ -317,3 +317,25 @@ def test_a_start_before_the_taking_is_refused_with_a_clear_message(client, categ
     need.refresh_from_db()
     assert need.state == Need.State.TAKEN
     assert words in response.content.decode()
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_staff_tick_the_check_to_credit_a_day_above_eight_hours(client, category, team, staff):
+    need, volunteer = long_day(category, team, minutes=90)
+    services.confirm(need=need, by=staff, rating=5)
+    taker = need.takers.get()
+    client.force_login(staff)
+    page = client.get(need.get_absolute_url()).content.decode()
+    assert f'name="taker-{taker.pk}-long_day_checked"' in page
+    assert "Over 8 hours that day" in page or "当日超过8小时" in page
+    fields = {
+        f"taker-{taker.pk}-minutes": "90",
+        f"taker-{taker.pk}-started_at": timezone.localtime(taker.started_at).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+    client.post(reverse("needs:credit", args=[need.pk, taker.pk]), fields)
+    assert not ServiceRecord.objects.filter(kind=ServiceRecord.Kind.REQUEST).exists()
+    checked = {**fields, f"taker-{taker.pk}-long_day_checked": "on"}
+    client.post(reverse("needs:credit", args=[need.pk, taker.pk]), checked)
+
+    assert ServiceRecord.objects.get(kind=ServiceRecord.Kind.REQUEST, volunteer=volunteer).minutes == 90
