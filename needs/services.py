@@ -236,14 +236,27 @@ def dispatch(
     return need
 
 
+def _take_down(photo: NeedPhoto, reason: str) -> None:
+    """A hidden photo is hidden for good: its row keeps the reason, the stored file is deleted
+    once the hiding is committed (a rolled-back hiding leaves the photo as it was)."""
+    name = photo.file
+    photo.is_hidden, photo.hidden_reason, photo.file = True, reason, ""
+    photo.save(update_fields=["is_hidden", "hidden_reason", "file"])
+    if name:
+        transaction.on_commit(lambda: photos.delete(name))
+
+
 @transaction.atomic
 def hide(*, need: Need, by: User, reason: str) -> Need:
-    """Moderation: what a resident wrote is taken off every board, the office keeps it."""
+    """Moderation: what a resident wrote is taken off every board, the office keeps the text;
+    its photos are deleted."""
     need = lock_need(need)
     _check_runs(by, need)
     reason = _required(reason, _("Say why it is hidden."))
     need.is_hidden, need.hidden_reason = True, reason
     save_need(need)
+    for photo in NeedPhoto.objects.select_for_update().filter(need=need, is_hidden=False):
+        _take_down(photo, reason)
     record_event(need, Action.HIDDEN, by=by, note=reason)
     return need
 
@@ -254,8 +267,9 @@ def hide_photo(*, photo: NeedPhoto, by: User, reason: str) -> NeedPhoto:
     _check_runs(by, need)
     reason = _required(reason, _("Say why it is hidden."))
     photo = NeedPhoto.objects.select_for_update().get(pk=photo.pk, need=need)
-    photo.is_hidden, photo.hidden_reason = True, reason
-    photo.save()
+    if photo.is_hidden:
+        raise ValidationError(_("This photo is already hidden."))
+    _take_down(photo, reason)
     record_event(need, Action.PHOTO_HIDDEN, by=by, note=reason)
     return photo
 

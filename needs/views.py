@@ -183,11 +183,11 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
 
 
 class NeedPhotoView(ResidentPage, NeedAccessMixin, View):
-    """A photo, only for those who may see the request (hidden ones for the office only)."""
+    """A photo, only for those who may see the request; a hidden one is deleted, for everyone."""
 
     def get(self, request, pk, photo_pk):
         photo = get_object_or_404(NeedPhoto, pk=photo_pk, need=self.need)
-        if photo.is_hidden and not permissions.runs_need(request.user, self.need):
+        if photo.is_hidden or not photo.file:
             raise Http404
         response = HttpResponse(photos.read(photo.file), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
@@ -597,3 +598,43 @@ def test_staff_see_the_residents_phone_only_with_the_pii_grant(category, team, s
     assert not permissions.may_see_contact(staff, need)
     assert permissions.may_see_contact(with_pii, need)
     assert permissions.may_see_contact(need.raised_by, need)
+
+
+def test_hiding_a_photo_deletes_its_file(category, staff, django_capture_on_commit_callbacks):
+    need = raised(category, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps()) for _ in range(2)])
+    hidden, kept = need.photos.order_by("pk")
+    stored = hidden.file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hide_photo(photo=hidden, by=staff, reason="含他人肖像")
+
+    hidden.refresh_from_db()
+    assert (hidden.is_hidden, hidden.hidden_reason, hidden.file) == (True, "含他人肖像", "")
+    assert not default_storage.exists(stored)
+    assert default_storage.exists(kept.file)  # the other photo stays
+    assert NeedEvent.objects.filter(need=need, action=NeedEvent.Action.PHOTO_HIDDEN).exists()
+    with pytest.raises(ValidationError, match="already hidden"):
+        services.hide_photo(photo=hidden, by=staff, reason="再次")
+
+
+def test_hiding_a_request_deletes_all_its_photos(category, team, staff, django_capture_on_commit_callbacks):
+    need = dispatched(category, team, staff=staff, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps())])
+    stored = need.photos.get().file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hide(need=need, by=staff, reason="含不当内容")
+
+    photo = need.photos.get()
+    assert (photo.is_hidden, photo.file) == (True, "")
+    assert not default_storage.exists(stored)
+
+
+def test_a_photo_is_deleted_only_once_the_hiding_is_committed(category, staff, django_capture_on_commit_callbacks):
+    need = raised(category, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps())])
+    stored = need.photos.get().file
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.hide_photo(photo=need.photos.get(), by=staff, reason="含他人肖像")
+
+    assert default_storage.exists(stored)  # still there until the hiding commits
+    assert len(callbacks) == 1

@@ -186,15 +186,25 @@ def test_a_failed_change_says_why(client, category, team, staff):
     assert "只能受理刚提交的需求。" in response.content.decode()
 
 
-def test_a_hidden_photo_is_for_staff_only(client, category, staff, tmp_path):
+def test_a_hidden_photo_is_deleted_and_never_served_again(client, category, staff, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     need = raised(category, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps())])
     photo = need.photos.get()
+    stored = photo.file
     client.force_login(staff)
-    client.post(reverse("needs:photo_hide", args=[need.pk, photo.pk]), {"reason": "含他人肖像"})
-
     assert client.get(photo.get_absolute_url()).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("needs:photo_hide", args=[need.pk, photo.pk]), {"reason": "含他人肖像"})
+
+    assert not default_storage.exists(stored)
+    assert client.get(photo.get_absolute_url()).status_code == 404  # not even for the office
+    page = client.get(need.get_absolute_url())
+    assert page.status_code == 200
+    assert "含他人肖像" in page.content.decode()
+    assert photo.get_absolute_url() not in page.content.decode()
     client.force_login(need.raised_by)
     assert client.get(photo.get_absolute_url()).status_code == 404
 
