@@ -1085,6 +1085,11 @@ CASES = [
          data=lambda w: {"note": "送到了"}, expect=row(LOGIN, *[WISH_PAGE] * 8)),
     Case("needs:wish_confirm", wish_url("needs:wish_confirm", Wish.State.FULFILLED), method=POST,
          expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    # Withdrawing a claimed wish: its office's staff only; the claimer and everyone else get a 404.
+    Case("needs:wish_withdraw", wish_url("needs:wish_withdraw", Wish.State.CLAIMED), method=POST,
+         data=lambda w: {"reason": "重复发布"},
+         expect=row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, WISH_PAGE, WISH_PAGE, WISH_PAGE),
+         effect=lambda w, user: Wish.objects.get().state == Wish.State.WITHDRAWN),
     Case("needs:my_wishes", lambda w: reverse("needs:my_wishes"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
     Case("needs:office_wishes", lambda w: reverse("needs:office_wishes"),
