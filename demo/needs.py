@@ -207,6 +207,9 @@ def _request(
     if state != Need.State.TAKEN:
         started = _at(day, 13, 30)
         minutes = rng.choice([45, 60, 60, 90])
+        # The service starts after the taking (needs.services.check_started_at): the demo's
+        # takings happened that morning; _set_moments below writes the history as a whole.
+        need.takers.update(taken_at=min(started, timezone.now()) - datetime.timedelta(hours=2))
         for volunteer in takers:
             services.finish(
                 need=need, volunteer=volunteer, started_at=started, minutes=minutes, note="已办好，居民满意"

@@ -119,7 +119,7 @@ class DispatchForm(forms.Form):
 
 
 class FinishForm(forms.Form):
-    started_at = datetime_field(_("Started at"))
+    started_at = datetime_field(_("Started at"), _("Not before you took the request, and not in the future."))
     minutes = forms.IntegerField(label=_("Minutes spent"), min_value=1, max_value=24 * 60)
     note = forms.CharField(label=_("What was done"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -137,6 +137,17 @@ class ConfirmForm(forms.Form):
 class CreditForm(forms.Form):
     started_at = datetime_field(_("Started at"))
     minutes = forms.IntegerField(label=_("Minutes credited"), min_value=1, max_value=8 * 60)
+    long_day_checked = forms.BooleanField(
+        label=_("Over 8 hours that day: I checked it"),
+        required=False,
+        help_text=_("A day above eight hours is credited only after a check (review rule)."),
+    )
+
+    def __init__(self, *args, long_day: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not long_day:
+            # Nothing to check: the box would only be noise on the page.
+            del self.fields["long_day_checked"]
 
 
 class CategoryForm(forms.ModelForm):

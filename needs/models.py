@@ -335,6 +335,17 @@ class Wish(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    # Staff take a wish off the wall (needs.wishes.withdraw_wish): who, when and why stay.
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=REASON_MAX, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken off the wall by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("micro-wish")
@@ -357,6 +368,7 @@ class WishClaim(models.Model):
         FULFILLED = "fulfilled", pgettext_lazy("wish claim", "Fulfilled")
         CONFIRMED = "confirmed", pgettext_lazy("wish claim", "Confirmed")
         LAPSED = "lapsed", pgettext_lazy("wish claim", "Not fulfilled in time")
+        WITHDRAWN = "withdrawn", pgettext_lazy("wish claim", "Wish withdrawn by the community")
 
     wish = models.ForeignKey(Wish, verbose_name=_("micro-wish"), on_delete=models.PROTECT, related_name="claims")
     volunteer = models.ForeignKey(

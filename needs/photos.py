@@ -49,3 +49,9 @@ def store(name: str, data: bytes) -> str:
 def read(name: str) -> bytes:
     with default_storage.open(name, "rb") as file:
         return file.read()
+
+
+def delete(name: str) -> None:
+    """Remove a stored photo for good: moderation does not keep what it took down."""
+    if name:
+        default_storage.delete(name)

@@ -20,6 +20,7 @@ from accounts.notifications import notify
 from accounts.phones import normalise_phone
 from hours import ledger
 from hours.models import ServiceRecord
+from hours.units import hours
 from needs import photos
 from needs.models import Category, Need, NeedEvent, NeedInvite, NeedPhoto, NeedTaker
 from needs.permissions import is_resident_of, runs_need, runs_office
@@ -235,14 +236,27 @@ def dispatch(
     return need
 
 
+def _take_down(photo: NeedPhoto, reason: str) -> None:
+    """A hidden photo is hidden for good: its row keeps the reason, the stored file is deleted
+    once the hiding is committed (a rolled-back hiding leaves the photo as it was)."""
+    name = photo.file
+    photo.is_hidden, photo.hidden_reason, photo.file = True, reason, ""
+    photo.save(update_fields=["is_hidden", "hidden_reason", "file"])
+    if name:
+        transaction.on_commit(lambda: photos.delete(name))
+
+
 @transaction.atomic
 def hide(*, need: Need, by: User, reason: str) -> Need:
-    """Moderation: what a resident wrote is taken off every board, the office keeps it."""
+    """Moderation: what a resident wrote is taken off every board, the office keeps the text;
+    its photos are deleted."""
     need = lock_need(need)
     _check_runs(by, need)
     reason = _required(reason, _("Say why it is hidden."))
     need.is_hidden, need.hidden_reason = True, reason
     save_need(need)
+    for photo in NeedPhoto.objects.select_for_update().filter(need=need, is_hidden=False):
+        _take_down(photo, reason)
     record_event(need, Action.HIDDEN, by=by, note=reason)
     return need
 
@@ -253,8 +267,9 @@ def hide_photo(*, photo: NeedPhoto, by: User, reason: str) -> NeedPhoto:
     _check_runs(by, need)
     reason = _required(reason, _("Say why it is hidden."))
     photo = NeedPhoto.objects.select_for_update().get(pk=photo.pk, need=need)
-    photo.is_hidden, photo.hidden_reason = True, reason
-    photo.save()
+    if photo.is_hidden:
+        raise ValidationError(_("This photo is already hidden."))
+    _take_down(photo, reason)
     record_event(need, Action.PHOTO_HIDDEN, by=by, note=reason)
     return photo
 
@@ -289,6 +304,20 @@ def take(*, need: Need, volunteer: Volunteer) -> NeedTaker:
     return taker
 
 
+def check_started_at(taker: NeedTaker, started_at: datetime.datetime, now: datetime.datetime) -> None:
+    """The service starts no earlier than the taking and no later than now. The form gives
+    whole minutes, so the minute of taking counts as after it."""
+    taken_minute = taker.taken_at.replace(second=0, microsecond=0)
+    if started_at < taken_minute:
+        raise ValidationError(
+            _("The service cannot start before you took the request (%(taken)s).")
+            % {"taken": f"{timezone.localtime(taker.taken_at):%Y-%m-%d %H:%M}"},
+            code="before_taken",
+        )
+    if started_at > now:
+        raise ValidationError(_("The service cannot start in the future."), code="future")
+
+
 @transaction.atomic
 def finish(*, need: Need, volunteer: Volunteer, started_at: datetime.datetime, minutes: int, note: str) -> NeedTaker:
     """A volunteer who took the request says it is done, with what they did and how long it
@@ -302,6 +331,7 @@ def finish(*, need: Need, volunteer: Volunteer, started_at: datetime.datetime, m
     if taker.finished_at is not None:
         raise ValidationError(_("You have already finished this request."))
     now = timezone.now()
+    check_started_at(taker, started_at, now)
     if started_at + datetime.timedelta(minutes=minutes) > now:
         raise ValidationError(_("Give the time you actually served: it cannot end in the future."))
     taker.started_at, taker.minutes, taker.finished_at = started_at, minutes, now
@@ -320,6 +350,31 @@ def finish(*, need: Need, volunteer: Volunteer, started_at: datetime.datetime, m
 
 
 # ---------------------------------------------------------------- confirming and crediting
+
+
+# DESIGN rule 4: a day's credited total above eight hours goes to review instead of posting
+# by itself. The figure is shifts.crediting.LONG_DAY_MINUTES (needs never imports shifts).
+LONG_DAY_MINUTES = 8 * 60
+
+
+def day_total_with(taker: NeedTaker, minutes: int, started_at: datetime.datetime | None = None) -> int:
+    """The volunteer's credited minutes on the service date of this request's time, this time
+    included: what rule 4 compares with eight hours. The ledger files a record under the
+    date it starts on, so the day is the start's."""
+    starts = started_at or taker.started_at
+    ends = starts + datetime.timedelta(minutes=minutes)
+    held = ledger.credited_around(taker.volunteer_id, starts, ends).minutes_by_day
+    return held.get(timezone.localdate(starts), 0) + minutes
+
+
+def is_long_day(taker: NeedTaker, minutes: int, started_at: datetime.datetime | None = None) -> bool:
+    return minutes > 0 and day_total_with(taker, minutes, started_at) > LONG_DAY_MINUTES
+
+
+def long_day_problem(taker: NeedTaker, minutes: int) -> str:
+    return _("Over 8 hours that day (%(hours)s h with this request): check the time, then credit it.") % {
+        "hours": hours(day_total_with(taker, minutes))
+    }
 
 
 def credited_minutes(taker: NeedTaker, category: Category, staff_minutes: int | None = None) -> int:
@@ -360,8 +415,26 @@ def _posting(need: Need, taker: NeedTaker, minutes: int, by: User, approved: boo
     )
 
 
-def _credit(need: Need, takers: list[NeedTaker], by: User, staff_minutes: dict[int, int], approved: bool) -> None:
-    due = [taker for taker in takers if taker.posted_record_id is None]
+def _credit(
+    need: Need,
+    takers: list[NeedTaker],
+    by: User,
+    staff_minutes: dict[int, int],
+    approved: bool,
+    long_day_checked: bool = False,
+) -> None:
+    """Post each volunteer's time, except a day above eight hours (rule 4): that waits, with
+    the reason, until staff look at it and credit it saying they checked (`credit_again`)."""
+    due = []
+    for taker in takers:
+        if taker.posted_record_id is not None:
+            continue
+        m = credited_minutes(taker, need.category, staff_minutes.get(taker.pk))
+        if not long_day_checked and is_long_day(taker, m):
+            taker.posting_problem = long_day_problem(taker, m)[:200]
+            taker.save(update_fields=["posting_problem"])
+            continue
+        due.append(taker)
     minutes = [credited_minutes(taker, need.category, staff_minutes.get(taker.pk)) for taker in due]
     responsible = _responsible(need)
     postings = [
@@ -422,10 +495,13 @@ def confirm(
 
 
 @transaction.atomic
-def credit_again(*, taker: NeedTaker, by: User, minutes: int, started_at: datetime.datetime) -> NeedTaker:
+def credit_again(
+    *, taker: NeedTaker, by: User, minutes: int, started_at: datetime.datetime, long_day_checked: bool = False
+) -> NeedTaker:
     """The office credits a volunteer's time of a confirmed request not yet in the ledger:
     one the resident confirmed, or one the ledger refused (an overlap) with another start or
-    a shorter time. Capped by the category."""
+    a shorter time. Capped by the category. A day above eight hours (rule 4) is credited
+    only when staff say they checked it (`long_day_checked`), like a leader's review."""
     Volunteer.objects.select_for_update().get(pk=taker.volunteer_id)
     need = lock_need(taker.need)
     _check_runs(by, need)
@@ -439,7 +515,7 @@ def credit_again(*, taker: NeedTaker, by: User, minutes: int, started_at: dateti
         )
     taker.started_at = started_at
     taker.save(update_fields=["started_at"])
-    _credit(need, [taker], by, {taker.pk: minutes}, approved=True)
+    _credit(need, [taker], by, {taker.pk: minutes}, approved=True, long_day_checked=long_day_checked)
     if taker.posting_problem:
         raise ValidationError(taker.posting_problem)
     return taker

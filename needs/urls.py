@@ -33,6 +33,7 @@ urlpatterns = [
     path("wishes/<int:pk>/unit-claim/", views_wishes.WishUnitClaimView.as_view(), name="wish_unit_claim"),
     path("wishes/<int:pk>/fulfil/", views_wishes.WishFulfilView.as_view(), name="wish_fulfil"),
     path("wishes/<int:pk>/confirm/", views_wishes.WishConfirmView.as_view(), name="wish_confirm"),
+    path("wishes/<int:pk>/withdraw/", views_wishes.WishWithdrawView.as_view(), name="wish_withdraw"),
     path("me/wishes/", views_wishes.MyWishesView.as_view(), name="my_wishes"),
     path("office/wishes/", views_wishes.OfficeWishesView.as_view(), name="office_wishes"),
 ]

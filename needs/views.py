@@ -164,29 +164,30 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
             )
             for taker in takers:
                 if need.state == state.CONFIRMED and taker.finished_at and taker.posted_record_id is None:
+                    minutes = services.credited_minutes(taker, need.category)
                     taker.credit_form = CreditForm(
                         prefix=f"taker-{taker.pk}",
-                        initial={
-                            "started_at": timezone.localtime(taker.started_at),
-                            "minutes": services.credited_minutes(taker, need.category),
-                        },
+                        initial={"started_at": timezone.localtime(taker.started_at), "minutes": minutes},
+                        long_day=services.is_long_day(taker, minutes),
                     )
         if context["can_confirm"]:
             context["confirm_form"] = ConfirmForm()
             for taker in takers:
                 taker.suggested_minutes = services.credited_minutes(taker, need.category)
         if my_take is not None and my_take.finished_at is None and need.state == state.TAKEN:
-            context["finish_form"] = FinishForm(initial={"started_at": timezone.localtime(need.window_starts)})
+            # The service starts after the taking (services.check_started_at): offer the later of the two.
+            starts = max(need.window_starts, my_take.taken_at)
+            context["finish_form"] = FinishForm(initial={"started_at": timezone.localtime(starts)})
         context["reason_form"] = ReasonForm()
         return super().get_context_data(**context, **kwargs)
 
 
 class NeedPhotoView(ResidentPage, NeedAccessMixin, View):
-    """A photo, only for those who may see the request (hidden ones for the office only)."""
+    """A photo, only for those who may see the request; a hidden one is deleted, for everyone."""
 
     def get(self, request, pk, photo_pk):
         photo = get_object_or_404(NeedPhoto, pk=photo_pk, need=self.need)
-        if photo.is_hidden and not permissions.runs_need(request.user, self.need):
+        if photo.is_hidden or not photo.file:
             raise Http404
         response = HttpResponse(photos.read(photo.file), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
@@ -357,7 +358,13 @@ class CreditView(NeedActionView):
 
     def act(self, data, taker_pk):
         taker = get_object_or_404(NeedTaker, pk=taker_pk, need=self.need)
-        services.credit_again(taker=taker, by=self.request.user, minutes=data["minutes"], started_at=data["started_at"])
+        services.credit_again(
+            taker=taker,
+            by=self.request.user,
+            minutes=data["minutes"],
+            started_at=data["started_at"],
+            long_day_checked=data["long_day_checked"],
+        )
 
 
 # ---------------------------------------------------------------- the office

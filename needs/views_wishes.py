@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from needs import permissions, photos, wishes
-from needs.forms import UnitClaimForm, WishClaimForm, WishForm, WishFulfilForm
+from needs.forms import ReasonForm, UnitClaimForm, WishClaimForm, WishForm, WishFulfilForm
 from needs.models import Wish, WishClaim
 from needs.views import StaffOnlyMixin, VolunteerOnlyMixin
 from volunteers.selectors import profile_for
@@ -62,6 +62,8 @@ class WishDetailView(WishMixin, TemplateView):
             context["unit_form"] = UnitClaimForm()
         if self.acts_for_claim and self.claim.state == WishClaim.State.ACTIVE:
             context["fulfil_form"] = WishFulfilForm()
+        if self.runs and self.wish.state in wishes.WITHDRAWABLE:
+            context["withdraw_form"] = ReasonForm()
         return super().get_context_data(**context, **kwargs)
 
 
@@ -128,6 +130,21 @@ class WishConfirmView(WishActionView):
     def act(self, data):
         wishes.confirm_wish(wish=self.wish, by=self.request.user)
         self.done_message = _("Confirmed.")
+
+
+class WishWithdrawView(WishActionView):
+    """Staff only: anyone else gets a 404, as for the office's other pages."""
+
+    form_class = ReasonForm
+
+    def post(self, request, pk):
+        if not self.runs:
+            raise Http404
+        return super().post(request, pk)
+
+    def act(self, data):
+        wishes.withdraw_wish(wish=self.wish, by=self.request.user, reason=data["reason"])
+        self.done_message = _("The wish is withdrawn and off the wall.")
 
 
 class OfficeWishesView(StaffOnlyMixin, FormView):

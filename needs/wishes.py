@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -122,6 +123,36 @@ def confirm_wish(*, wish: Wish, by: User) -> WishClaim:
         words = gettext_lazy("Thank you: the wish “%(title)s” you fulfilled was confirmed by the community.")
         notify([claim.volunteer.user], lambda: words % {"title": wish.title}, wish.get_absolute_url())
     return claim
+
+
+WITHDRAWABLE = (Wish.State.OPEN, Wish.State.CLAIMED)
+
+
+@transaction.atomic
+def withdraw_wish(*, wish: Wish, by: User, reason: str) -> Wish:
+    """Staff take a wish off the wall, waiting or claimed but not yet fulfilled, with a reason.
+    A live claim ends with it and the claiming volunteer is told. The wish's row lock orders
+    this with a claim or a fulfilment arriving at the same moment."""
+    wish = Wish.objects.select_for_update().select_related("office").get(pk=wish.pk)
+    if not runs_office(by, wish.office):
+        raise ValidationError(_("Only staff of the office withdraw its wishes."))
+    if wish.state not in WITHDRAWABLE:
+        raise ValidationError(_("Only a wish not yet fulfilled can be withdrawn."))
+    reason = _required(reason, _("Say why the wish is withdrawn."))
+    claim = live_claim(wish)
+    if claim is not None:
+        claim.state = WishClaim.State.WITHDRAWN
+        claim.save(update_fields=["state"])
+    wish.state = Wish.State.WITHDRAWN
+    wish.withdrawn_reason, wish.withdrawn_by, wish.withdrawn_at = reason, by, timezone.now()
+    wish.full_clean()
+    wish.save(update_fields=["state", "withdrawn_reason", "withdrawn_by", "withdrawn_at"])
+    if claim is not None and claim.volunteer is not None:
+        words = gettext_lazy("The wish “%(title)s” you claimed was withdrawn by the community: %(reason)s")
+        # The wish's page is the office's now: the claimer's list shows what became of it.
+        label = {"title": wish.title, "reason": reason}
+        notify([claim.volunteer.user], lambda: words % label, reverse("needs:my_wishes"))
+    return wish
 
 
 @transaction.atomic

@@ -473,6 +473,7 @@ def need_a(world: World, state: str = Need.State.DISPATCHED, photo: bool = False
     need_services.take(need=need, volunteer=world.member_a.volunteer)
     if state == Need.State.TAKEN:
         return need
+    need.takers.update(taken_at=starts)  # taken before the service started, as finishing requires
     need_services.finish(need=need, volunteer=world.member_a.volunteer, started_at=starts, minutes=60, note="理完了")
     return need
 
@@ -1084,6 +1085,11 @@ CASES = [
          data=lambda w: {"note": "送到了"}, expect=row(LOGIN, *[WISH_PAGE] * 8)),
     Case("needs:wish_confirm", wish_url("needs:wish_confirm", Wish.State.FULFILLED), method=POST,
          expect=row(LOGIN, *[WISH_PAGE] * 8)),
+    # Withdrawing a claimed wish: its office's staff only; the claimer and everyone else get a 404.
+    Case("needs:wish_withdraw", wish_url("needs:wish_withdraw", Wish.State.CLAIMED), method=POST,
+         data=lambda w: {"reason": "重复发布"},
+         expect=row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, WISH_PAGE, WISH_PAGE, WISH_PAGE),
+         effect=lambda w, user: Wish.objects.get().state == Wish.State.WITHDRAWN),
     Case("needs:my_wishes", lambda w: reverse("needs:my_wishes"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
     Case("needs:office_wishes", lambda w: reverse("needs:office_wishes"),

@@ -80,6 +80,9 @@ def test_a_resident_raises_staff_dispatch_a_volunteer_serves_and_the_hours_appea
     page.get_by_test_id("take").click()
     expect(page.get_by_test_id("resident")).to_contain_text("138 1111 2222")  # now theirs to call
     expect(page.get_by_test_id("address")).to_have_text("幸福小区3号楼2单元101")
+    # The service starts after the taking: let four hours pass since it was taken.
+    need.takers.update(taken_at=now - datetime.timedelta(hours=4))
+    page.reload()
     finish = page.get_by_test_id("finish")
     finish.locator("input[name=started_at]").fill(f"{now - datetime.timedelta(hours=3):{DATETIME}}")
     finish.get_by_label("用时（分钟）").fill("120")

@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from freezegun import freeze_time
 
 from needs import services
 from needs.models import Category, Need
@@ -56,15 +57,17 @@ def dispatched(category: Category, team, *, staff=None, places: int = 1, **field
     return services.dispatch(need=need, by=staff, audience=Need.Audience.TEAM, team=team, places=places)
 
 
-def taken(category: Category, team, **fields) -> tuple[Need, object]:
-    need = dispatched(category, team, **fields)
-    volunteer = volunteer_in(team)
-    services.take(need=need, volunteer=volunteer)
+def taken(category: Category, team, *, hours_ago: float = 0, **fields) -> tuple[Need, object]:
+    """Taken now, or `hours_ago` (a fixed clock), so that the service may start after the taking."""
+    with freeze_time(timezone.now() - datetime.timedelta(hours=hours_ago)):
+        need = dispatched(category, team, **fields)
+        volunteer = volunteer_in(team)
+        services.take(need=need, volunteer=volunteer)
     return need, volunteer
 
 
 def done(category: Category, team, *, minutes: int = 90, **fields) -> tuple[Need, object]:
-    need, volunteer = taken(category, team, **fields)
+    need, volunteer = taken(category, team, hours_ago=5, **fields)
     started = timezone.now() - datetime.timedelta(hours=4)
     services.finish(need=need, volunteer=volunteer, started_at=started, minutes=minutes, note="理完发，打扫干净")
     need.refresh_from_db()

@@ -5,8 +5,10 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from freezegun import freeze_time
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -24,7 +26,7 @@ from tests.factories import (
     VolunteerFactory,
     volunteer_in,
 )
-from tests.hours.ledger_helpers import post
+from tests.hours.ledger_helpers import SHANGHAI, post
 from tests.needs.factories import CategoryFactory, dispatched, done, raised, staff_of, taken
 from volunteers.selectors import profile_for
 
@@ -58,7 +60,7 @@ def need_in(state: str, category, team, staff) -> Need:
     if state == State.DISPATCHED:
         return dispatched(category, team, staff=staff)
     if state == State.TAKEN:
-        return taken(category, team, staff=staff)[0]
+        return taken(category, team, staff=staff, hours_ago=3)[0]
     if state == State.DONE:
         return done(category, team, staff=staff)[0]
     if state == State.CONFIRMED:
@@ -240,10 +242,11 @@ def test_a_hidden_request_leaves_the_board(category, team, staff):
 
 
 def test_the_request_is_done_when_every_taker_finished(category, team, staff):
-    need = dispatched(category, team, staff=staff, places=2)
     first, second = volunteer_in(team), volunteer_in(team)
-    services.take(need=need, volunteer=first)
-    services.take(need=need, volunteer=second)
+    with freeze_time(timezone.now() - datetime.timedelta(hours=3)):
+        need = dispatched(category, team, staff=staff, places=2)
+        services.take(need=need, volunteer=first)
+        services.take(need=need, volunteer=second)
     started = timezone.now() - datetime.timedelta(hours=2)
 
     services.finish(need=need, volunteer=first, started_at=started, minutes=60, note="陪诊")
@@ -259,6 +262,36 @@ def test_time_in_the_future_is_refused(category, team, staff):
 
     with pytest.raises(ValidationError, match="future"):
         services.finish(need=need, volunteer=volunteer, started_at=timezone.now(), minutes=60, note="理发")
+
+
+TAKEN_AT = datetime.datetime(2026, 3, 2, 9, 15, 40, tzinfo=datetime.UTC)
+MINUTE = datetime.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    ("started_at", "refused_with"),
+    [
+        (TAKEN_AT.replace(second=0) - MINUTE, "before you took"),  # the minute before the taking
+        (TAKEN_AT - datetime.timedelta(days=1), "before you took"),
+        (TAKEN_AT + 3 * datetime.timedelta(hours=1) + MINUTE, "cannot start in the future"),  # after "now"
+        (TAKEN_AT.replace(second=0), None),  # the minute of the taking: the form has no seconds
+        (TAKEN_AT + datetime.timedelta(hours=2), None),  # ends exactly now
+    ],
+)
+def test_the_service_starts_between_the_taking_and_now(category, team, staff, started_at, refused_with):
+    with freeze_time(TAKEN_AT):
+        need = dispatched(category, team, staff=staff)
+        volunteer = volunteer_in(team)
+        services.take(need=need, volunteer=volunteer)
+
+    with freeze_time(TAKEN_AT + datetime.timedelta(hours=3)):
+        if refused_with:
+            with pytest.raises(ValidationError, match=refused_with):
+                services.finish(need=need, volunteer=volunteer, started_at=started_at, minutes=60, note="理发")
+            assert need.takers.get().finished_at is None
+        else:
+            taker = services.finish(need=need, volunteer=volunteer, started_at=started_at, minutes=60, note="理发")
+            assert taker.started_at == started_at
 
 
 # ---------------------------------------------------------------- confirming and the ledger
@@ -347,6 +380,66 @@ def test_credit_again_stays_under_the_cap(category, team, staff):
 
     with pytest.raises(ValidationError, match="At most"):
         services.credit_again(taker=need.takers.get(), by=staff, minutes=180, started_at=timezone.now())
+
+
+# Rule 4 with a fixed clock: 20:00 in Shanghai; the request's volunteer started at 16:00
+# after 7 hours of attendance credited that morning (06:00-13:00).
+LONG_DAY_NOW = datetime.datetime(2026, 3, 2, 20, 0, tzinfo=SHANGHAI)
+
+
+def long_day(category, team, minutes: int):
+    need, volunteer = done(category, team, minutes=minutes)
+    post(volunteer, team, key="attendance:morning", starts_at=LONG_DAY_NOW.replace(hour=6), minutes=7 * 60)
+    return need, volunteer
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_a_day_above_eight_hours_waits_for_review_instead_of_posting(category, team, staff):
+    need, volunteer = long_day(category, team, minutes=90)
+
+    services.confirm(need=need, by=staff, rating=5)
+
+    taker = need.takers.get()
+    assert taker.posted_record is None
+    assert "Over 8 hours that day (8.5 h" in taker.posting_problem
+    assert ServiceRecord.objects.filter(volunteer=volunteer).count() == 1  # the morning only
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_eight_hours_exactly_post_at_once(category, team, staff):
+    need, _volunteer = long_day(category, team, minutes=60)
+
+    services.confirm(need=need, by=staff, rating=5)
+
+    taker = need.takers.get()
+    assert (taker.posted_record.minutes, taker.posting_problem) == (60, "")
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_a_long_day_is_credited_only_when_staff_say_they_checked_it(category, team, staff):
+    need, _volunteer = long_day(category, team, minutes=90)
+    services.confirm(need=need, by=need.raised_by, rating=5)  # the resident: nothing posted yet
+    taker = need.takers.get()
+
+    with pytest.raises(ValidationError, match="Over 8 hours"):
+        services.credit_again(taker=taker, by=staff, minutes=90, started_at=taker.started_at)
+    assert not ServiceRecord.objects.filter(source_key__startswith="need:").exists()
+
+    services.credit_again(taker=taker, by=staff, minutes=90, started_at=taker.started_at, long_day_checked=True)
+    taker.refresh_from_db()
+    assert (taker.posted_record.minutes, taker.posted_record.approved_by, taker.posting_problem) == (90, staff, "")
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_a_shorter_time_that_keeps_the_day_at_eight_hours_needs_no_check(category, team, staff):
+    need, _volunteer = long_day(category, team, minutes=90)
+    services.confirm(need=need, by=staff, rating=5)
+    taker = need.takers.get()
+
+    services.credit_again(taker=taker, by=staff, minutes=60, started_at=taker.started_at)
+
+    taker.refresh_from_db()
+    assert taker.posted_record.minutes == 60
 
 
 def test_confirming_twice_posts_once(category, team, staff):
@@ -505,3 +598,43 @@ def test_staff_see_the_residents_phone_only_with_the_pii_grant(category, team, s
     assert not permissions.may_see_contact(staff, need)
     assert permissions.may_see_contact(with_pii, need)
     assert permissions.may_see_contact(need.raised_by, need)
+
+
+def test_hiding_a_photo_deletes_its_file(category, staff, django_capture_on_commit_callbacks):
+    need = raised(category, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps()) for _ in range(2)])
+    hidden, kept = need.photos.order_by("pk")
+    stored = hidden.file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hide_photo(photo=hidden, by=staff, reason="含他人肖像")
+
+    hidden.refresh_from_db()
+    assert (hidden.is_hidden, hidden.hidden_reason, hidden.file) == (True, "含他人肖像", "")
+    assert not default_storage.exists(stored)
+    assert default_storage.exists(kept.file)  # the other photo stays
+    assert NeedEvent.objects.filter(need=need, action=NeedEvent.Action.PHOTO_HIDDEN).exists()
+    with pytest.raises(ValidationError, match="already hidden"):
+        services.hide_photo(photo=hidden, by=staff, reason="再次")
+
+
+def test_hiding_a_request_deletes_all_its_photos(category, team, staff, django_capture_on_commit_callbacks):
+    need = dispatched(category, team, staff=staff, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps())])
+    stored = need.photos.get().file
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.hide(need=need, by=staff, reason="含不当内容")
+
+    photo = need.photos.get()
+    assert (photo.is_hidden, photo.file) == (True, "")
+    assert not default_storage.exists(stored)
+
+
+def test_a_photo_is_deleted_only_once_the_hiding_is_committed(category, staff, django_capture_on_commit_callbacks):
+    need = raised(category, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps())])
+    stored = need.photos.get().file
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.hide_photo(photo=need.photos.get(), by=staff, reason="含他人肖像")
+
+    assert default_storage.exists(stored)  # still there until the hiding commits
+    assert len(callbacks) == 1

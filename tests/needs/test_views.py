@@ -7,13 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from hours.models import ServiceRecord
 from needs import services
 from needs.models import Need, NeedPhoto
 from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.needs.factories import CategoryFactory, dispatched, done, raised, staff_of, taken
-from tests.needs.test_services import jpeg_with_gps
+from tests.needs.test_services import LONG_DAY_NOW, jpeg_with_gps, long_day
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,8 @@ def test_the_phone_is_masked_on_the_board_full_for_the_taker_until_done(client, 
     assert "幸福小区" not in board  # the address too
     assert "李*" in board
 
-    client.post(reverse("needs:take", args=[need.pk]))
+    with freeze_time(timezone.now() - datetime.timedelta(hours=4)):
+        client.post(reverse("needs:take", args=[need.pk]))
     taken_page = client.get(need.get_absolute_url()).content.decode()
     assert "13811112222" in taken_page
     assert "幸福小区" in taken_page
@@ -184,15 +186,25 @@ def test_a_failed_change_says_why(client, category, team, staff):
     assert "只能受理刚提交的需求。" in response.content.decode()
 
 
-def test_a_hidden_photo_is_for_staff_only(client, category, staff, tmp_path):
+def test_a_hidden_photo_is_deleted_and_never_served_again(client, category, staff, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     need = raised(category, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps())])
     photo = need.photos.get()
+    stored = photo.file
     client.force_login(staff)
-    client.post(reverse("needs:photo_hide", args=[need.pk, photo.pk]), {"reason": "含他人肖像"})
-
     assert client.get(photo.get_absolute_url()).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("needs:photo_hide", args=[need.pk, photo.pk]), {"reason": "含他人肖像"})
+
+    assert not default_storage.exists(stored)
+    assert client.get(photo.get_absolute_url()).status_code == 404  # not even for the office
+    page = client.get(need.get_absolute_url())
+    assert page.status_code == 200
+    assert "含他人肖像" in page.content.decode()
+    assert photo.get_absolute_url() not in page.content.decode()
     client.force_login(need.raised_by)
     assert client.get(photo.get_absolute_url()).status_code == 404
 
@@ -294,3 +306,46 @@ def test_the_lists_ask_the_same_number_of_queries_for_2_or_8_requests(client, ca
     more(6)
 
     assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "The service cannot start before you took the request"), ("zh-hans", "服务开始时间不能早于您接单的时间")],
+)
+def test_a_start_before_the_taking_is_refused_with_a_clear_message(client, category, team, staff, language, words):
+    need, volunteer = taken(category, team, staff=staff, hours_ago=2)
+    client.force_login(volunteer.user)
+    started = timezone.localtime() - datetime.timedelta(hours=3)
+
+    response = client.post(
+        reverse("needs:finish", args=[need.pk]),
+        {"started_at": f"{started:%Y-%m-%dT%H:%M}", "minutes": "30", "note": "已修好"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    need.refresh_from_db()
+    assert need.state == Need.State.TAKEN
+    assert words in response.content.decode()
+
+
+@freeze_time(LONG_DAY_NOW)
+def test_staff_tick_the_check_to_credit_a_day_above_eight_hours(client, category, team, staff):
+    need, volunteer = long_day(category, team, minutes=90)
+    services.confirm(need=need, by=staff, rating=5)
+    taker = need.takers.get()
+    client.force_login(staff)
+    page = client.get(need.get_absolute_url()).content.decode()
+    assert f'name="taker-{taker.pk}-long_day_checked"' in page
+    assert "Over 8 hours that day" in page or "当日超过8小时" in page
+    fields = {
+        f"taker-{taker.pk}-minutes": "90",
+        f"taker-{taker.pk}-started_at": timezone.localtime(taker.started_at).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+    client.post(reverse("needs:credit", args=[need.pk, taker.pk]), fields)
+    assert not ServiceRecord.objects.filter(kind=ServiceRecord.Kind.REQUEST).exists()
+    checked = {**fields, f"taker-{taker.pk}-long_day_checked": "on"}
+    client.post(reverse("needs:credit", args=[need.pk, taker.pk]), checked)
+
+    assert ServiceRecord.objects.get(kind=ServiceRecord.Kind.REQUEST, volunteer=volunteer).minutes == 90

@@ -159,3 +159,120 @@ def test_staff_post_a_wish_through_the_page(client, team, staff):
     assert response["Location"] == wish.get_absolute_url()
     assert wish.created_by == staff
     assert timezone.now() - wish.created_at < datetime.timedelta(minutes=1)
+
+
+# ---------------------------------------------------------------- withdrawing
+
+
+def wish_in(state: str, wish: Wish, team, staff) -> Wish:
+    """The wish brought to `state` through the services."""
+    if state == Wish.State.OPEN:
+        return wish
+    volunteer = volunteer_in(team)
+    wishes.claim_wish(wish=wish, by=volunteer.user, volunteer=volunteer)
+    if state in (Wish.State.FULFILLED, Wish.State.CONFIRMED):
+        wishes.fulfil_wish(wish=wish, by=volunteer.user, note="已送到孩子手中")
+    if state == Wish.State.CONFIRMED:
+        wishes.confirm_wish(wish=wish, by=staff)
+    if state == Wish.State.WITHDRAWN:
+        wishes.withdraw_wish(wish=wish, by=staff, reason="孩子已随父母外出")
+    wish.refresh_from_db()
+    return wish
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "allowed"),
+    [
+        (Wish.State.OPEN, True),
+        (Wish.State.CLAIMED, True),
+        (Wish.State.FULFILLED, False),
+        (Wish.State.CONFIRMED, False),
+        (Wish.State.WITHDRAWN, False),
+    ],
+)
+def test_a_wish_not_yet_fulfilled_can_be_withdrawn(wish, team, staff, state, allowed):
+    wish = wish_in(state, wish, team, staff)
+
+    if not allowed:
+        with pytest.raises(ValidationError, match="Only a wish not yet fulfilled"):
+            wishes.withdraw_wish(wish=wish, by=staff, reason="重复发布")
+        wish.refresh_from_db()
+        assert wish.state == state
+        return
+    wishes.withdraw_wish(wish=wish, by=staff, reason="重复发布")
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.WITHDRAWN
+    assert (wish.withdrawn_reason, wish.withdrawn_by) == ("重复发布", staff)
+    assert wish.withdrawn_at is not None
+
+
+@pytest.mark.django_db
+def test_withdrawing_a_claimed_wish_ends_the_claim_and_tells_the_claimer(wish, team, staff):
+    volunteer = volunteer_in(team)
+    claim = wishes.claim_wish(wish=wish, by=volunteer.user, volunteer=volunteer)
+
+    wishes.withdraw_wish(wish=wish, by=staff, reason="孩子已随父母外出")
+
+    claim.refresh_from_db()
+    assert claim.state == WishClaim.State.WITHDRAWN
+    assert wishes.live_claim(wish) is None
+    told = Notification.objects.get(user=volunteer.user, message__contains="孩子已随父母外出")
+    assert "一个新书包" in told.message
+    with pytest.raises(ValidationError):
+        wishes.fulfil_wish(wish=wish, by=volunteer.user, note="送到了")
+
+
+@pytest.mark.django_db
+def test_withdrawing_needs_the_office_and_a_reason(wish, team, staff):
+    claimer = volunteer_in(team)
+    wishes.claim_wish(wish=wish, by=claimer.user, volunteer=claimer)
+    for outsider in (claimer.user, staff_of(TeamFactory().office), UserFactory()):
+        with pytest.raises(ValidationError, match="Only staff of the office"):
+            wishes.withdraw_wish(wish=wish, by=outsider, reason="不要了")
+    with pytest.raises(ValidationError, match="Say why"):
+        wishes.withdraw_wish(wish=wish, by=staff, reason="  ")
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.CLAIMED
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_wish_leaves_the_wall(client, wish, staff):
+    client.force_login(staff)
+    assert "一个新书包" in client.get(reverse("needs:wishes")).content.decode()
+    page = client.get(wish.get_absolute_url()).content.decode()
+    assert reverse("needs:wish_withdraw", args=[wish.pk]) in page
+
+    response = client.post(reverse("needs:wish_withdraw", args=[wish.pk]), {"reason": "重复发布"})
+
+    assert response["Location"] == wish.get_absolute_url()
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.WITHDRAWN
+    assert "一个新书包" not in client.get(reverse("needs:wishes")).content.decode()
+    assert "重复发布" in client.get(wish.get_absolute_url()).content.decode()  # the office still sees why
+    client.logout()
+    assert client.get(wish.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_others_cannot_withdraw_and_get_a_404(client, wish, team):
+    volunteer = volunteer_in(team)
+    client.force_login(volunteer.user)
+
+    assert reverse("needs:wish_withdraw", args=[wish.pk]) not in client.get(wish.get_absolute_url()).content.decode()
+    assert client.post(reverse("needs:wish_withdraw", args=[wish.pk]), {"reason": "x"}).status_code == 404
+    assert client.get(reverse("needs:wish_withdraw", args=[wish.pk])).status_code == 405  # a POST only
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.OPEN
+
+
+@pytest.mark.django_db
+def test_withdrawing_without_the_csrf_token_is_refused(wish, staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+
+    assert client.post(reverse("needs:wish_withdraw", args=[wish.pk]), {"reason": "重复发布"}).status_code == 403
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.OPEN
