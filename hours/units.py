@@ -11,6 +11,9 @@ same two places (WORKBOOK_FORMAT): a column's SUM in Excel then equals its total
 from decimal import Decimal
 
 WORKBOOK_FORMAT = "0.00"
+# DESIGN rule 4: a day's credited total above this goes to review instead of posting by
+# itself, whether the time came from a shift or from a resident's request.
+LONG_DAY_MINUTES = 8 * 60
 _HUNDREDTH = Decimal("0.01")
 
 

@@ -20,7 +20,7 @@ from accounts.notifications import notify
 from accounts.phones import normalise_phone
 from hours import ledger
 from hours.models import ServiceRecord
-from hours.units import hours
+from hours.units import LONG_DAY_MINUTES, hours
 from needs import photos
 from needs.models import Category, Need, NeedEvent, NeedInvite, NeedPhoto, NeedTaker
 from needs.permissions import is_resident_of, runs_need, runs_office
@@ -350,11 +350,6 @@ def finish(*, need: Need, volunteer: Volunteer, started_at: datetime.datetime, m
 
 
 # ---------------------------------------------------------------- confirming and crediting
-
-
-# DESIGN rule 4: a day's credited total above eight hours goes to review instead of posting
-# by itself. The figure is shifts.crediting.LONG_DAY_MINUTES (needs never imports shifts).
-LONG_DAY_MINUTES = 8 * 60
 
 
 def day_total_with(taker: NeedTaker, minutes: int, started_at: datetime.datetime | None = None) -> int:

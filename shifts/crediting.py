@@ -36,8 +36,9 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from hours.units import LONG_DAY_MINUTES
+
 SHORT_SHARE = 0.6
-LONG_DAY_MINUTES = 8 * 60
 # Arriving this much after the start is "late"; leaving this much before the end, "left early".
 LATENESS_GRACE = datetime.timedelta(minutes=10)
 ZERO = datetime.timedelta(0)
