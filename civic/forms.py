@@ -4,7 +4,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalise_phone
-from civic.models import Evaluation, GoodDeedKind, PartnerUnit, PointsPolicy, ServicePost, ShopItem
+from civic.models import (
+    Evaluation,
+    GoodDeedKind,
+    PartnerUnit,
+    PointsPolicy,
+    ReportingTarget,
+    ServicePost,
+    ShopItem,
+)
 from teams.models import Membership, Office
 from teams.permissions import office_tree_ids
 from volunteers.models import Volunteer
@@ -108,6 +116,16 @@ class ServicePostForm(forms.ModelForm):
     class Meta:
         model = ServicePost
         fields = ("name",)
+
+
+class QuarterCommentForm(forms.Form):
+    text = forms.CharField(label=_("Community's comment"), max_length=100, required=False)
+
+
+class ReportingTargetForm(forms.ModelForm):
+    class Meta:
+        model = ReportingTarget
+        fields = ("activities", "hours")
 
 
 class EvaluationForm(forms.ModelForm):

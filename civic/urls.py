@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     path("office/<int:office_pk>/party/posts/", views.ServicePostAddView.as_view(), name="post_add"),
     path("office/party/reports/<int:pk>/decide/", views.PartyReportDecideView.as_view(), name="party_report_decide"),
+    path("office/party/reports/<int:pk>/comment/", views.QuarterCommentView.as_view(), name="party_comment"),
+    path("office/<int:office_pk>/party/target/", views.ReportingTargetView.as_view(), name="party_target"),
     path("office/<int:office_pk>/evaluations/", views.EvaluationListView.as_view(), name="evaluations"),
     path("evaluations/<int:pk>/", views.EvaluationView.as_view(), name="evaluation"),
     path("evaluations/<int:pk>/nominate/", views.NominateView.as_view(), name="nominate"),

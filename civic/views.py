@@ -29,6 +29,8 @@ from civic.forms import (
     PartyReportForm,
     PickupCodeForm,
     PolicyForm,
+    QuarterCommentForm,
+    ReportingTargetForm,
     ServicePostForm,
     ShopItemForm,
 )
@@ -399,13 +401,21 @@ class PartyMembersView(OfficeMixin, TemplateView):
             self.office, [report.volunteer_id for report in confirmed], reporting.quarter_of(today)
         )
         target = reporting.target_of(self.office)
+        quarter = reporting.quarter_of(today)
+        comments = reporting.comments_in(confirmed, quarter)
         members = [
-            (report, served[report.volunteer_id], reporting.meets_target(served[report.volunteer_id], target))
+            (
+                report,
+                served[report.volunteer_id],
+                reporting.meets_target(served[report.volunteer_id], target),
+                comments.get(report.pk, ""),
+            )
             for report in confirmed
         ]
         return super().get_context_data(
             waiting=reports.filter(state=PartyReport.State.PENDING).prefetch_related("posts"),
             members=members,
+            quarter=f"{quarter[0].year}-{(quarter[0].month - 1) // 3 + 1}",
             target=target,
             units=PartnerUnit.objects.filter(office=self.office),
             posts=ServicePost.objects.filter(office=self.office),
@@ -428,6 +438,50 @@ class PartyReportDecideView(LoginRequiredMixin, View):
         except ValidationError as error:
             _refused(request, error)
         return redirect("civic:party_members", report.office_id)
+
+
+@method_decorator(require_POST, name="dispatch")
+class QuarterCommentView(LoginRequiredMixin, View):
+    """The community's short comment on a confirmed member's quarter (?quarter=2026-4 in the
+    form; this quarter by default), for the unit's feedback sheet."""
+
+    def post(self, request, pk):
+        report = get_object_or_404(PartyReport.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, report.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        form = QuarterCommentForm(request.POST)
+        if form.is_valid():
+            start, _end = feedback.quarter_from(request.POST.get("quarter", ""), timezone.localdate())
+            try:
+                reporting.write_comment(report=report, quarter=start, text=form.cleaned_data["text"], by=request.user)
+                messages.success(request, _("The comment was saved."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Keep the comment to 100 characters."))
+        return redirect("civic:party_members", report.office_id)
+
+
+class ReportingTargetView(OfficeMixin, TemplateView):
+    """The office's yearly target for reported party members (activities or hours)."""
+
+    template_name = "civic/target.html"
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or ReportingTargetForm(instance=reporting.target_of(self.office))
+        return super().get_context_data(form=form, **kwargs)
+
+    def post(self, request, office_pk):
+        form = ReportingTargetForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            reporting.save_target(office=self.office, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("The yearly target was saved."))
+        return redirect("civic:party_members", self.office.pk)
 
 
 @method_decorator(require_POST, name="dispatch")
