@@ -28,6 +28,36 @@ def open_evaluation(*, evaluation: Evaluation) -> Evaluation:
     return evaluation
 
 
+def panel_candidates(evaluation: Evaluation):
+    """Who may sit on the panel: active staff of the office and of the office above it."""
+    offices = [evaluation.office_id, evaluation.office.parent_id]
+    return (
+        User.objects.filter(office_roles__office_id__in=[pk for pk in offices if pk], is_active=True)
+        .select_related("volunteer")
+        .distinct()
+        .order_by("phone")
+    )
+
+
+@transaction.atomic
+def choose_panel(*, evaluation: Evaluation, members: list[User], today: datetime.date) -> Evaluation:
+    """The named staff who vote in a panel evaluation; chosen before voting opens, so no one's
+    votes are cast by someone taken off the panel afterwards."""
+    evaluation = Evaluation.objects.select_for_update().select_related("office").get(pk=evaluation.pk)
+    if evaluation.voters != Evaluation.Voters.PANEL:
+        raise ValidationError(_("In this evaluation, no panel votes."))
+    if evaluation.closed_at is not None or today >= evaluation.voting_from:
+        raise ValidationError(_("The panel is chosen before voting opens."))
+    if not members:
+        raise ValidationError(_("Choose at least one member of staff."))
+    if any(
+        not member.is_active or not has_access(member, evaluation.office, ACCESS_OFFICE_MANAGE) for member in members
+    ):
+        raise ValidationError(_("The panel is chosen from the office's staff."))
+    evaluation.panel.set(members)
+    return evaluation
+
+
 def _serves_in(user: User, evaluation: Evaluation) -> bool:
     return (
         Membership.objects.active().filter(user=user, team__office_id__in=office_tree_ids(evaluation.office)).exists()

@@ -148,6 +148,22 @@ class EvaluationForm(forms.ModelForm):
         }
 
 
+class PanelMemberField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        volunteer = getattr(obj, "volunteer", None)
+        return f"{volunteer.real_name} · {obj}" if volunteer is not None else str(obj)
+
+
+class PanelForm(forms.Form):
+    members = PanelMemberField(
+        label=_("Panel members"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = candidates
+
+
 class NominationForm(forms.Form):
     """A nominee found by their mobile number among the office's teams, and why."""
 

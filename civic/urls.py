@@ -33,6 +33,7 @@ urlpatterns = [
     path("office/<int:office_pk>/evaluations/", views.EvaluationListView.as_view(), name="evaluations"),
     path("evaluations/<int:pk>/", views.EvaluationView.as_view(), name="evaluation"),
     path("evaluations/<int:pk>/nominate/", views.NominateView.as_view(), name="nominate"),
+    path("evaluations/<int:pk>/panel/", views.EvaluationPanelView.as_view(), name="evaluation_panel"),
     path("evaluations/<int:pk>/close/", views.EvaluationCloseView.as_view(), name="evaluation_close"),
     path("evaluations/<int:pk>/results/", views.EvaluationResultsView.as_view(), name="evaluation_results"),
     path("evaluations/nominations/<int:pk>/vote/", views.VoteView.as_view(), name="vote"),

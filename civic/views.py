@@ -25,6 +25,7 @@ from civic.forms import (
     EvaluationForm,
     GoodDeedForm,
     NominationForm,
+    PanelForm,
     PartnerUnitForm,
     PartyReportForm,
     PickupCodeForm,
@@ -574,11 +575,21 @@ class EvaluationView(LoginRequiredMixin, TemplateView):
         nominations = list(evaluation.nominations.select_related("volunteer"))
         evidence = evaluations.evidence_for(evaluation, [n.volunteer_id for n in nominations])
         voted = set(Vote.objects.filter(evaluation=evaluation, voter=user).values_list("nomination_id", flat=True))
+        is_staff = has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE)
+        is_panel = evaluation.voters == Evaluation.Voters.PANEL
         return super().get_context_data(
+            is_panel=is_panel,
+            panel=list(evaluation.panel.select_related("volunteer")) if is_panel else [],
+            panel_form=PanelForm(
+                candidates=evaluations.panel_candidates(evaluation),
+                initial={"members": list(evaluation.panel.values_list("pk", flat=True))},
+            )
+            if is_panel and is_staff
+            else None,
             evaluation=evaluation,
             rows=[(n, evidence[n.volunteer_id], n.pk in voted) for n in nominations],
             votes_left=evaluation.votes_per_voter - len(voted),
-            is_staff=has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE),
+            is_staff=is_staff,
             may_vote=evaluations.may_vote(user, evaluation),
             may_nominate=evaluations.may_nominate(user, evaluation),
             form=NominationForm(office=evaluation.office),
@@ -606,6 +617,28 @@ class NominateView(LoginRequiredMixin, View):
                 _refused(request, error)
         else:
             messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("civic:evaluation", evaluation.pk)
+
+
+@method_decorator(require_POST, name="dispatch")
+class EvaluationPanelView(LoginRequiredMixin, View):
+    """Staff name the panel that votes in a panel evaluation."""
+
+    def post(self, request, pk):
+        evaluation = get_object_or_404(Evaluation.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, evaluation.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        form = PanelForm(request.POST, candidates=evaluations.panel_candidates(evaluation))
+        if form.is_valid():
+            try:
+                evaluations.choose_panel(
+                    evaluation=evaluation, members=list(form.cleaned_data["members"]), today=timezone.localdate()
+                )
+                messages.success(request, _("The panel was saved."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Choose the panel from the office's staff."))
         return redirect("civic:evaluation", evaluation.pk)
 
 

@@ -1212,6 +1212,11 @@ CASES = [
     Case("civic:vote", civic_url("civic:vote", lambda w: civic_a(w).nomination.pk), method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, EVALUATION_A, EVALUATION_A, NOT_FOUND, EVALUATION_A, EVALUATION_A,
                     EVALUATION_A)),
+    # Its staff name a panel; evaluation A's voters are the office's volunteers: they are told so.
+    Case("civic:evaluation_panel", evaluation_a_url("civic:evaluation_panel"), method=POST,
+         data=lambda w: {"members": [w.users[COMMUNITY_A_STAFF].pk]},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, EVALUATION_A, EVALUATION_A,
+                    EVALUATION_A)),
     # Voting is still on: the allowed are told the results cannot be frozen yet.
     Case("civic:evaluation_close", evaluation_a_url("civic:evaluation_close"), method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RESULTS_A, RESULTS_A, RESULTS_A)),

@@ -5,12 +5,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
 
 from civic import evaluations
 from civic.models import Evaluation, Vote
 from hours.models import Honour
 from tests.civic.conftest import give_points
-from tests.factories import OfficeFactory, UserFactory, VolunteerFactory, volunteer_in
+from tests.factories import OfficeFactory, OfficeStaffFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.hours.ledger_helpers import at, post
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,76 @@ def test_the_evidence_is_the_years_hours_and_points(evaluation, nominees, team, 
     evidence = evaluations.evidence_for(evaluation, [nominee.pk])[nominee.pk]
 
     assert evidence == evaluations.Evidence(minutes=120, points=20)
+
+
+# ---------------------------------------------------------------- a panel of named staff
+
+
+@pytest.fixture
+def panel_evaluation(evaluation):
+    evaluation.voters = Evaluation.Voters.PANEL
+    evaluation.save()
+    return evaluation
+
+
+def test_only_the_named_panel_votes(panel_evaluation, nominees, team, staff, second_staff):
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[second_staff], today=NOMINATING)
+
+    evaluations.vote(nomination=nominees[0], voter=second_staff, today=VOTING)
+
+    for outsider in (staff, volunteer_in(team).user):  # staff not named, a volunteer of the office
+        assert not evaluations.may_vote(outsider, panel_evaluation)
+        with pytest.raises(ValidationError):
+            evaluations.vote(nomination=nominees[0], voter=outsider, today=VOTING)
+    assert Vote.objects.get().voter == second_staff
+
+
+def test_the_panel_is_chosen_from_the_offices_staff_before_voting(panel_evaluation, team, staff, second_staff):
+    elsewhere = OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user
+    for members, day in (([elsewhere], NOMINATING), ([volunteer_in(team).user], NOMINATING), ([], NOMINATING)):
+        with pytest.raises(ValidationError):
+            evaluations.choose_panel(evaluation=panel_evaluation, members=members, today=day)
+    with pytest.raises(ValidationError):
+        evaluations.choose_panel(evaluation=panel_evaluation, members=[staff], today=VOTING)
+
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[staff, second_staff], today=NOMINATING)
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[second_staff], today=NOMINATING)
+
+    assert list(panel_evaluation.panel.all()) == [second_staff]
+    assert elsewhere not in evaluations.panel_candidates(panel_evaluation)
+    assert {staff, second_staff} <= set(evaluations.panel_candidates(panel_evaluation))
+
+
+def test_an_evaluation_voted_by_volunteers_has_no_panel(evaluation, staff):
+    with pytest.raises(ValidationError):
+        evaluations.choose_panel(evaluation=evaluation, members=[staff], today=NOMINATING)
+
+
+def test_staff_choose_the_panel_on_the_page(client, team, staff, second_staff):
+    today = timezone.localdate()
+    evaluation = Evaluation.objects.create(
+        office=team.office,
+        title="评审团评选",
+        nominations_from=today,
+        nominations_to=today + datetime.timedelta(days=2),
+        voting_from=today + datetime.timedelta(days=3),
+        voting_to=today + datetime.timedelta(days=5),
+        seats=1,
+        votes_per_voter=1,
+        voters=Evaluation.Voters.PANEL,
+        created_by=staff,
+    )
+    client.force_login(staff)
+    url = reverse("civic:evaluation_panel", args=[evaluation.pk])
+
+    assert (
+        second_staff.volunteer.real_name
+        in client.get(reverse("civic:evaluation", args=[evaluation.pk])).content.decode()
+    )
+    assert client.get(url).status_code == 405
+    client.post(url, {"members": [second_staff.pk]})
+
+    assert list(evaluation.panel.all()) == [second_staff]
+    client.force_login(OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user)
+    assert client.post(url, {"members": []}).status_code == 404
+    assert list(evaluation.panel.all()) == [second_staff]
