@@ -170,14 +170,32 @@ class NominationForm(forms.Form):
     phone = forms.CharField(label=_("Nominee's mobile number"), max_length=20)
     reason = forms.CharField(label=_("Why"), max_length=300)
 
-    def __init__(self, *args, office: Office, **kwargs):
+    household = forms.CharField(
+        label=_("Household"),
+        max_length=60,
+        required=False,
+        help_text=_("Who and where, e.g. the Wangs, Building 3, Xingfu Lane."),
+    )
+    member_phones = forms.CharField(
+        label=_("Other members' mobile numbers"),
+        max_length=200,
+        required=False,
+        help_text=_("Members of the office's teams, separated by spaces: their hours and points count too."),
+    )
+
+    def __init__(self, *args, office: Office, household: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.office = office
+        if household:
+            self.fields["phone"].label = _("Mobile number of the member who stands for the household")
+            self.fields["household"].required = True
+        else:
+            del self.fields["household"], self.fields["member_phones"]
 
-    def clean_phone(self) -> Volunteer:
+    def _volunteer(self, phone: str) -> Volunteer:
         volunteer = (
             Volunteer.objects.filter(
-                user__phone=normalise_phone(self.cleaned_data["phone"]),
+                user__phone=normalise_phone(phone),
                 user__memberships__team__office_id__in=office_tree_ids(self.office),
                 user__memberships__status=Membership.Status.ACTIVE,
             )
@@ -187,3 +205,10 @@ class NominationForm(forms.Form):
         if volunteer is None:
             raise ValidationError(_("No member of this office's teams has this number."))
         return volunteer
+
+    def clean_phone(self) -> Volunteer:
+        return self._volunteer(self.cleaned_data["phone"])
+
+    def clean_member_phones(self) -> list[Volunteer]:
+        phones = self.cleaned_data["member_phones"].replace(",", " ").replace("，", " ").replace("、", " ").split()
+        return [self._volunteer(phone) for phone in dict.fromkeys(phones)][:10]

@@ -411,6 +411,12 @@ class Nomination(models.Model):
         Evaluation, verbose_name=_("evaluation"), on_delete=models.PROTECT, related_name="nominations"
     )
     volunteer = models.ForeignKey(Volunteer, verbose_name=_("nominee"), on_delete=models.PROTECT, related_name="+")
+    # A household (文明户): its label (who and where, for staff only) and its other members
+    # with an account, whose hours and points count as its evidence too.
+    household = models.CharField(_("household"), max_length=60, blank=True)
+    members = models.ManyToManyField(
+        Volunteer, verbose_name=_("other members of the household"), blank=True, related_name="+"
+    )
     reason = models.CharField(_("why"), max_length=300)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), on_delete=models.PROTECT, related_name="+"

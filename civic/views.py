@@ -572,8 +572,8 @@ class EvaluationView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         evaluation = _evaluation_for(user, kwargs["pk"])
-        nominations = list(evaluation.nominations.select_related("volunteer"))
-        evidence = evaluations.evidence_for(evaluation, [n.volunteer_id for n in nominations])
+        nominations = list(evaluation.nominations.select_related("volunteer").prefetch_related("members"))
+        evidence = evaluations.nomination_evidence(evaluation, nominations)
         voted = set(Vote.objects.filter(evaluation=evaluation, voter=user).values_list("nomination_id", flat=True))
         is_staff = has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE)
         is_panel = evaluation.voters == Evaluation.Voters.PANEL
@@ -587,12 +587,13 @@ class EvaluationView(LoginRequiredMixin, TemplateView):
             if is_panel and is_staff
             else None,
             evaluation=evaluation,
-            rows=[(n, evidence[n.volunteer_id], n.pk in voted) for n in nominations],
+            rows=[(n, evidence[n.pk], n.pk in voted) for n in nominations],
+            is_household=evaluation.kind == Evaluation.Kind.HOUSEHOLD,
             votes_left=evaluation.votes_per_voter - len(voted),
             is_staff=is_staff,
             may_vote=evaluations.may_vote(user, evaluation),
             may_nominate=evaluations.may_nominate(user, evaluation),
-            form=NominationForm(office=evaluation.office),
+            form=NominationForm(office=evaluation.office, household=evaluation.kind == Evaluation.Kind.HOUSEHOLD),
             today=timezone.localdate(),
             **kwargs,
         )
@@ -602,7 +603,9 @@ class EvaluationView(LoginRequiredMixin, TemplateView):
 class NominateView(LoginRequiredMixin, View):
     def post(self, request, pk):
         evaluation = _evaluation_for(request.user, pk)
-        form = NominationForm(request.POST, office=evaluation.office)
+        form = NominationForm(
+            request.POST, office=evaluation.office, household=evaluation.kind == Evaluation.Kind.HOUSEHOLD
+        )
         if form.is_valid():
             try:
                 evaluations.nominate(
@@ -611,6 +614,8 @@ class NominateView(LoginRequiredMixin, View):
                     reason=form.cleaned_data["reason"],
                     by=request.user,
                     today=timezone.localdate(),
+                    household=form.cleaned_data.get("household", ""),
+                    members=form.cleaned_data.get("member_phones", []),
                 )
                 messages.success(request, _("Nominated."))
             except ValidationError as error:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civic import evaluations
-from civic.models import Evaluation, Vote
+from civic.models import Evaluation, PointEntry, Vote
 from hours.models import Honour
 from tests.civic.conftest import give_points
 from tests.factories import OfficeFactory, OfficeStaffFactory, UserFactory, VolunteerFactory, volunteer_in
@@ -212,3 +212,120 @@ def test_staff_choose_the_panel_on_the_page(client, team, staff, second_staff):
     client.force_login(OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user)
     assert client.post(url, {"members": []}).status_code == 404
     assert list(evaluation.panel.all()) == [second_staff]
+
+
+# ---------------------------------------------------------------- households (文明户)
+
+
+@pytest.fixture
+def household_evaluation(evaluation):
+    evaluation.kind = Evaluation.Kind.HOUSEHOLD
+    evaluation.title = "2026年度文明户"
+    evaluation.save()
+    return evaluation
+
+
+def test_a_households_evidence_is_its_members_hours_and_points(household_evaluation, team, staff):
+    father, mother, neighbour = (volunteer_in(team) for _ in range(3))
+    for person, minutes in ((father, 60), (mother, 90), (neighbour, 600)):
+        post(person, team, key=f"h{person.pk}", starts_at=at(datetime.date(2026, 3, 2)), minutes=minutes)
+        give_points(person, team.office, 5, key=f"p{person.pk}")
+    nomination = evaluations.nominate(
+        evaluation=household_evaluation,
+        volunteer=father,
+        members=[mother, father],
+        household="幸福里3号楼 王家",
+        reason="邻里和睦",
+        by=staff,
+        today=NOMINATING,
+    )
+
+    evidence = evaluations.nomination_evidence(household_evaluation, [nomination])[nomination.pk]
+
+    assert evidence.minutes == 150
+    assert evidence.points == sum(points_of(person, team.office, 2026) for person in (father, mother))
+    assert set(nomination.members.all()) == {mother}  # the one who stands for it is not listed twice
+
+
+def points_of(volunteer, office, year):
+    return sum(
+        entry.points
+        for entry in PointEntry.objects.filter(account__volunteer=volunteer, account__office=office)
+        if entry.earned_on.year == year and entry.kind in (PointEntry.Kind.HOURS, PointEntry.Kind.DEED)
+    )
+
+
+def test_a_household_is_named_and_its_label_never_published(household_evaluation, team, staff):
+    father = volunteer_in(team)
+    with pytest.raises(ValidationError):  # a household needs its label
+        evaluations.nominate(
+            evaluation=household_evaluation, volunteer=father, reason="和睦", by=staff, today=NOMINATING
+        )
+    nomination = evaluations.nominate(
+        evaluation=household_evaluation,
+        volunteer=father,
+        household="幸福里3号楼 王家",
+        reason="邻里和睦",
+        by=staff,
+        today=NOMINATING,
+    )
+    evaluations.vote(nomination=nomination, voter=volunteer_in(team).user, today=VOTING)
+    evaluations.close(evaluation=household_evaluation, by=staff, today=AFTER)
+    household_evaluation.refresh_from_db()
+
+    ((name, votes, named),) = evaluations.public_results(household_evaluation)
+
+    assert named and votes == 1
+    assert father.public_name in name and father.real_name not in name
+    assert "幸福里" not in name
+
+
+def test_a_person_evaluation_takes_no_households(evaluation, team, staff):
+    with pytest.raises(ValidationError):
+        evaluations.nominate(
+            evaluation=evaluation,
+            volunteer=volunteer_in(team),
+            household="王家",
+            reason="好",
+            by=staff,
+            today=NOMINATING,
+        )
+
+
+def test_a_household_is_nominated_on_the_page_and_shown_masked_on_the_results(client, team, staff):
+    today = timezone.localdate()
+    evaluation = Evaluation.objects.create(
+        office=team.office,
+        title="文明户评选",
+        kind=Evaluation.Kind.HOUSEHOLD,
+        nominations_from=today,
+        nominations_to=today + datetime.timedelta(days=2),
+        voting_from=today + datetime.timedelta(days=3),
+        voting_to=today + datetime.timedelta(days=5),
+        seats=1,
+        votes_per_voter=1,
+        created_by=staff,
+    )
+    father, mother = volunteer_in(team), volunteer_in(team)
+    client.force_login(staff)
+
+    client.post(
+        reverse("civic:nominate", args=[evaluation.pk]),
+        {
+            "phone": father.user.phone,
+            "household": "幸福里3号楼 王家",
+            "member_phones": f"{mother.user.phone}、{father.user.phone}",
+            "reason": "邻里和睦",
+        },
+    )
+
+    nomination = evaluation.nominations.get()
+    assert (nomination.volunteer, nomination.household, list(nomination.members.all())) == (
+        father,
+        "幸福里3号楼 王家",
+        [mother],
+    )
+    page = client.get(reverse("civic:evaluation", args=[evaluation.pk])).content.decode()
+    assert "幸福里3号楼 王家" in page and mother.real_name in page
+    client.logout()
+    assert "幸福里" not in client.get(reverse("civic:evaluation_results", args=[evaluation.pk])).content.decode()
