@@ -122,3 +122,12 @@ def test_the_sheet_takes_the_same_queries_for_one_or_six_volunteers(policy, team
 
     assert len(body(workbook(team.office, staff)["Points"])) == 6
     assert queries() == one
+
+
+def test_an_unmasked_export_shows_the_full_number_to_staff_allowed_to_see_it(policy, team, volunteer):
+    give_points(volunteer, team.office, 10)
+    allowed = OfficeStaffFactory(office=team.office, user=VolunteerFactory().user, can_view_pii=True).user
+
+    (row,) = body(workbook(team.office, allowed, unmasked=True)["Points"])
+
+    assert row[3] == volunteer.user.phone.removeprefix("+86")
