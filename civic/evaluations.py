@@ -2,6 +2,7 @@
 per nominee and at most N a voter, results frozen at close, named people honoured."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,36 @@ def open_evaluation(*, evaluation: Evaluation) -> Evaluation:
     return evaluation
 
 
+def panel_candidates(evaluation: Evaluation):
+    """Who may sit on the panel: active staff of the office and of the office above it."""
+    offices = [evaluation.office_id, evaluation.office.parent_id]
+    return (
+        User.objects.filter(office_roles__office_id__in=[pk for pk in offices if pk], is_active=True)
+        .select_related("volunteer")
+        .distinct()
+        .order_by("phone")
+    )
+
+
+@transaction.atomic
+def choose_panel(*, evaluation: Evaluation, members: list[User], today: datetime.date) -> Evaluation:
+    """The named staff who vote in a panel evaluation; chosen before voting opens, so no one's
+    votes are cast by someone taken off the panel afterwards."""
+    evaluation = Evaluation.objects.select_for_update().select_related("office").get(pk=evaluation.pk)
+    if evaluation.voters != Evaluation.Voters.PANEL:
+        raise ValidationError(_("In this evaluation, no panel votes."))
+    if evaluation.closed_at is not None or today >= evaluation.voting_from:
+        raise ValidationError(_("The panel is chosen before voting opens."))
+    if not members:
+        raise ValidationError(_("Choose at least one member of staff."))
+    if any(
+        not member.is_active or not has_access(member, evaluation.office, ACCESS_OFFICE_MANAGE) for member in members
+    ):
+        raise ValidationError(_("The panel is chosen from the office's staff."))
+    evaluation.panel.set(members)
+    return evaluation
+
+
 def _serves_in(user: User, evaluation: Evaluation) -> bool:
     return (
         Membership.objects.active().filter(user=user, team__office_id__in=office_tree_ids(evaluation.office)).exists()
@@ -51,8 +82,17 @@ def may_vote(user: User, evaluation: Evaluation) -> bool:
 
 @transaction.atomic
 def nominate(
-    *, evaluation: Evaluation, volunteer: Volunteer, reason: str, by: User, today: datetime.date
+    *,
+    evaluation: Evaluation,
+    volunteer: Volunteer,
+    reason: str,
+    by: User,
+    today: datetime.date,
+    household: str = "",
+    members: Iterable[Volunteer] = (),
 ) -> Nomination:
+    """A person, or for a household evaluation a household: `volunteer` stands for it, with
+    its label and its other members."""
     if not evaluation.nominations_from <= today <= evaluation.nominations_to or evaluation.closed_at:
         raise ValidationError(_("Nominations are not open."))
     if not may_nominate(by, evaluation):
@@ -61,7 +101,18 @@ def nominate(
         raise ValidationError(_("Say why you nominate them."))
     if Nomination.objects.filter(evaluation=evaluation, volunteer=volunteer).exists():
         raise ValidationError(_("They have been nominated already."))
-    return Nomination.objects.create(evaluation=evaluation, volunteer=volunteer, reason=reason.strip(), nominated_by=by)
+    household, members = " ".join(household.split()), [member for member in members if member.pk != volunteer.pk]
+    if evaluation.kind == Evaluation.Kind.HOUSEHOLD and not household:
+        raise ValidationError(_("Name the household: who and where."))
+    if evaluation.kind == Evaluation.Kind.PERSON and (household or members):
+        raise ValidationError(_("This evaluation names people, not households."))
+    nomination = Nomination(
+        evaluation=evaluation, volunteer=volunteer, household=household, reason=reason.strip(), nominated_by=by
+    )
+    nomination.full_clean(validate_unique=False, validate_constraints=False)
+    nomination.save()
+    nomination.members.set(members)
+    return nomination
 
 
 @transaction.atomic
@@ -158,9 +209,28 @@ def evidence_for(evaluation: Evaluation, volunteer_ids: list[int]) -> dict[int, 
     return {pk: Evidence(minutes.get(pk, 0), points.get(pk, 0)) for pk in volunteer_ids}
 
 
+def nomination_evidence(evaluation: Evaluation, nominations: list[Nomination]) -> dict[int, Evidence]:
+    """Nomination id → its evidence: the nominee's, or the sum over a household's members.
+    The nominations' members prefetched; two queries more."""
+    people = {n.pk: {n.volunteer_id, *(member.pk for member in n.members.all())} for n in nominations}
+    evidence = evidence_for(evaluation, sorted(set().union(*people.values())) if people else [])
+    return {
+        pk: Evidence(sum(evidence[v].minutes for v in ids), sum(evidence[v].points for v in ids))
+        for pk, ids in people.items()
+    }
+
+
+def public_name(nomination: Nomination) -> str:
+    """Masked as the ranking lists mask names (rule 12); a household by its masked name (张*家),
+    never its label, which says where it lives."""
+    if nomination.evaluation.kind == Evaluation.Kind.HOUSEHOLD:
+        return _("%(name)s's household") % {"name": nomination.volunteer.public_name}
+    return nomination.volunteer.public_name
+
+
 def public_results(evaluation: Evaluation) -> list[tuple[str, int, bool]]:
-    """(masked name, votes, named) once frozen; names masked as the ranking lists mask them (rule 12)."""
+    """(masked name, votes, named) once frozen."""
     if not evaluation.closed_at:
         return []
-    rows = evaluation.nominations.select_related("volunteer").order_by("-final_votes", "pk")
-    return [(row.volunteer.public_name, row.final_votes, row.named) for row in rows]
+    rows = evaluation.nominations.select_related("volunteer", "evaluation").order_by("-final_votes", "pk")
+    return [(public_name(row), row.final_votes, row.named) for row in rows]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civic.models import PartnerUnit, PartyReport
-from civic.reporting import meets_target, quarter_of, served_in, target_of
+from civic.reporting import comments_in, meets_target, quarter_of, served_in, target_of
 from common.spreadsheets import inert
 
 
@@ -30,6 +30,7 @@ def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetim
         .order_by("volunteer__name_pinyin", "pk")
     )
     served = served_in(office, [report.volunteer_id for report in reports], quarter)
+    comments = comments_in(reports, quarter)
     target = target_of(office)
     start, _end = quarter
     workbook = openpyxl.Workbook(write_only=True)
@@ -67,7 +68,7 @@ def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetim
                 float(person.year_hours),
                 person.year_activities,
                 _("Yes") if meets_target(person, target) else _("Not yet"),
-                "",
+                inert(comments.get(report.pk, "")),
             ]
         )
     sheet.append([])

@@ -4,7 +4,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalise_phone
-from civic.models import Evaluation, GoodDeedKind, PartnerUnit, PointsPolicy, ServicePost, ShopItem
+from civic.models import (
+    Evaluation,
+    GoodDeedKind,
+    PartnerUnit,
+    PointsPolicy,
+    ReportingTarget,
+    ServicePost,
+    ShopItem,
+)
 from teams.models import Membership, Office
 from teams.permissions import office_tree_ids
 from volunteers.models import Volunteer
@@ -110,6 +118,16 @@ class ServicePostForm(forms.ModelForm):
         fields = ("name",)
 
 
+class QuarterCommentForm(forms.Form):
+    text = forms.CharField(label=_("Community's comment"), max_length=100, required=False)
+
+
+class ReportingTargetForm(forms.ModelForm):
+    class Meta:
+        model = ReportingTarget
+        fields = ("activities", "hours")
+
+
 class EvaluationForm(forms.ModelForm):
     class Meta:
         model = Evaluation
@@ -130,20 +148,54 @@ class EvaluationForm(forms.ModelForm):
         }
 
 
+class PanelMemberField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        volunteer = getattr(obj, "volunteer", None)
+        return f"{volunteer.real_name} · {obj}" if volunteer is not None else str(obj)
+
+
+class PanelForm(forms.Form):
+    members = PanelMemberField(
+        label=_("Panel members"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = candidates
+
+
 class NominationForm(forms.Form):
     """A nominee found by their mobile number among the office's teams, and why."""
 
     phone = forms.CharField(label=_("Nominee's mobile number"), max_length=20)
     reason = forms.CharField(label=_("Why"), max_length=300)
 
-    def __init__(self, *args, office: Office, **kwargs):
+    household = forms.CharField(
+        label=_("Household"),
+        max_length=60,
+        required=False,
+        help_text=_("Who and where, e.g. the Wangs, Building 3, Xingfu Lane."),
+    )
+    member_phones = forms.CharField(
+        label=_("Other members' mobile numbers"),
+        max_length=200,
+        required=False,
+        help_text=_("Members of the office's teams, separated by spaces: their hours and points count too."),
+    )
+
+    def __init__(self, *args, office: Office, household: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.office = office
+        if household:
+            self.fields["phone"].label = _("Mobile number of the member who stands for the household")
+            self.fields["household"].required = True
+        else:
+            del self.fields["household"], self.fields["member_phones"]
 
-    def clean_phone(self) -> Volunteer:
+    def _volunteer(self, phone: str) -> Volunteer:
         volunteer = (
             Volunteer.objects.filter(
-                user__phone=normalise_phone(self.cleaned_data["phone"]),
+                user__phone=normalise_phone(phone),
                 user__memberships__team__office_id__in=office_tree_ids(self.office),
                 user__memberships__status=Membership.Status.ACTIVE,
             )
@@ -153,3 +205,10 @@ class NominationForm(forms.Form):
         if volunteer is None:
             raise ValidationError(_("No member of this office's teams has this number."))
         return volunteer
+
+    def clean_phone(self) -> Volunteer:
+        return self._volunteer(self.cleaned_data["phone"])
+
+    def clean_member_phones(self) -> list[Volunteer]:
+        phones = self.cleaned_data["member_phones"].replace(",", " ").replace("，", " ").replace("、", " ").split()
+        return [self._volunteer(phone) for phone in dict.fromkeys(phones)][:10]

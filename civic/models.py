@@ -311,6 +311,34 @@ class PartyReport(DecidedRequest):
         return f"BD{self.office_id:04d}{self.pk:06d}"
 
 
+class QuarterComment(models.Model):
+    """The community's short comment on a reported member's service in one quarter, printed
+    in the quarterly feedback to their unit (服务社区登记卡)."""
+
+    report = models.ForeignKey(
+        PartyReport, verbose_name=_("party member's report"), on_delete=models.CASCADE, related_name="comments"
+    )
+    quarter = models.DateField(_("quarter"), help_text=_("The quarter's first day."))
+    text = models.CharField(_("community's comment"), max_length=100)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("community's comment")
+        verbose_name_plural = _("community's comments")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "quarter"], name="one_comment_per_report_and_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__day=1, quarter__month__in=[1, 4, 7, 10]), name="comment_quarter_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.quarter:%Y-%m}"
+
+
 class ReportingTarget(models.Model):
     """What a reported party member is asked to serve in a year (typical local rules: at
     least 4 activities or 50 hours). An office without one uses those."""
@@ -383,6 +411,12 @@ class Nomination(models.Model):
         Evaluation, verbose_name=_("evaluation"), on_delete=models.PROTECT, related_name="nominations"
     )
     volunteer = models.ForeignKey(Volunteer, verbose_name=_("nominee"), on_delete=models.PROTECT, related_name="+")
+    # A household (文明户): its label (who and where, for staff only) and its other members
+    # with an account, whose hours and points count as its evidence too.
+    household = models.CharField(_("household"), max_length=60, blank=True)
+    members = models.ManyToManyField(
+        Volunteer, verbose_name=_("other members of the household"), blank=True, related_name="+"
+    )
     reason = models.CharField(_("why"), max_length=300)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), on_delete=models.PROTECT, related_name="+"

@@ -9,10 +9,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from civic.models import PartnerUnit, PartyReport, ReportingTarget, ServicePost
+from civic.models import PartnerUnit, PartyReport, QuarterComment, ReportingTarget, ServicePost
 from hours.models import ServiceRecord
 from hours.units import hours
 from teams.models import Office
@@ -84,6 +85,35 @@ def add_post(*, office: Office, name: str) -> ServicePost:
     return post
 
 
+@transaction.atomic
+def write_comment(*, report: PartyReport, quarter: datetime.date, text: str, by: User) -> QuarterComment | None:
+    """The community's comment on a confirmed member's quarter; written again, it replaces
+    the last one; left empty, there is none."""
+    report = PartyReport.objects.get(pk=report.pk)  # its state now, not when the caller read it
+    if report.state != PartyReport.State.APPROVED:
+        raise ValidationError(_("Only a confirmed member's service is commented on."))
+    start, _end = quarter_of(quarter)
+    text = " ".join(text.split())
+    if not text:
+        QuarterComment.objects.filter(report=report, quarter=start).delete()
+        return None
+    comment = QuarterComment(report=report, quarter=start, text=text, written_by=by, written_at=timezone.now())
+    comment.full_clean(validate_unique=False, validate_constraints=False)
+    comment, _created = QuarterComment.objects.update_or_create(
+        report=report,
+        quarter=start,
+        defaults={"text": comment.text, "written_by": by, "written_at": comment.written_at},
+    )
+    return comment
+
+
+def comments_in(reports: Iterable[PartyReport], quarter: tuple[datetime.date, datetime.date]) -> dict[int, str]:
+    """Report id → the community's comment on the quarter. One query."""
+    start, _end = quarter
+    rows = QuarterComment.objects.filter(report__in=list(reports), quarter=start).values_list("report_id", "text")
+    return dict(rows)
+
+
 # ---------------------------------------------------------------- what the community sees
 
 
@@ -137,6 +167,17 @@ def served_in(
     for volunteer_id, year, quarter_minutes, activities in rows:
         served[volunteer_id] = Served(quarter_minutes, year, activities)
     return served
+
+
+@transaction.atomic
+def save_target(*, office: Office, activities: int, hours: int) -> ReportingTarget:
+    """Counts from now on on the reporting page and the feedback sheets, for the whole year."""
+    if activities < 1 or hours < 1:
+        raise ValidationError(_("A target asks for at least one activity or one hour."))
+    target, _created = ReportingTarget.objects.update_or_create(
+        office=office, defaults={"activities": activities, "hours": hours}
+    )
+    return target
 
 
 def target_of(office: Office) -> ReportingTarget:

@@ -24,10 +24,13 @@ from civic.forms import (
     EvaluationForm,
     GoodDeedForm,
     NominationForm,
+    PanelForm,
     PartnerUnitForm,
     PartyReportForm,
     PickupCodeForm,
     PolicyForm,
+    QuarterCommentForm,
+    ReportingTargetForm,
     ServicePostForm,
     ShopItemForm,
 )
@@ -398,13 +401,21 @@ class PartyMembersView(OfficeMixin, TemplateView):
             self.office, [report.volunteer_id for report in confirmed], reporting.quarter_of(today)
         )
         target = reporting.target_of(self.office)
+        quarter = reporting.quarter_of(today)
+        comments = reporting.comments_in(confirmed, quarter)
         members = [
-            (report, served[report.volunteer_id], reporting.meets_target(served[report.volunteer_id], target))
+            (
+                report,
+                served[report.volunteer_id],
+                reporting.meets_target(served[report.volunteer_id], target),
+                comments.get(report.pk, ""),
+            )
             for report in confirmed
         ]
         return super().get_context_data(
             waiting=reports.filter(state=PartyReport.State.PENDING).prefetch_related("posts"),
             members=members,
+            quarter=f"{quarter[0].year}-{(quarter[0].month - 1) // 3 + 1}",
             target=target,
             units=PartnerUnit.objects.filter(office=self.office),
             posts=ServicePost.objects.filter(office=self.office),
@@ -427,6 +438,50 @@ class PartyReportDecideView(LoginRequiredMixin, View):
         except ValidationError as error:
             _refused(request, error)
         return redirect("civic:party_members", report.office_id)
+
+
+@method_decorator(require_POST, name="dispatch")
+class QuarterCommentView(LoginRequiredMixin, View):
+    """The community's short comment on a confirmed member's quarter (?quarter=2026-4 in the
+    form; this quarter by default), for the unit's feedback sheet."""
+
+    def post(self, request, pk):
+        report = get_object_or_404(PartyReport.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, report.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        form = QuarterCommentForm(request.POST)
+        if form.is_valid():
+            start, _end = feedback.quarter_from(request.POST.get("quarter", ""), timezone.localdate())
+            try:
+                reporting.write_comment(report=report, quarter=start, text=form.cleaned_data["text"], by=request.user)
+                messages.success(request, _("The comment was saved."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Keep the comment to 100 characters."))
+        return redirect("civic:party_members", report.office_id)
+
+
+class ReportingTargetView(OfficeMixin, TemplateView):
+    """The office's yearly target for reported party members (activities or hours)."""
+
+    template_name = "civic/target.html"
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or ReportingTargetForm(instance=reporting.target_of(self.office))
+        return super().get_context_data(form=form, **kwargs)
+
+    def post(self, request, office_pk):
+        form = ReportingTargetForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            reporting.save_target(office=self.office, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("The yearly target was saved."))
+        return redirect("civic:party_members", self.office.pk)
 
 
 @method_decorator(require_POST, name="dispatch")
@@ -516,17 +571,28 @@ class EvaluationView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         evaluation = _evaluation_for(user, kwargs["pk"])
-        nominations = list(evaluation.nominations.select_related("volunteer"))
-        evidence = evaluations.evidence_for(evaluation, [n.volunteer_id for n in nominations])
+        nominations = list(evaluation.nominations.select_related("volunteer").prefetch_related("members"))
+        evidence = evaluations.nomination_evidence(evaluation, nominations)
         voted = set(Vote.objects.filter(evaluation=evaluation, voter=user).values_list("nomination_id", flat=True))
+        is_staff = has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE)
+        is_panel = evaluation.voters == Evaluation.Voters.PANEL
         return super().get_context_data(
+            is_panel=is_panel,
+            panel=list(evaluation.panel.select_related("volunteer")) if is_panel else [],
+            panel_form=PanelForm(
+                candidates=evaluations.panel_candidates(evaluation),
+                initial={"members": list(evaluation.panel.values_list("pk", flat=True))},
+            )
+            if is_panel and is_staff
+            else None,
             evaluation=evaluation,
-            rows=[(n, evidence[n.volunteer_id], n.pk in voted) for n in nominations],
+            rows=[(n, evidence[n.pk], n.pk in voted) for n in nominations],
+            is_household=evaluation.kind == Evaluation.Kind.HOUSEHOLD,
             votes_left=evaluation.votes_per_voter - len(voted),
-            is_staff=has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE),
+            is_staff=is_staff,
             may_vote=evaluations.may_vote(user, evaluation),
             may_nominate=evaluations.may_nominate(user, evaluation),
-            form=NominationForm(office=evaluation.office),
+            form=NominationForm(office=evaluation.office, household=evaluation.kind == Evaluation.Kind.HOUSEHOLD),
             today=timezone.localdate(),
             **kwargs,
         )
@@ -536,7 +602,9 @@ class EvaluationView(LoginRequiredMixin, TemplateView):
 class NominateView(LoginRequiredMixin, View):
     def post(self, request, pk):
         evaluation = _evaluation_for(request.user, pk)
-        form = NominationForm(request.POST, office=evaluation.office)
+        form = NominationForm(
+            request.POST, office=evaluation.office, household=evaluation.kind == Evaluation.Kind.HOUSEHOLD
+        )
         if form.is_valid():
             try:
                 evaluations.nominate(
@@ -545,12 +613,36 @@ class NominateView(LoginRequiredMixin, View):
                     reason=form.cleaned_data["reason"],
                     by=request.user,
                     today=timezone.localdate(),
+                    household=form.cleaned_data.get("household", ""),
+                    members=form.cleaned_data.get("member_phones", []),
                 )
                 messages.success(request, _("Nominated."))
             except ValidationError as error:
                 _refused(request, error)
         else:
             messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect("civic:evaluation", evaluation.pk)
+
+
+@method_decorator(require_POST, name="dispatch")
+class EvaluationPanelView(LoginRequiredMixin, View):
+    """Staff name the panel that votes in a panel evaluation."""
+
+    def post(self, request, pk):
+        evaluation = get_object_or_404(Evaluation.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, evaluation.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        form = PanelForm(request.POST, candidates=evaluations.panel_candidates(evaluation))
+        if form.is_valid():
+            try:
+                evaluations.choose_panel(
+                    evaluation=evaluation, members=list(form.cleaned_data["members"]), today=timezone.localdate()
+                )
+                messages.success(request, _("The panel was saved."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Choose the panel from the office's staff."))
         return redirect("civic:evaluation", evaluation.pk)
 
 

@@ -22,6 +22,7 @@ from civic.models import (
     PartyReport,
     PointEntry,
     PointsPolicy,
+    ReportingTarget,
     ServicePost,
     ShopItem,
 )
@@ -42,6 +43,7 @@ DEEDS = [("调解纠纷", 5), ("帮助困难居民", 10), ("见义勇为", 30), 
 # 和平里's partner units (name, party branch, contact) and its service posts.
 UNITS = [("市税务局第三分局", "第二党支部", "刘建华"), ("区人民医院", "内科党支部", "孙丽萍")]
 POSTS = ["政策宣传", "法律服务", "医疗保健", "助老助残", "文明创建", "治安巡逻"]
+COMMENTS = ["积极参加社区活动，服务热情。", "按时参加巡逻，群众反映好。", "发挥专业所长，开展政策宣传。"]
 REPORTED = 6  # of 和平里's party members; the last two wait for the community's confirmation
 # A second member of staff, of 阳光社区, who records good deeds for the demo's staff to confirm.
 RECORDER_PHONE = "+8613800000006"
@@ -130,6 +132,7 @@ def _party_reports(rng, staff) -> int:
         for name, branch, contact in UNITS
     ]
     posts = [ServicePost.objects.get_or_create(office=office, name=name)[0] for name in POSTS]
+    ReportingTarget.objects.get_or_create(office=office, defaults={"activities": 4, "hours": 50})
     if PartyReport.objects.filter(office=office).exists():
         return 0
     party_members = list(
@@ -153,6 +156,8 @@ def _party_reports(rng, staff) -> int:
         )
         if number < len(party_members) - 2:
             reporting.decide_report(report=report, approved=True, by=staff)
+            # The community's comment for this quarter's feedback sheet to the unit.
+            reporting.write_comment(report=report, quarter=timezone.localdate(), text=rng.choice(COMMENTS), by=staff)
     return len(party_members)
 
 

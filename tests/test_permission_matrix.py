@@ -38,9 +38,12 @@ from civic.models import (
     PartnerUnit,
     PartyReport,
     PointsPolicy,
+    QuarterComment,
+    ReportingTarget,
     ServicePost,
     ShopItem,
 )
+from civic.reporting import decide_report
 from hours import workbook_jobs
 from hours.certificates import issue_certificate
 from hours.models import BackfillRequest, Certificate, CorrectionRequest, Honour, MonthClose
@@ -643,6 +646,20 @@ def shows_reported_member_a(world: World, html: str, role: str) -> None:
 
 
 REPORTED_MEMBERS = Outcome(200, content=shows_reported_member_a, label="reported members")
+
+
+def confirmed_report_a_url(name: str) -> Callable[[World], str]:
+    """Member A's report, confirmed by community A's staff: its quarter can be commented on."""
+
+    def url(world: World) -> str:
+        report = civic_a(world).report
+        if PartyReport.objects.get(pk=report.pk).state == PartyReport.State.PENDING:
+            decide_report(report=report, approved=True, by=world.users[COMMUNITY_A_STAFF])
+        return reverse(name, args=[report.pk])
+
+    return url
+
+
 EVALUATION_A = redirect(
     "evaluation A", lambda w, url: reverse("civic:evaluation", args=[civic_a(w).nomination.evaluation_id])
 )
@@ -1165,6 +1182,16 @@ CASES = [
     Case("civic:unit_feedback",
          lambda w: reverse("civic:unit_feedback", args=[w.community_a.pk, civic_a(w).report.unit_id]),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:party_comment", confirmed_report_a_url("civic:party_comment"), method=POST,
+         data=lambda w: {"text": "按时参加活动"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: QuarterComment.objects.filter(text="按时参加活动").exists()),
+    Case("civic:party_target", civic_url("civic:party_target"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, OK)),
+    Case("civic:party_target-post", civic_url("civic:party_target"), method=POST,
+         data=lambda w: {"activities": "6", "hours": "40"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: ReportingTarget.objects.filter(office=w.community_a, activities=6).exists()),
     Case("civic:unit_add", civic_url("civic:unit_add"), method=POST, data=lambda w: {"name": "甲区卫健委"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
          effect=lambda w, user: PartnerUnit.objects.filter(name="甲区卫健委").exists()),
@@ -1190,6 +1217,11 @@ CASES = [
     # The office's volunteers vote; staff who are no team members are told they may not.
     Case("civic:vote", civic_url("civic:vote", lambda w: civic_a(w).nomination.pk), method=POST,
          expect=row(LOGIN, PROFILE, NOT_FOUND, EVALUATION_A, EVALUATION_A, NOT_FOUND, EVALUATION_A, EVALUATION_A,
+                    EVALUATION_A)),
+    # Its staff name a panel; evaluation A's voters are the office's volunteers: they are told so.
+    Case("civic:evaluation_panel", evaluation_a_url("civic:evaluation_panel"), method=POST,
+         data=lambda w: {"members": [w.users[COMMUNITY_A_STAFF].pk]},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, EVALUATION_A, EVALUATION_A,
                     EVALUATION_A)),
     # Voting is still on: the allowed are told the results cannot be frozen yet.
     Case("civic:evaluation_close", evaluation_a_url("civic:evaluation_close"), method=POST,
@@ -1333,6 +1365,7 @@ GET_TOO = {
     "civic:hand_over-post",
     "civic:party_report-post",
     "civic:evaluations-post",
+    "civic:party_target-post",
 }
 
 

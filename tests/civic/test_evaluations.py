@@ -5,12 +5,14 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
 
 from civic import evaluations
-from civic.models import Evaluation, Vote
+from civic.models import Evaluation, PointEntry, Vote
 from hours.models import Honour
 from tests.civic.conftest import give_points
-from tests.factories import OfficeFactory, UserFactory, VolunteerFactory, volunteer_in
+from tests.factories import OfficeFactory, OfficeStaffFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.hours.ledger_helpers import at, post
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,193 @@ def test_the_evidence_is_the_years_hours_and_points(evaluation, nominees, team, 
     evidence = evaluations.evidence_for(evaluation, [nominee.pk])[nominee.pk]
 
     assert evidence == evaluations.Evidence(minutes=120, points=20)
+
+
+# ---------------------------------------------------------------- a panel of named staff
+
+
+@pytest.fixture
+def panel_evaluation(evaluation):
+    evaluation.voters = Evaluation.Voters.PANEL
+    evaluation.save()
+    return evaluation
+
+
+def test_only_the_named_panel_votes(panel_evaluation, nominees, team, staff, second_staff):
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[second_staff], today=NOMINATING)
+
+    evaluations.vote(nomination=nominees[0], voter=second_staff, today=VOTING)
+
+    for outsider in (staff, volunteer_in(team).user):  # staff not named, a volunteer of the office
+        assert not evaluations.may_vote(outsider, panel_evaluation)
+        with pytest.raises(ValidationError):
+            evaluations.vote(nomination=nominees[0], voter=outsider, today=VOTING)
+    assert Vote.objects.get().voter == second_staff
+
+
+def test_the_panel_is_chosen_from_the_offices_staff_before_voting(panel_evaluation, team, staff, second_staff):
+    elsewhere = OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user
+    for members, day in (([elsewhere], NOMINATING), ([volunteer_in(team).user], NOMINATING), ([], NOMINATING)):
+        with pytest.raises(ValidationError):
+            evaluations.choose_panel(evaluation=panel_evaluation, members=members, today=day)
+    with pytest.raises(ValidationError):
+        evaluations.choose_panel(evaluation=panel_evaluation, members=[staff], today=VOTING)
+
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[staff, second_staff], today=NOMINATING)
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[second_staff], today=NOMINATING)
+
+    assert list(panel_evaluation.panel.all()) == [second_staff]
+    assert elsewhere not in evaluations.panel_candidates(panel_evaluation)
+    assert {staff, second_staff} <= set(evaluations.panel_candidates(panel_evaluation))
+
+
+def test_an_evaluation_voted_by_volunteers_has_no_panel(evaluation, staff):
+    with pytest.raises(ValidationError):
+        evaluations.choose_panel(evaluation=evaluation, members=[staff], today=NOMINATING)
+
+
+def test_staff_choose_the_panel_on_the_page(client, team, staff, second_staff):
+    today = timezone.localdate()
+    evaluation = Evaluation.objects.create(
+        office=team.office,
+        title="评审团评选",
+        nominations_from=today,
+        nominations_to=today + datetime.timedelta(days=2),
+        voting_from=today + datetime.timedelta(days=3),
+        voting_to=today + datetime.timedelta(days=5),
+        seats=1,
+        votes_per_voter=1,
+        voters=Evaluation.Voters.PANEL,
+        created_by=staff,
+    )
+    client.force_login(staff)
+    url = reverse("civic:evaluation_panel", args=[evaluation.pk])
+
+    assert (
+        second_staff.volunteer.real_name
+        in client.get(reverse("civic:evaluation", args=[evaluation.pk])).content.decode()
+    )
+    assert client.get(url).status_code == 405
+    client.post(url, {"members": [second_staff.pk]})
+
+    assert list(evaluation.panel.all()) == [second_staff]
+    client.force_login(OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user)
+    assert client.post(url, {"members": []}).status_code == 404
+    assert list(evaluation.panel.all()) == [second_staff]
+
+
+# ---------------------------------------------------------------- households (文明户)
+
+
+@pytest.fixture
+def household_evaluation(evaluation):
+    evaluation.kind = Evaluation.Kind.HOUSEHOLD
+    evaluation.title = "2026年度文明户"
+    evaluation.save()
+    return evaluation
+
+
+def test_a_households_evidence_is_its_members_hours_and_points(household_evaluation, team, staff):
+    father, mother, neighbour = (volunteer_in(team) for _ in range(3))
+    for person, minutes in ((father, 60), (mother, 90), (neighbour, 600)):
+        post(person, team, key=f"h{person.pk}", starts_at=at(datetime.date(2026, 3, 2)), minutes=minutes)
+        give_points(person, team.office, 5, key=f"p{person.pk}")
+    nomination = evaluations.nominate(
+        evaluation=household_evaluation,
+        volunteer=father,
+        members=[mother, father],
+        household="幸福里3号楼 王家",
+        reason="邻里和睦",
+        by=staff,
+        today=NOMINATING,
+    )
+
+    evidence = evaluations.nomination_evidence(household_evaluation, [nomination])[nomination.pk]
+
+    assert evidence.minutes == 150
+    assert evidence.points == sum(points_of(person, team.office, 2026) for person in (father, mother))
+    assert set(nomination.members.all()) == {mother}  # the one who stands for it is not listed twice
+
+
+def points_of(volunteer, office, year):
+    return sum(
+        entry.points
+        for entry in PointEntry.objects.filter(account__volunteer=volunteer, account__office=office)
+        if entry.earned_on.year == year and entry.kind in (PointEntry.Kind.HOURS, PointEntry.Kind.DEED)
+    )
+
+
+def test_a_household_is_named_and_its_label_never_published(household_evaluation, team, staff):
+    father = volunteer_in(team)
+    with pytest.raises(ValidationError):  # a household needs its label
+        evaluations.nominate(
+            evaluation=household_evaluation, volunteer=father, reason="和睦", by=staff, today=NOMINATING
+        )
+    nomination = evaluations.nominate(
+        evaluation=household_evaluation,
+        volunteer=father,
+        household="幸福里3号楼 王家",
+        reason="邻里和睦",
+        by=staff,
+        today=NOMINATING,
+    )
+    evaluations.vote(nomination=nomination, voter=volunteer_in(team).user, today=VOTING)
+    evaluations.close(evaluation=household_evaluation, by=staff, today=AFTER)
+    household_evaluation.refresh_from_db()
+
+    ((name, votes, named),) = evaluations.public_results(household_evaluation)
+
+    assert named and votes == 1
+    assert father.public_name in name and father.real_name not in name
+    assert "幸福里" not in name
+
+
+def test_a_person_evaluation_takes_no_households(evaluation, team, staff):
+    with pytest.raises(ValidationError):
+        evaluations.nominate(
+            evaluation=evaluation,
+            volunteer=volunteer_in(team),
+            household="王家",
+            reason="好",
+            by=staff,
+            today=NOMINATING,
+        )
+
+
+def test_a_household_is_nominated_on_the_page_and_shown_masked_on_the_results(client, team, staff):
+    today = timezone.localdate()
+    evaluation = Evaluation.objects.create(
+        office=team.office,
+        title="文明户评选",
+        kind=Evaluation.Kind.HOUSEHOLD,
+        nominations_from=today,
+        nominations_to=today + datetime.timedelta(days=2),
+        voting_from=today + datetime.timedelta(days=3),
+        voting_to=today + datetime.timedelta(days=5),
+        seats=1,
+        votes_per_voter=1,
+        created_by=staff,
+    )
+    father, mother = volunteer_in(team), volunteer_in(team)
+    client.force_login(staff)
+
+    client.post(
+        reverse("civic:nominate", args=[evaluation.pk]),
+        {
+            "phone": father.user.phone,
+            "household": "幸福里3号楼 王家",
+            "member_phones": f"{mother.user.phone}、{father.user.phone}",
+            "reason": "邻里和睦",
+        },
+    )
+
+    nomination = evaluation.nominations.get()
+    assert (nomination.volunteer, nomination.household, list(nomination.members.all())) == (
+        father,
+        "幸福里3号楼 王家",
+        [mother],
+    )
+    page = client.get(reverse("civic:evaluation", args=[evaluation.pk])).content.decode()
+    assert "幸福里3号楼 王家" in page and mother.real_name in page
+    client.logout()
+    assert "幸福里" not in client.get(reverse("civic:evaluation_results", args=[evaluation.pk])).content.decode()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civic import reporting
-from civic.models import PartnerUnit, PartyReport, ServicePost
+from civic.models import PartnerUnit, PartyReport, QuarterComment, ReportingTarget, ServicePost
 from hours import ledger
 from tests.factories import OfficeFactory, OfficeStaffFactory, VolunteerFactory
 from tests.hours.ledger_helpers import at, post
@@ -174,3 +174,107 @@ def test_a_member_of_staff_cannot_confirm_their_own_party_report(team, unit, pos
 
     report.refresh_from_db()
     assert report.state == PartyReport.State.PENDING
+
+
+# ---------------------------------------------------------------- the community's comment
+
+
+def confirmed(member, team, unit, posts, staff) -> PartyReport:
+    report = report_of(member, team, unit, posts)
+    reporting.decide_report(report=report, approved=True, by=staff)
+    return report
+
+
+def feedback_rows(client, team, unit, quarter_start, name):
+    response = client.get(
+        reverse("civic:unit_feedback", args=[team.office.pk, unit.pk]),
+        {"quarter": f"{quarter_start.year}-{(quarter_start.month - 1) // 3 + 1}"},
+    )
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    return [row for row in rows if row and row[0] == name]
+
+
+def test_the_communitys_comment_is_in_its_quarters_feedback_sheet(client, member, team, unit, posts, staff):
+    report = confirmed(member, team, unit, posts, staff)
+    this_quarter, _end = reporting.quarter_of(TODAY)
+    last_quarter, _end = reporting.quarter_of(this_quarter - datetime.timedelta(days=1))
+    client.force_login(staff)
+
+    client.post(reverse("civic:party_comment", args=[report.pk]), {"text": "=积极参加 巡逻"})
+    client.post(
+        reverse("civic:party_comment", args=[report.pk]),
+        {"text": "上季度表现好", "quarter": f"{last_quarter.year}-{(last_quarter.month - 1) // 3 + 1}"},
+    )
+
+    (row,) = feedback_rows(client, team, unit, this_quarter, member.real_name)
+    assert row[7] == "'=积极参加 巡逻"  # never a formula
+    (row,) = feedback_rows(client, team, unit, last_quarter, member.real_name)
+    assert row[7] == "上季度表现好"
+    assert member.real_name in client.get(reverse("civic:party_members", args=[team.office.pk])).content.decode()
+
+
+def test_a_comment_written_again_replaces_the_last_and_an_empty_one_removes_it(member, team, unit, posts, staff):
+    report = confirmed(member, team, unit, posts, staff)
+
+    reporting.write_comment(report=report, quarter=TODAY, text="按时参加", by=staff)
+    reporting.write_comment(report=report, quarter=TODAY, text="  服务  热情 ", by=staff)
+
+    assert reporting.comments_in([report], reporting.quarter_of(TODAY)) == {report.pk: "服务 热情"}
+    assert QuarterComment.objects.get().quarter == reporting.quarter_of(TODAY)[0]
+    reporting.write_comment(report=report, quarter=TODAY, text="", by=staff)
+    assert not QuarterComment.objects.exists()
+
+
+def test_a_comment_is_short_and_only_on_a_confirmed_report(client, member, team, unit, posts, staff):
+    pending = report_of(member, team, unit, posts)
+    with pytest.raises(ValidationError):
+        reporting.write_comment(report=pending, quarter=TODAY, text="好", by=staff)
+    reporting.decide_report(report=pending, approved=True, by=staff)
+    with pytest.raises(ValidationError):
+        reporting.write_comment(report=pending, quarter=TODAY, text="好" * 101, by=staff)
+    client.force_login(staff)
+
+    client.post(reverse("civic:party_comment", args=[pending.pk]), {"text": "好" * 101})
+
+    assert not QuarterComment.objects.exists()
+    reporting.write_comment(report=pending, quarter=TODAY, text="好" * 100, by=staff)
+    assert QuarterComment.objects.get().text == "好" * 100
+
+
+def test_staff_of_another_office_cannot_comment(client, member, team, unit, posts, staff):
+    report = confirmed(member, team, unit, posts, staff)
+    client.force_login(OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user)
+
+    response = client.post(reverse("civic:party_comment", args=[report.pk]), {"text": "好"})
+
+    assert response.status_code == 404
+    assert not QuarterComment.objects.exists()
+
+
+# ---------------------------------------------------------------- the yearly target
+
+
+def test_staff_set_the_yearly_target_and_the_overview_uses_it(client, member, team, unit, posts, staff):
+    confirmed(member, team, unit, posts, staff)
+    post(member, team, key="one", starts_at=at(TODAY), minutes=60)
+    client.force_login(staff)
+    overview = reverse("civic:party_members", args=[team.office.pk])
+    assert "badge warn" in client.get(overview).content.decode()  # 1 activity of 4, 1 h of 50
+
+    response = client.post(reverse("civic:party_target", args=[team.office.pk]), {"activities": "1", "hours": "30"})
+
+    assert response.status_code == 302
+    target = reporting.target_of(team.office)
+    assert (target.activities, target.hours) == (1, 30)
+    page = client.get(overview).content.decode()
+    assert "badge ok" in page and "badge warn" not in page
+
+
+@pytest.mark.parametrize("data", [{"activities": "0", "hours": "50"}, {"activities": "4", "hours": ""}])
+def test_a_yearly_target_asks_for_something(client, team, staff, data):
+    client.force_login(staff)
+
+    response = client.post(reverse("civic:party_target", args=[team.office.pk]), data)
+
+    assert response.status_code == 200
+    assert not ReportingTarget.objects.exists()

@@ -278,13 +278,15 @@ def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):
 
 
 def test_the_demo_has_partner_units_with_reported_party_members(demo):
-    from civic.models import PartnerUnit, PartyReport
+    from civic.models import PartnerUnit, PartyReport, QuarterComment
 
     office = Office.objects.get(name="和平里社区")
     assert PartnerUnit.objects.filter(office=office).count() == 2
     states = list(PartyReport.objects.filter(office=office).values_list("state", flat=True))
     assert states.count(PartyReport.State.APPROVED) >= 2
     assert PartyReport.State.PENDING in states
+    # The community's comments for this quarter's feedback sheets, one per confirmed member.
+    assert QuarterComment.objects.filter(report__office=office).count() == states.count(PartyReport.State.APPROVED)
 
 
 def test_the_demo_has_a_closed_evaluation_with_its_winners(demo):

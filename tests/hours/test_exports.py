@@ -139,8 +139,9 @@ def test_every_total_equals_the_ledger(month_world):
     assert body_rows(workbook_for(community)["Details"])[1][8] == ledger_minutes([community.pk]) / 60
 
 
-# The ledger's four sheets ask 11; the residents' requests sheet (needs.reports) one more.
-WORKBOOK_QUERIES = 12
+# The ledger's four sheets ask 11; the residents' requests sheet (needs.reports) one more, and
+# the points sheet (civic.workbook) one to learn that these offices give no points.
+WORKBOOK_QUERIES = 13
 
 
 def test_the_workbook_takes_the_same_queries_whatever_the_records(month_world, django_assert_num_queries, monkeypatch):
