@@ -1,18 +1,34 @@
-"""Counters for rate limits, kept in the cache that every app server shares (Redis when
-REDIS_URL is set, the database otherwise), so that a limit counts across all of them."""
+"""Counters for rate limits, in the database that every app server shares (RateCounter)."""
 
-from django.core.cache import cache
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from common.models import RateCounter
 
 
 def count_one_more(key: str, window: int) -> int:
     """One more for `key`, counted over `window` seconds from its first; the count after it."""
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the count expired between add and incr: this one starts a new window
-        cache.set(key, 1, window)
-        return 1
+    now = timezone.now()
+    ends = now + datetime.timedelta(seconds=window)
+    with transaction.atomic():
+        counter, created = RateCounter.objects.select_for_update().get_or_create(
+            key=key, defaults={"count": 1, "window_ends_at": ends}
+        )
+        if created:
+            # Ended windows are swept as new ones begin, so that the table keeps only live counts.
+            RateCounter.objects.filter(window_ends_at__lte=now).delete()
+            return 1
+        if counter.window_ends_at <= now:
+            counter.count, counter.window_ends_at = 1, ends
+        else:
+            counter.count += 1
+        counter.save(update_fields=["count", "window_ends_at"])
+    return counter.count
 
 
 def count_of(key: str) -> int:
-    return cache.get(key) or 0
+    """The count of `key` in its current window; 0 when its window is over or never began."""
+    counts = RateCounter.objects.filter(key=key, window_ends_at__gt=timezone.now())
+    return counts.values_list("count", flat=True).first() or 0

@@ -48,8 +48,8 @@ def _test_settings(settings, tmp_path):
     # runs the real database worker).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     MemorySmsSender.outbox.clear()
-    # Rate limits and SMS caps count in the cache: one of the test's own, empty. The
-    # database cache the site uses is tested where workers must share it.
+    # Sign-in limits count in the cache: one of the test's own, empty. The database cache
+    # the site uses is tested where workers must share it. (SMS caps count in the database.)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     # A request leaves its language active in the thread; start each test afresh.
