@@ -40,6 +40,9 @@ def panel_candidates(evaluation: Evaluation):
     )
 
 
+PANEL_MINIMUM = 3
+
+
 @transaction.atomic
 def choose_panel(*, evaluation: Evaluation, members: list[User], today: datetime.date) -> Evaluation:
     """The named staff who vote in a panel evaluation; chosen before voting opens, so no one's
@@ -49,8 +52,11 @@ def choose_panel(*, evaluation: Evaluation, members: list[User], today: datetime
         raise ValidationError(_("In this evaluation, no panel votes."))
     if evaluation.closed_at is not None or today >= evaluation.voting_from:
         raise ValidationError(_("The panel is chosen before voting opens."))
-    if not members:
-        raise ValidationError(_("Choose at least one member of staff."))
+    if len(set(members)) < PANEL_MINIMUM:
+        raise ValidationError(
+            _("Choose at least %(count)d members of staff: one person alone would name whom they like.")
+            % {"count": PANEL_MINIMUM}
+        )
     if any(
         not member.is_active or not has_access(member, evaluation.office, ACCESS_OFFICE_MANAGE) for member in members
     ):
@@ -124,6 +130,8 @@ def vote(*, nomination: Nomination, voter: User, today: datetime.date) -> Vote:
         raise ValidationError(_("Voting is not open."))
     if not may_vote(voter, evaluation):
         raise ValidationError(_("You may not vote in this evaluation."))
+    if nomination.volunteer.user_id == voter.pk or nomination.members.filter(user=voter).exists():
+        raise ValidationError(_("Nobody votes for themselves or their own household."))
     cast = Vote.objects.filter(evaluation=evaluation, voter=voter)
     if cast.filter(nomination=nomination).exists():
         raise ValidationError(_("You have voted for them already."))

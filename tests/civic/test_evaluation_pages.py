@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civic.models import Evaluation, Nomination, Vote
+from tests.factories import volunteer_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,10 @@ def test_staff_open_an_evaluation_members_nominate_and_vote_and_the_public_sees_
 
     tomorrow = today + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    neighbour = volunteer_in(team)
+    client.force_login(neighbour.user)
     client.post(reverse("civic:vote", args=[nomination.pk]))
-    assert Vote.objects.filter(voter=volunteer.user).count() == 1
+    assert Vote.objects.filter(voter=neighbour.user).count() == 1
     page = client.get(reverse("civic:evaluation", args=[evaluation.pk])).content.decode()
     assert volunteer.public_name in page and volunteer.real_name not in page
 

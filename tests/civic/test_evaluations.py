@@ -151,8 +151,14 @@ def panel_evaluation(evaluation):
     return evaluation
 
 
+def more_staff(team, how_many):
+    return [OfficeStaffFactory(office=team.office, user=VolunteerFactory().user).user for _ in range(how_many)]
+
+
 def test_only_the_named_panel_votes(panel_evaluation, nominees, team, staff, second_staff):
-    evaluations.choose_panel(evaluation=panel_evaluation, members=[second_staff], today=NOMINATING)
+    evaluations.choose_panel(
+        evaluation=panel_evaluation, members=[second_staff, *more_staff(team, 2)], today=NOMINATING
+    )
 
     evaluations.vote(nomination=nominees[0], voter=second_staff, today=VOTING)
 
@@ -171,10 +177,13 @@ def test_the_panel_is_chosen_from_the_offices_staff_before_voting(panel_evaluati
     with pytest.raises(ValidationError):
         evaluations.choose_panel(evaluation=panel_evaluation, members=[staff], today=VOTING)
 
-    evaluations.choose_panel(evaluation=panel_evaluation, members=[staff, second_staff], today=NOMINATING)
-    evaluations.choose_panel(evaluation=panel_evaluation, members=[second_staff], today=NOMINATING)
+    with pytest.raises(ValidationError, match="at least 3"):  # one or two alone would name whom they like
+        evaluations.choose_panel(evaluation=panel_evaluation, members=[staff, second_staff], today=NOMINATING)
+    others = more_staff(team, 2)
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[staff, second_staff, others[0]], today=NOMINATING)
+    evaluations.choose_panel(evaluation=panel_evaluation, members=[second_staff, *others], today=NOMINATING)
 
-    assert list(panel_evaluation.panel.all()) == [second_staff]
+    assert set(panel_evaluation.panel.all()) == {second_staff, *others}
     assert elsewhere not in evaluations.panel_candidates(panel_evaluation)
     assert {staff, second_staff} <= set(evaluations.panel_candidates(panel_evaluation))
 
@@ -206,12 +215,23 @@ def test_staff_choose_the_panel_on_the_page(client, team, staff, second_staff):
         in client.get(reverse("civic:evaluation", args=[evaluation.pk])).content.decode()
     )
     assert client.get(url).status_code == 405
-    client.post(url, {"members": [second_staff.pk]})
+    panel = {second_staff, *more_staff(team, 2)}
+    client.post(url, {"members": [member.pk for member in panel]})
 
-    assert list(evaluation.panel.all()) == [second_staff]
+    assert set(evaluation.panel.all()) == panel
     client.force_login(OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user)
     assert client.post(url, {"members": []}).status_code == 404
-    assert list(evaluation.panel.all()) == [second_staff]
+    assert set(evaluation.panel.all()) == panel
+
+
+def test_nobody_votes_for_themselves(evaluation, nominees, team):
+    nominee = nominees[0].volunteer.user
+
+    with pytest.raises(ValidationError, match="themselves"):
+        evaluations.vote(nomination=nominees[0], voter=nominee, today=VOTING)
+    evaluations.vote(nomination=nominees[1], voter=nominee, today=VOTING)
+
+    assert list(Vote.objects.values_list("nomination", flat=True)) == [nominees[1].pk]
 
 
 # ---------------------------------------------------------------- households (文明户)
@@ -329,3 +349,22 @@ def test_a_household_is_nominated_on_the_page_and_shown_masked_on_the_results(cl
     assert "幸福里3号楼 王家" in page and mother.real_name in page
     client.logout()
     assert "幸福里" not in client.get(reverse("civic:evaluation_results", args=[evaluation.pk])).content.decode()
+
+
+def test_no_member_votes_for_their_own_household(household_evaluation, team, staff):
+    father, mother = volunteer_in(team), volunteer_in(team)
+    household = evaluations.nominate(
+        evaluation=household_evaluation,
+        volunteer=father,
+        members=[mother],
+        household="幸福里3号楼 王家",
+        reason="邻里和睦",
+        by=staff,
+        today=NOMINATING,
+    )
+
+    with pytest.raises(ValidationError, match="household"):
+        evaluations.vote(nomination=household, voter=mother.user, today=VOTING)
+    evaluations.vote(nomination=household, voter=volunteer_in(team).user, today=VOTING)
+
+    assert Vote.objects.count() == 1
