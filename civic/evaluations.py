@@ -83,7 +83,8 @@ def may_vote(user: User, evaluation: Evaluation) -> bool:
         return True
     if evaluation.voters == Evaluation.Voters.VOLUNTEERS:
         return _serves_in(user, evaluation)
-    return evaluation.panel.filter(pk=user.pk).exists()
+    # A member who has left the office's staff since the panel was chosen no longer votes.
+    return evaluation.panel.filter(pk=user.pk).exists() and has_access(user, evaluation.office, ACCESS_OFFICE_MANAGE)
 
 
 @transaction.atomic

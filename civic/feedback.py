@@ -14,9 +14,10 @@ from common.spreadsheets import inert
 
 
 def quarter_from(text: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """'2026-4' → the fourth quarter of 2026; anything else → the quarter of `today`."""
+    """'2026-4' → the fourth quarter of 2026; anything else, a year before 2000 or after next
+    year among it, → the quarter of `today`."""
     year, _dash, number = text.partition("-")
-    if year.isdigit() and number in {"1", "2", "3", "4"}:
+    if year.isdigit() and 2000 <= int(year) <= today.year + 1 and number in {"1", "2", "3", "4"}:
         return quarter_of(datetime.date(int(year), int(number) * 3, 1))
     return quarter_of(today)
 

@@ -163,6 +163,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"),
     }
+if os.environ.get("TEST_DATABASE_NAME"):
+    # A test run's child process (the PostgreSQL runs started from the SQLite suite) gets a
+    # test database of its own, so that children started at once do not drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

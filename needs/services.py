@@ -304,18 +304,33 @@ def take(*, need: Need, volunteer: Volunteer) -> NeedTaker:
     return taker
 
 
-def check_started_at(taker: NeedTaker, started_at: datetime.datetime, now: datetime.datetime) -> None:
+def check_started_at(
+    taker: NeedTaker, started_at: datetime.datetime, now: datetime.datetime, *, by_office: bool = False
+) -> None:
     """The service starts no earlier than the taking and no later than now. The form gives
     whole minutes, so the minute of taking counts as after it."""
     taken_minute = taker.taken_at.replace(second=0, microsecond=0)
     if started_at < taken_minute:
+        words = (
+            _("The service cannot start before the volunteer took the request (%(taken)s).")
+            if by_office
+            else _("The service cannot start before you took the request (%(taken)s).")
+        )
         raise ValidationError(
-            _("The service cannot start before you took the request (%(taken)s).")
-            % {"taken": f"{timezone.localtime(taker.taken_at):%Y-%m-%d %H:%M}"},
-            code="before_taken",
+            words % {"taken": f"{timezone.localtime(taker.taken_at):%Y-%m-%d %H:%M}"}, code="before_taken"
         )
     if started_at > now:
         raise ValidationError(_("The service cannot start in the future."), code="future")
+
+
+def check_service_time(
+    taker: NeedTaker, started_at: datetime.datetime, minutes: int, *, by_office: bool = False
+) -> None:
+    """Time served between the taking and now, whoever gives it."""
+    now = timezone.now()
+    check_started_at(taker, started_at, now, by_office=by_office)
+    if started_at + datetime.timedelta(minutes=minutes) > now:
+        raise ValidationError(_("Give the time you actually served: it cannot end in the future."))
 
 
 @transaction.atomic
@@ -330,10 +345,8 @@ def finish(*, need: Need, volunteer: Volunteer, started_at: datetime.datetime, m
         raise ValidationError(_("Only a taken request can be finished."))
     if taker.finished_at is not None:
         raise ValidationError(_("You have already finished this request."))
+    check_service_time(taker, started_at, minutes)
     now = timezone.now()
-    check_started_at(taker, started_at, now)
-    if started_at + datetime.timedelta(minutes=minutes) > now:
-        raise ValidationError(_("Give the time you actually served: it cannot end in the future."))
     taker.started_at, taker.minutes, taker.finished_at = started_at, minutes, now
     taker.note = _required(note, _("Say what was done."))
     taker.full_clean()
@@ -508,6 +521,7 @@ def credit_again(
         raise ValidationError(
             _("At most %(minutes)d minutes are credited for this category.") % {"minutes": need.category.max_minutes}
         )
+    check_service_time(taker, started_at, minutes, by_office=True)
     taker.started_at = started_at
     taker.save(update_fields=["started_at"])
     _credit(need, [taker], by, {taker.pk: minutes}, approved=True, long_day_checked=long_day_checked)

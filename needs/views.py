@@ -189,7 +189,11 @@ class NeedPhotoView(ResidentPage, NeedAccessMixin, View):
         photo = get_object_or_404(NeedPhoto, pk=photo_pk, need=self.need)
         if photo.is_hidden or not photo.file:
             raise Http404
-        response = HttpResponse(photos.read(photo.file), content_type="image/jpeg")
+        try:
+            content = photos.read(photo.file)
+        except FileNotFoundError:  # hidden a moment ago: its file went when the hiding committed
+            raise Http404 from None
+        response = HttpResponse(content, content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         response["Content-Disposition"] = "inline"
         return response

@@ -79,7 +79,7 @@ def test_the_same_holds_on_postgresql():
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", f"{__file__}", "-k", "not postgresql"],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": POSTGRES_URL},
+        env={**os.environ, "DATABASE_URL": POSTGRES_URL, "TEST_DATABASE_NAME": f"test_civic_concurrency_{os.getpid()}"},
         capture_output=True,
         text=True,
         check=False,

@@ -8,9 +8,11 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from civic import evaluations
 from civic.models import Evaluation, PointEntry, Vote
 from hours.models import Honour
+from teams.models import OfficeStaff
 from tests.civic.conftest import give_points
 from tests.factories import OfficeFactory, OfficeStaffFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.hours.ledger_helpers import at, post
@@ -94,7 +96,7 @@ def test_who_may_vote(evaluation, team, voters_are, outsider_may):
     evaluation.voters = voters_are
     evaluation.save()
     outsider = VolunteerFactory().user
-    panellist = UserFactory()
+    panellist = OfficeStaffFactory(office=team.office, user=UserFactory()).user
     evaluation.panel.add(panellist)
 
     assert evaluations.may_vote(outsider, evaluation) is outsider_may
@@ -169,6 +171,18 @@ def test_only_the_named_panel_votes(panel_evaluation, nominees, team, staff, sec
     assert Vote.objects.get().voter == second_staff
 
 
+def test_a_panel_member_who_left_the_staff_no_longer_votes(panel_evaluation, nominees, team, second_staff):
+    evaluations.choose_panel(
+        evaluation=panel_evaluation, members=[second_staff, *more_staff(team, 2)], today=NOMINATING
+    )
+    OfficeStaff.objects.filter(user=second_staff).delete()
+    departed = User.objects.get(pk=second_staff.pk)
+
+    with pytest.raises(ValidationError):
+        evaluations.vote(nomination=nominees[0], voter=departed, today=VOTING)
+    assert not Vote.objects.exists()
+
+
 def test_the_panel_is_chosen_from_the_offices_staff_before_voting(panel_evaluation, team, staff, second_staff):
     elsewhere = OfficeStaffFactory(office=OfficeFactory(), user=VolunteerFactory().user).user
     for members, day in (([elsewhere], NOMINATING), ([volunteer_in(team).user], NOMINATING), ([], NOMINATING)):
@@ -177,7 +191,7 @@ def test_the_panel_is_chosen_from_the_offices_staff_before_voting(panel_evaluati
     with pytest.raises(ValidationError):
         evaluations.choose_panel(evaluation=panel_evaluation, members=[staff], today=VOTING)
 
-    with pytest.raises(ValidationError, match="at least 3"):  # one or two alone would name whom they like
+    with pytest.raises(ValidationError, match="至少选择 3 名"):  # one or two alone would name whom they like
         evaluations.choose_panel(evaluation=panel_evaluation, members=[staff, second_staff], today=NOMINATING)
     others = more_staff(team, 2)
     evaluations.choose_panel(evaluation=panel_evaluation, members=[staff, second_staff, others[0]], today=NOMINATING)
@@ -227,7 +241,7 @@ def test_staff_choose_the_panel_on_the_page(client, team, staff, second_staff):
 def test_nobody_votes_for_themselves(evaluation, nominees, team):
     nominee = nominees[0].volunteer.user
 
-    with pytest.raises(ValidationError, match="themselves"):
+    with pytest.raises(ValidationError, match="不能给自己"):
         evaluations.vote(nomination=nominees[0], voter=nominee, today=VOTING)
     evaluations.vote(nomination=nominees[1], voter=nominee, today=VOTING)
 
@@ -363,7 +377,7 @@ def test_no_member_votes_for_their_own_household(household_evaluation, team, sta
         today=NOMINATING,
     )
 
-    with pytest.raises(ValidationError, match="household"):
+    with pytest.raises(ValidationError, match="自己家庭"):
         evaluations.vote(nomination=household, voter=mother.user, today=VOTING)
     evaluations.vote(nomination=household, voter=volunteer_in(team).user, today=VOTING)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from civic import reporting
+from civic import feedback, reporting
 from civic.models import PartnerUnit, PartyReport, QuarterComment, ReportingTarget, ServicePost
 from hours import ledger
 from tests.factories import OfficeFactory, OfficeStaffFactory, VolunteerFactory
@@ -278,3 +278,16 @@ def test_a_yearly_target_asks_for_something(client, team, staff, data):
 
     assert response.status_code == 200
     assert not ReportingTarget.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["0-1", "99999-2", "2026-5", "-", "", "二〇二六-1"])
+def test_a_quarter_out_of_reach_or_garbled_is_the_current_one(text):
+    today = datetime.date(2026, 12, 7)
+    assert feedback.quarter_from(text, today) == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+
+
+def test_a_quarter_in_reach_is_read():
+    assert feedback.quarter_from("2025-2", datetime.date(2026, 12, 7)) == (
+        datetime.date(2025, 4, 1),
+        datetime.date(2025, 6, 30),
+    )

@@ -101,7 +101,7 @@ def test_the_same_holds_on_postgresql():
             f"{__file__}::test_ten_claims_at_once_make_one_claim",
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": POSTGRES_URL},
+        env={**os.environ, "DATABASE_URL": POSTGRES_URL, "TEST_DATABASE_NAME": f"test_needs_concurrency_{os.getpid()}"},
         capture_output=True,
         text=True,
         check=False,

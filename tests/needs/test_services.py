@@ -373,6 +373,24 @@ def test_an_overlap_is_not_credited_and_staff_set_it_again(category, team, staff
     assert taker.posting_problem == ""
 
 
+def test_credit_again_keeps_the_time_between_the_taking_and_now(category, team, staff):
+    need, volunteer = done(category, team, staff=staff, minutes=60)
+    taker = need.takers.get()
+    post(volunteer, team, key="attendance:x", starts_at=taker.started_at, minutes=60)
+    services.confirm(need=need, by=staff, rating=5)
+    taker.refresh_from_db()
+
+    for started_at, words in (
+        (timezone.now() + datetime.timedelta(days=30), "future"),
+        (timezone.now() - datetime.timedelta(minutes=30), "future"),  # would end after now
+        (taker.taken_at - datetime.timedelta(hours=1), "before the volunteer took"),
+    ):
+        with pytest.raises(ValidationError, match=words):
+            services.credit_again(taker=taker, by=staff, minutes=60, started_at=started_at)
+
+    assert not ServiceRecord.objects.filter(kind=ServiceRecord.Kind.REQUEST).exists()
+
+
 def test_credit_again_stays_under_the_cap(category, team, staff):
     need, volunteer = done(category, team, staff=staff, minutes=60)
     post(volunteer, team, key="attendance:x", starts_at=need.takers.get().started_at, minutes=60)

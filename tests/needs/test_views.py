@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -78,6 +79,8 @@ def test_a_resident_without_a_profile_raises_a_request_with_a_photo(client, cate
     image = client.get(reverse("needs:photo", args=[need.pk, photo.pk]))
     assert image["Content-Type"] == "image/jpeg"
     assert client.get(reverse("needs:mine")).content.decode().count(f"need-{need.pk}") == 1
+    default_storage.delete(photo.file)  # as when a hiding commits just after the row was read
+    assert client.get(reverse("needs:photo", args=[need.pk, photo.pk])).status_code == 404
 
 
 def test_a_resident_sees_only_their_own_requests(client, category):
@@ -187,7 +190,6 @@ def test_a_failed_change_says_why(client, category, team, staff):
 
 
 def test_a_hidden_photo_is_deleted_and_never_served_again(client, category, staff, django_capture_on_commit_callbacks):
-    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     need = raised(category, uploads=[SimpleUploadedFile("p.jpg", jpeg_with_gps())])

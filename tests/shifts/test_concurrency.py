@@ -66,7 +66,11 @@ def test_the_same_holds_on_postgresql():
             f"{__file__}::test_fifty_people_at_once_get_exactly_capacity_places_and_the_rest_the_waitlist",
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": POSTGRES_URL},
+        env={
+            **os.environ,
+            "DATABASE_URL": POSTGRES_URL,
+            "TEST_DATABASE_NAME": f"test_shifts_concurrency_{os.getpid()}",
+        },
         capture_output=True,
         text=True,
         check=False,
