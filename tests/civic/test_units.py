@@ -6,6 +6,8 @@ import io
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from civic import reporting, units
@@ -285,3 +287,37 @@ def test_staff_add_a_project_on_the_page_the_contact_may_not(client, unit, staff
 
     assert response["Location"] == unit.get_absolute_url()
     assert UnitProject.objects.get().title == "清洁家园"
+
+
+def test_the_contact_finds_the_units_page_from_their_registrations(client, unit, contact):
+    client.force_login(contact)
+
+    page = client.get(reverse("civic:unit_registration")).content.decode()
+
+    assert 'data-state="approved"' in page
+    assert f'href="{unit.get_absolute_url()}"' in page
+
+
+def test_the_unit_page_asks_as_many_queries_for_many_members_and_projects(client, unit, staff):
+    post = ServicePost.objects.create(office=unit.office, name="政策宣传")
+
+    def add_member_and_project(number):
+        member = VolunteerFactory(is_party_member=True)
+        report = reporting.submit_report(
+            volunteer=member, office=unit.office, unit=unit, grid="第一网格", skills="", posts=[post]
+        )
+        reporting.decide_report(report=report, approved=True, by=staff)
+        project(unit, staff, f"项目{number}", datetime.date(2026, 8, 1), datetime.date(2026, 8, 1))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(unit.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    client.force_login(staff)
+    add_member_and_project(0)
+    few = queries()
+    for number in range(1, 4):
+        add_member_and_project(number)
+
+    assert queries() == few
