@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.phones import mask_phone
+from accounts.phones import mask_phone, national_phone
 from hours.models import DecidedRequest, ServiceRecord
 from teams.models import Office
 from volunteers.models import Volunteer
@@ -281,6 +281,11 @@ class PartnerUnit(models.Model):
     def masked_contact_phone(self) -> str:
         return mask_phone(self.contact_phone) if self.contact_phone else ""
 
+    @property
+    def national_contact_phone(self) -> str:
+        """13912345678, as people read it; only for those who may see it in full."""
+        return national_phone(self.contact_phone)
+
 
 class UnitRegistration(DecidedRequest):
     """A unit registering itself with a community (共建单位自行登记), sent by its contact; the
@@ -317,6 +322,10 @@ class UnitRegistration(DecidedRequest):
     @property
     def masked_contact_phone(self) -> str:
         return mask_phone(self.contact_phone)
+
+    @property
+    def national_contact_phone(self) -> str:
+        return national_phone(self.contact_phone)
 
 
 class UnitProject(models.Model):
