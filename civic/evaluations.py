@@ -157,28 +157,35 @@ def close(*, evaluation: Evaluation, by: User, today: datetime.date) -> list[Nom
     for nomination in nominations:
         nomination.final_votes, nomination.named = nomination.counted, nomination in named
     Nomination.objects.bulk_update(nominations, ["final_votes", "named"])
-    if evaluation.kind == Evaluation.Kind.PERSON:
-        period = f"{evaluation.voting_to.year}"
-        # Someone staff honoured by hand already keeps that one honour (one a period).
-        honoured = set(
-            Honour.objects.current()
-            .filter(office=evaluation.office, title=Honour.Title.MOST_ADMIRED, period=period)
-            .values_list("volunteer_id", flat=True)
-        )
-        Honour.objects.bulk_create(
-            Honour(
-                volunteer=nomination.volunteer,
-                office=evaluation.office,
-                title=Honour.Title.MOST_ADMIRED,
-                period=period,
-                awarded_by=by,
-            )
-            for nomination in named
-            if nomination.volunteer_id not in honoured
-        )
+    _honour_named(evaluation=evaluation, named=named, by=by)
     evaluation.closed_at = timezone.now()
     evaluation.save(update_fields=["closed_at"])
     return named
+
+
+def _honour_named(*, evaluation: Evaluation, named: list[Nomination], by: User) -> None:
+    """The named get the existing honours, shown on profiles and certificates: a person 最美志愿者,
+    each member with an account of a named household 文明户. Someone already holding that
+    honour for the year (awarded by hand, or as a member of two named households) keeps it."""
+    if evaluation.kind == Evaluation.Kind.HOUSEHOLD:
+        title = Honour.Title.CIVILISED_HOUSEHOLD
+        people = []
+        for nomination in Nomination.objects.filter(pk__in=[n.pk for n in named]).prefetch_related("members"):
+            people += [nomination.volunteer_id, *(member.pk for member in nomination.members.all())]
+    else:
+        title = Honour.Title.MOST_ADMIRED
+        people = [nomination.volunteer_id for nomination in named]
+    period = f"{evaluation.voting_to.year}"
+    honoured = set(
+        Honour.objects.current()
+        .filter(office=evaluation.office, title=title, period=period)
+        .values_list("volunteer_id", flat=True)
+    )
+    Honour.objects.bulk_create(
+        Honour(volunteer_id=volunteer_id, office=evaluation.office, title=title, period=period, awarded_by=by)
+        for volunteer_id in dict.fromkeys(people)
+        if volunteer_id not in honoured
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from civic.models import PartnerUnit, PartyReport
 from civic.reporting import comments_in, meets_target, quarter_of, served_in, target_of
+from civic.units import projects_in
 from common.spreadsheets import inert
 
 
@@ -72,6 +73,22 @@ def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetim
                 inert(comments.get(report.pk, "")),
             ]
         )
+    # The unit's projects (共建项目) running in the quarter: the credit the unit gets.
+    sheet.append([])
+    sheet.append([_("The unit's projects this quarter")])
+    sheet.append([_("Project"), _("From"), _("To"), _("What the unit does")])
+    projects = list(projects_in(unit, quarter))
+    for project in projects:
+        sheet.append(
+            [
+                inert(project.title),
+                f"{project.starts_on:%Y-%m-%d}",
+                f"{project.ends_on:%Y-%m-%d}",
+                inert(project.description),
+            ]
+        )
+    if not projects:
+        sheet.append([_("None this quarter.")])
     sheet.append([])
     sheet.append([_("Hours from the service ledger."), f"{timezone.localdate():%Y-%m-%d}"])
     buffer = io.BytesIO()

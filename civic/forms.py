@@ -12,6 +12,7 @@ from civic.models import (
     ReportingTarget,
     ServicePost,
     ShopItem,
+    UnitProject,
 )
 from teams.models import Membership, Office
 from teams.permissions import office_tree_ids
@@ -110,6 +111,37 @@ class PartnerUnitForm(forms.ModelForm):
     class Meta:
         model = PartnerUnit
         fields = ("name", "party_branch", "contact_name", "contact_phone")
+
+
+class UnitRegistrationForm(forms.Form):
+    """A unit registers itself with a community (共建单位自行登记)."""
+
+    office = forms.ModelChoiceField(label=_("Community"), queryset=Office.objects.none())
+    name = forms.CharField(label=_("Unit's name"), max_length=100)
+    party_branch = forms.CharField(label=_("Party branch"), max_length=100, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50)
+    contact_phone = forms.CharField(
+        label=_("Contact's mobile number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+    def clean_contact_phone(self) -> str:
+        return normalise_phone(self.cleaned_data["contact_phone"])
+
+
+class RegistrationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("refuse", "refuse")])
+    note = forms.CharField(label=_("Reason (when refusing)"), max_length=300, required=False)
+
+
+class UnitProjectForm(forms.ModelForm):
+    class Meta:
+        model = UnitProject
+        fields = ("title", "starts_on", "ends_on", "description")
+        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ("starts_on", "ends_on")}
 
 
 class ServicePostForm(forms.ModelForm):

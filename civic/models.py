@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.phones import mask_phone, national_phone
 from hours.models import DecidedRequest, ServiceRecord
 from teams.models import Office
 from volunteers.models import Volunteer
@@ -253,6 +255,15 @@ class PartnerUnit(models.Model):
     party_branch = models.CharField(_("party branch"), max_length=100, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # The unit's contact with an account (from its approved registration): they see the unit's page.
+    contact_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("partner unit")
@@ -262,6 +273,93 @@ class PartnerUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("civic:unit", args=[self.pk])
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone) if self.contact_phone else ""
+
+    @property
+    def national_contact_phone(self) -> str:
+        """13912345678, as people read it; only for those who may see it in full."""
+        return national_phone(self.contact_phone)
+
+
+class UnitRegistration(DecidedRequest):
+    """A unit registering itself with a community (共建单位自行登记), sent by its contact; the
+    community's staff approve it (the partner unit is made, or the one of that name taken
+    over) or refuse it with a reason."""
+
+    office = models.ForeignKey(Office, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("unit's name"), max_length=100)
+    party_branch = models.CharField(_("party branch"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    unit = models.ForeignKey(
+        PartnerUnit,
+        verbose_name=_("partner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+
+    class Meta:
+        verbose_name = _("unit's registration")
+        verbose_name_plural = _("units' registrations")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "name"], condition=Q(state="pending"), name="one_pending_registration_per_unit_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.office}"
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone)
+
+    @property
+    def national_contact_phone(self) -> str:
+        return national_phone(self.contact_phone)
+
+
+class UnitProject(models.Model):
+    """A project a partner unit takes on in the community (共建项目), added by the community's
+    staff. What the unit runs (a shift as partner, a need) is described in words: the civic
+    app may not reach into shifts or needs."""
+
+    unit = models.ForeignKey(
+        PartnerUnit, verbose_name=_("partner unit"), on_delete=models.PROTECT, related_name="projects"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    description = models.CharField(
+        _("what the unit does"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the shift it runs as a partner, with its date and place."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partner unit's project")
+        verbose_name_plural = _("partner units' projects")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="unit_project_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ServicePost(models.Model):

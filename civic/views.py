@@ -18,7 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from civic import evaluations, feedback, points, reporting, selectors, shop
+from civic import evaluations, feedback, points, reporting, selectors, shop, units
 from civic.forms import (
     DeedKindForm,
     EvaluationForm,
@@ -30,9 +30,12 @@ from civic.forms import (
     PickupCodeForm,
     PolicyForm,
     QuarterCommentForm,
+    RegistrationDecisionForm,
     ReportingTargetForm,
     ServicePostForm,
     ShopItemForm,
+    UnitProjectForm,
+    UnitRegistrationForm,
 )
 from civic.models import (
     Evaluation,
@@ -45,12 +48,13 @@ from civic.models import (
     PointsPolicy,
     ServicePost,
     ShopItem,
+    UnitRegistration,
     Vote,
 )
 from common.counters import count_of, count_one_more
 from hours.views_ledger import ProfileRequiredMixin
 from teams.models import Office
-from teams.permissions import ACCESS_OFFICE_MANAGE, has_access, offices_managed_by
+from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access, offices_managed_by
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -418,6 +422,10 @@ class PartyMembersView(OfficeMixin, TemplateView):
             quarter=f"{quarter[0].year}-{(quarter[0].month - 1) // 3 + 1}",
             target=target,
             units=PartnerUnit.objects.filter(office=self.office),
+            registrations=UnitRegistration.objects.filter(
+                office=self.office, state=UnitRegistration.State.PENDING
+            ).select_related("requested_by"),
+            full_phones=has_access(self.request.user, self.office, ACCESS_OFFICE_PII),
             posts=ServicePost.objects.filter(office=self.office),
             unit_form=PartnerUnitForm(),
             post_form=ServicePostForm(),
@@ -529,6 +537,106 @@ class UnitFeedbackView(OfficeMixin, View):
         )
         response["Cache-Control"] = "private, no-store"  # names and (masked) numbers
         return response
+
+
+# ---------------------------------------------------------------- units register themselves
+
+
+class UnitRegistrationView(ProfileRequiredMixin, TemplateView):
+    """A unit's contact registers it with a community and follows the decision; the units
+    they are the contact of link to their pages."""
+
+    template_name = "civic/unit_registration.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            registrations=UnitRegistration.objects.filter(requested_by=user).select_related("office", "unit"),
+            units=units.units_of_contact(user),
+            form=kwargs.pop("form", None) or UnitRegistrationForm(offices=units.communities()),
+            **kwargs,
+        )
+
+    def post(self, request):
+        form = UnitRegistrationForm(request.POST, offices=units.communities())
+        if form.is_valid():
+            try:
+                units.submit_registration(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The registration was sent. The community's staff decide on it."))
+                return redirect("civic:unit_registration")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+@method_decorator(require_POST, name="dispatch")
+class UnitRegistrationDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        registration = get_object_or_404(UnitRegistration.objects.select_related("office"), pk=pk)
+        if not has_access(request.user, registration.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        form = RegistrationDecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Approve or refuse the registration."))
+            return redirect("civic:party_members", registration.office_id)
+        approved = form.cleaned_data["decision"] == "approve"
+        try:
+            units.decide_registration(
+                registration=registration, approved=approved, by=request.user, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("The unit was registered.") if approved else _("Refused."))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("civic:party_members", registration.office_id)
+
+
+class UnitMixin(LoginRequiredMixin):
+    """A partner unit's pages: the community's staff (and those above), and the unit's contact."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.unit = get_object_or_404(PartnerUnit.objects.select_related("office"), pk=kwargs["pk"])
+        if not units.may_see_unit(request.user, self.unit):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UnitView(UnitMixin, TemplateView):
+    """The unit's page: its reported members and its projects; staff add projects here."""
+
+    template_name = "civic/unit.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        is_staff = has_access(user, self.unit.office, ACCESS_OFFICE_MANAGE)
+        return super().get_context_data(
+            unit=self.unit,
+            members=units.reported_members(self.unit),
+            projects=self.unit.projects.all(),
+            full_phone=units.may_see_contact_phone(user, self.unit),
+            is_staff=is_staff,
+            form=(kwargs.pop("form", None) or UnitProjectForm()) if is_staff else None,
+            **kwargs,
+        )
+
+
+@method_decorator(require_POST, name="dispatch")
+class UnitProjectAddView(UnitMixin, View):
+    def post(self, request, pk):
+        if not has_access(request.user, self.unit.office, ACCESS_OFFICE_MANAGE):
+            raise Http404
+        form = UnitProjectForm(request.POST)
+        if form.is_valid():
+            try:
+                units.add_project(unit=self.unit, by=request.user, **form.cleaned_data)
+                messages.success(request, _("The project was added."))
+            except ValidationError as error:
+                _refused(request, error)
+        else:
+            messages.error(request, _("Give the project's title and its dates."))
+        return redirect("civic:unit", self.unit.pk)
 
 
 # ---------------------------------------------------------------- 评议 / 评选

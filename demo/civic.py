@@ -12,7 +12,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from civic import evaluations, points, reporting, shop
+from civic import evaluations, points, reporting, shop, units
 from civic.models import (
     Evaluation,
     GoodDeed,
@@ -44,6 +44,14 @@ DEEDS = [("调解纠纷", 5), ("帮助困难居民", 10), ("见义勇为", 30), 
 UNITS = [("市税务局第三分局", "第二党支部", "刘建华"), ("区人民医院", "内科党支部", "孙丽萍")]
 POSTS = ["政策宣传", "法律服务", "医疗保健", "助老助残", "文明创建", "治安巡逻"]
 COMMENTS = ["积极参加社区活动，服务热情。", "按时参加巡逻，群众反映好。", "发挥专业所长，开展政策宣传。"]
+# Each unit's projects (共建项目): (title, what the unit does), one this quarter and one the last.
+PROJECTS = {
+    "市税务局第三分局": [
+        ("个税政策进社区", "每月第一个周六上午，社区服务中心"),
+        ("清洁家园志愿行动", "党员志愿服务队的周末清扫"),
+    ],
+    "区人民医院": [("义诊进社区", "内科医生每季度两次坐诊"), ("老年人健康讲座", "社区活动室")],
+}
 REPORTED = 6  # of 和平里's party members; the last two wait for the community's confirmation
 # A second member of staff, of 阳光社区, who records good deeds for the demo's staff to confirm.
 RECORDER_PHONE = "+8613800000006"
@@ -125,7 +133,7 @@ def _closed_evaluation(rng, office, members, staff) -> None:
 
 def _party_reports(rng, staff) -> int:
     office = Office.objects.get(name=COMMUNITIES[1], parent__name=STREET)
-    units = [
+    units_ = [
         PartnerUnit.objects.get_or_create(
             office=office, name=name, defaults={"party_branch": branch, "contact_name": contact}
         )[0]
@@ -133,6 +141,7 @@ def _party_reports(rng, staff) -> int:
     ]
     posts = [ServicePost.objects.get_or_create(office=office, name=name)[0] for name in POSTS]
     ReportingTarget.objects.get_or_create(office=office, defaults={"activities": 4, "hours": 50})
+    _unit_projects(units_, staff)
     if PartyReport.objects.filter(office=office).exists():
         return 0
     party_members = list(
@@ -149,7 +158,7 @@ def _party_reports(rng, staff) -> int:
         report = reporting.submit_report(
             volunteer=volunteer,
             office=office,
-            unit=units[number % len(units)],
+            unit=units_[number % len(units_)],
             grid=volunteer.grid or "第一网格",
             skills=volunteer.skills,
             posts=rng.sample(posts, 2),
@@ -159,6 +168,25 @@ def _party_reports(rng, staff) -> int:
             # The community's comment for this quarter's feedback sheet to the unit.
             reporting.write_comment(report=report, quarter=timezone.localdate(), text=rng.choice(COMMENTS), by=staff)
     return len(party_members)
+
+
+def _unit_projects(partner_units, staff) -> None:
+    """A project this quarter and one last quarter per unit, for its page and feedback sheet."""
+    this_quarter = reporting.quarter_of(timezone.localdate())
+    last_quarter = reporting.quarter_of(this_quarter[0] - datetime.timedelta(days=1))
+    for unit in partner_units:
+        if unit.projects.exists():
+            continue
+        quarters = (this_quarter, last_quarter)
+        for (title, description), (start, end) in zip(PROJECTS[unit.name], quarters, strict=True):
+            units.add_project(
+                unit=unit,
+                title=title,
+                starts_on=start,
+                ends_on=min(start + datetime.timedelta(days=30), end),
+                description=description,
+                by=staff,
+            )
 
 
 def _deeds(rng, office, kinds, members, staff, recorder) -> int:

@@ -430,6 +430,7 @@ class Honour(models.Model):
         OUTSTANDING = "outstanding", _("Outstanding volunteer")
         MOST_ADMIRED = "most_admired", _("Most admired volunteer")
         STAR = "star", _("Star volunteer of the month")
+        CIVILISED_HOUSEHOLD = "civilised_household", _("Civilised household")
 
     volunteer = models.ForeignKey(
         Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT, related_name="honours"

@@ -42,6 +42,8 @@ from civic.models import (
     ReportingTarget,
     ServicePost,
     ShopItem,
+    UnitProject,
+    UnitRegistration,
 )
 from civic.reporting import decide_report
 from hours import workbook_jobs
@@ -56,7 +58,7 @@ from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
 from teams.models import Membership, Team
-from tests.civic.matrix import civic_a
+from tests.civic.matrix import UNIT_PHONE, civic_a, unit_a, unit_registration_a
 from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
 from tests.jobs.factories import JobFactory
 from tests.permission_world import (
@@ -690,6 +692,43 @@ def evaluation_a_url(name: str) -> Callable[[World], str]:
     return lambda w: reverse(name, args=[civic_a(w).nomination.evaluation_id])
 
 
+def shows_registration_masked(world: World, html: str, role: str) -> None:
+    """Member A's registration: its number in full only for staff with the PII flag."""
+    unit_registration_a(world)
+    assert "甲区统计局" in html
+    assert (UNIT_PHONE in html) is (role in (STREET_STAFF, SUPERUSER))
+    assert world.member_a.full_phone not in html
+
+
+def shows_own_registration(world: World, html: str, role: str) -> None:
+    """One's own registrations only: member A sees theirs, masked; nobody else sees it."""
+    assert ("甲区统计局" in html) is (role == MEMBER_A)
+    assert UNIT_PHONE not in html
+
+
+def party_members_with_a_registration(world: World) -> str:
+    unit_registration_a(world)
+    return civic_url("civic:party_members")(world)
+
+
+def unit_registration_url(world: World) -> str:
+    unit_registration_a(world)
+    return reverse("civic:unit_registration")
+
+
+def shows_unit_a(world: World, html: str, role: str) -> None:
+    """The unit's page: its contact (member A) and staff with the PII flag see the full number."""
+    assert "甲区统计局" in html
+    assert (UNIT_PHONE in html) is (role in (MEMBER_A, STREET_STAFF, SUPERUSER))
+
+
+REGISTRATIONS_WAITING = Outcome(200, content=shows_registration_masked, label="registrations, masked")
+MY_REGISTRATIONS = Outcome(200, content=shows_own_registration, label="my registrations")
+UNIT_A_PAGE = Outcome(200, content=shows_unit_a, label="unit A")
+UNIT_A = redirect("unit A", lambda w, url: unit_a(w).get_absolute_url())
+UNIT_REGISTRATIONS = redirect("unit registrations", lambda w, url: reverse("civic:unit_registration"))
+
+
 POINTS_OFFICE_A = redirect("points A", lambda w, url: f"{reverse('civic:office')}?office={w.community_a.pk}")
 
 
@@ -1174,6 +1213,10 @@ CASES = [
     Case("civic:party_members", civic_url("civic:party_members"),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REPORTED_MEMBERS, REPORTED_MEMBERS,
              REPORTED_MEMBERS)),
+    # The units' registrations waiting on the same page: the number masked but for the PII flag.
+    Case("civic:party_members-registrations", party_members_with_a_registration,
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REGISTRATIONS_WAITING,
+             REGISTRATIONS_WAITING, REGISTRATIONS_WAITING)),
     Case("civic:party_report_decide", civic_url("civic:party_report_decide", lambda w: civic_a(w).report.pk),
          method=POST, data=lambda w: {"decision": "approve"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
@@ -1198,6 +1241,29 @@ CASES = [
     Case("civic:post_add", civic_url("civic:post_add"), method=POST, data=lambda w: {"name": "法律服务"},
          expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
          effect=lambda w, user: ServicePost.objects.filter(name="法律服务").exists()),
+    # Partner units register themselves: anyone with a profile sends one and follows their own;
+    # community A's staff (and those above) decide; the unit's page is for them and its contact.
+    Case("civic:unit_registration", unit_registration_url,
+         row(LOGIN, PROFILE, MY_REGISTRATIONS, MY_REGISTRATIONS, MY_REGISTRATIONS, MY_REGISTRATIONS,
+             MY_REGISTRATIONS, MY_REGISTRATIONS, PROFILE)),
+    Case("civic:unit_registration-post", lambda w: reverse("civic:unit_registration"), method=POST,
+         data=lambda w: {"office": w.community_a.pk, "name": "甲区卫健委", "contact_name": "吴联络员",
+                         "contact_phone": "13912340001"},
+         expect=row(LOGIN, PROFILE, *[UNIT_REGISTRATIONS] * 6, PROFILE),
+         effect=lambda w, user: UnitRegistration.objects.filter(name="甲区卫健委", requested_by=user).exists()),
+    Case("civic:unit_registration_decide",
+         lambda w: reverse("civic:unit_registration_decide", args=[unit_registration_a(w).pk]),
+         method=POST, data=lambda w: {"decision": "approve"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, PARTY_A, PARTY_A, PARTY_A),
+         effect=lambda w, user: UnitRegistration.objects.get(pk=unit_registration_a(w).pk).state
+         == UnitRegistration.State.APPROVED),
+    Case("civic:unit", lambda w: unit_a(w).get_absolute_url(),
+         row(LOGIN, PROFILE, NOT_FOUND, UNIT_A_PAGE, NOT_FOUND, NOT_FOUND, UNIT_A_PAGE, UNIT_A_PAGE, UNIT_A_PAGE)),
+    # Staff add the unit's projects; its contact sees them but adds none.
+    Case("civic:unit_project_add", lambda w: reverse("civic:unit_project_add", args=[unit_a(w).pk]), method=POST,
+         data=lambda w: {"title": "甲社区清洁家园", "starts_on": "2026-08-01", "ends_on": "2026-08-01"},
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNIT_A, UNIT_A, UNIT_A),
+         effect=lambda w, user: UnitProject.objects.filter(title="甲社区清洁家园").exists()),
 
     # Evaluations: staff open and close them; the office's staff and team members (nominators,
     # and here the voters) see one; its frozen results are public, names masked.
@@ -1366,6 +1432,7 @@ GET_TOO = {
     "civic:party_report-post",
     "civic:evaluations-post",
     "civic:party_target-post",
+    "civic:unit_registration-post",
 }
 
 

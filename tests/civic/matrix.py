@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from civic import evaluations, points, reporting, shop
+from civic import evaluations, points, reporting, shop, units
 from civic.models import (
     Evaluation,
     GoodDeed,
@@ -20,10 +20,11 @@ from civic.models import (
     PointsPolicy,
     ServicePost,
     ShopItem,
+    UnitRegistration,
 )
 from tests.civic.factories import GoodDeedKindFactory, ShopItemFactory
 from tests.factories import OfficeStaffFactory, VolunteerFactory
-from tests.permission_world import World
+from tests.permission_world import COMMUNITY_A_STAFF, World
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,30 @@ def civic_a(world: World) -> CivicA:
             nomination=nomination,
         )
     return world._civic_a
+
+
+UNIT_PHONE = "13912340000"
+
+
+def unit_registration_a(world: World) -> UnitRegistration:
+    """Member A registers their unit (甲区统计局) with community A; it waits for its staff."""
+    if not hasattr(world, "_unit_registration_a"):
+        world._unit_registration_a = units.submit_registration(
+            office=world.community_a,
+            name="甲区统计局",
+            party_branch="机关党支部",
+            contact_name=world.member_a.name,
+            contact_phone=UNIT_PHONE,
+            by=world.member_a.volunteer.user,
+        )
+    return world._unit_registration_a
+
+
+def unit_a(world: World) -> PartnerUnit:
+    """Member A's registration approved by community A's staff: member A is the unit's contact."""
+    registration = UnitRegistration.objects.get(pk=unit_registration_a(world).pk)
+    if registration.state == UnitRegistration.State.PENDING:
+        registration = units.decide_registration(
+            registration=registration, approved=True, by=world.users[COMMUNITY_A_STAFF]
+        )
+    return registration.unit

@@ -382,3 +382,66 @@ def test_no_member_votes_for_their_own_household(household_evaluation, team, sta
     evaluations.vote(nomination=household, voter=volunteer_in(team).user, today=VOTING)
 
     assert Vote.objects.count() == 1
+
+
+def _named_household(evaluation, team, staff, *, label, votes):
+    stands_for, partner = volunteer_in(team), volunteer_in(team)
+    nomination = evaluations.nominate(
+        evaluation=evaluation,
+        volunteer=stands_for,
+        members=[partner],
+        household=label,
+        reason="邻里和睦",
+        by=staff,
+        today=NOMINATING,
+    )
+    for voter in voters(team, votes):
+        evaluations.vote(nomination=nomination, voter=voter, today=VOTING)
+    return nomination
+
+
+def test_closing_honours_every_member_of_a_named_household_and_no_one_else(household_evaluation, team, staff):
+    household_evaluation.seats = 1
+    household_evaluation.save()
+    named = _named_household(household_evaluation, team, staff, label="幸福里3号楼 王家", votes=2)
+    not_named = _named_household(household_evaluation, team, staff, label="幸福里5号楼 李家", votes=1)
+
+    evaluations.close(evaluation=household_evaluation, by=staff, today=AFTER)
+
+    honours = Honour.objects.filter(office=team.office)
+    assert sorted(honours.values_list("volunteer_id", "title", "period")) == sorted(
+        (person.pk, Honour.Title.CIVILISED_HOUSEHOLD, "2026") for person in (named.volunteer, *named.members.all())
+    )
+    assert not honours.filter(volunteer__in=[not_named.volunteer, *not_named.members.all()]).exists()
+    assert honours.first().awarded_by == staff
+
+
+def test_a_household_honour_shows_on_the_profile_and_is_revoked_like_any_other(
+    household_evaluation, team, staff, client
+):
+    named = _named_household(household_evaluation, team, staff, label="幸福里3号楼 王家", votes=1)
+    evaluations.close(evaluation=household_evaluation, by=staff, today=AFTER)
+    partner = named.members.get()
+    honour = Honour.objects.get(volunteer=partner)
+    client.force_login(staff)
+    assert "文明户" in client.get(partner.get_absolute_url()).content.decode()
+
+    response = client.post(reverse("hours:honour_revoke", args=[honour.pk]))
+
+    assert response.status_code == 302
+    honour.refresh_from_db()
+    assert honour.revoked_by == staff
+    assert not Honour.objects.current().filter(volunteer=partner).exists()
+    assert Honour.objects.current().filter(volunteer=named.volunteer).exists()  # the others keep theirs
+    assert "文明户" not in client.get(partner.get_absolute_url()).content.decode()
+
+
+def test_someone_honoured_by_hand_keeps_that_one_household_honour(household_evaluation, team, staff):
+    named = _named_household(household_evaluation, team, staff, label="幸福里3号楼 王家", votes=1)
+    by_hand = Honour.objects.create(
+        volunteer=named.volunteer, office=team.office, title=Honour.Title.CIVILISED_HOUSEHOLD, period="2026"
+    )
+
+    evaluations.close(evaluation=household_evaluation, by=staff, today=AFTER)
+
+    assert list(Honour.objects.filter(volunteer=named.volunteer)) == [by_hand]

@@ -279,6 +279,8 @@ def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):
 
 def test_the_demo_has_partner_units_with_reported_party_members(demo):
     from civic.models import PartnerUnit, PartyReport, QuarterComment
+    from civic.reporting import quarter_of
+    from civic.units import projects_in
 
     office = Office.objects.get(name="和平里社区")
     assert PartnerUnit.objects.filter(office=office).count() == 2
@@ -287,6 +289,10 @@ def test_the_demo_has_partner_units_with_reported_party_members(demo):
     assert PartyReport.State.PENDING in states
     # The community's comments for this quarter's feedback sheets, one per confirmed member.
     assert QuarterComment.objects.filter(report__office=office).count() == states.count(PartyReport.State.APPROVED)
+    # Each unit has a project this quarter for its page and its feedback sheet.
+    quarter = quarter_of(timezone.localdate())
+    for unit in PartnerUnit.objects.filter(office=office):
+        assert projects_in(unit, quarter).count() == 1
 
 
 def test_the_demo_has_a_closed_evaluation_with_its_winners(demo):
