@@ -92,7 +92,13 @@ def test_a_worker_killed_mid_job_leaves_it_failed_not_running(database_backend, 
     try:
         deadline = time.monotonic() + WAIT_SECONDS
         job.refresh_from_db()
-        while job.state != Job.State.RUNNING and time.monotonic() < deadline and process.poll() is None:
+
+        def half_written() -> bool:  # the job is marked running a moment before its file begins
+            return partial_dir().is_dir() and any(path.stat().st_size for path in partial_dir().iterdir())
+
+        while not (job.state == Job.State.RUNNING and half_written()) and time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
             time.sleep(0.05)
             job.refresh_from_db()
         assert job.state == Job.State.RUNNING
