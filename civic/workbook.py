@@ -4,7 +4,6 @@
 import datetime
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -12,19 +11,16 @@ from openpyxl import Workbook
 from accounts.phones import mask_phone, national_phone
 from civic.models import PointEntry, PointsPolicy
 from hours.exports import MonthExport, WorkbookSheet, text
+from hours.months import day_start
 
 COLUMNS = ("hours", "deeds", "spent", "reversed", "lapsed")
-
-
-def _aware(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def month_movements(export: MonthExport):
     """Each points account of the office and below that moved in the month: what it earned
     from hours and good deeds, spent, had reversed and lapsed (entries recorded in the month),
     and its balance at the month's end. One grouped query, whatever the number of people."""
-    start, end = _aware(export.month), _aware(export.month_end)
+    start, end = day_start(export.month), day_start(export.month_end)
     in_month = Q(recorded_at__gte=start)
     original = Q(reverses__isnull=True)
     return (

@@ -54,9 +54,14 @@ def previous_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
 
 
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of the day, local time: where timestamps (not dates) are compared."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def month_start(month: datetime.date) -> datetime.datetime:
-    """Midnight at the start of the month, local time: where timestamps (not dates) are compared."""
-    return timezone.make_aware(datetime.datetime.combine(first_of_month(month), datetime.time.min))
+    """Midnight at the start of the month, local time."""
+    return day_start(first_of_month(month))
 
 
 def month_snapshot(office: Office, month: datetime.date, office_ids: set[int] | None = None) -> dict:

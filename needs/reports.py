@@ -17,14 +17,11 @@ from openpyxl import Workbook
 
 from accounts.phones import mask_phone
 from hours.exports import DATE_FORMAT, MonthExport, WorkbookSheet, office_and_below, text
+from hours.months import day_start
 from hours.units import WORKBOOK_FORMAT, exact_hours
 from needs.deadlines import take_within
 from needs.models import Need, NeedTaker
 from teams.models import Office
-
-
-def _aware(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @dataclass(frozen=True)
@@ -54,8 +51,8 @@ def figures_for(office: Office, year: int) -> Figures:
     """Requests raised in `year` in the office and below it."""
     needs = Need.objects.filter(
         office_id__in=office_and_below(office),
-        created_at__gte=_aware(datetime.date(year, 1, 1)),
-        created_at__lt=_aware(datetime.date(year + 1, 1, 1)),
+        created_at__gte=day_start(datetime.date(year, 1, 1)),
+        created_at__lt=day_start(datetime.date(year + 1, 1, 1)),
     )
     by_category = list(
         needs.values_list("category__name").annotate(count=Count("pk")).order_by("-count", "category__name")
@@ -124,8 +121,8 @@ def requests_sheet(workbook: Workbook, export: MonthExport, today: datetime.date
     closed = (
         Need.objects.filter(
             office_id__in=export.office_ids,
-            closed_at__gte=_aware(export.month),
-            closed_at__lt=_aware(export.month_end),
+            closed_at__gte=day_start(export.month),
+            closed_at__lt=day_start(export.month_end),
         )
         .select_related("office", "category")
         .prefetch_related(Prefetch("takers", queryset=takers))
