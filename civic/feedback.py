@@ -8,10 +8,11 @@ import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civic.models import PartnerUnit, PartyReport
+from civic.models import PartyReport
 from civic.reporting import comments_in, meets_target, quarter_of, served_in, target_of
 from civic.units import projects_in
 from common.spreadsheets import inert
+from teams.models import PartnerUnit
 
 
 def quarter_from(text: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -7,14 +7,13 @@ from accounts.phones import normalise_phone
 from civic.models import (
     Evaluation,
     GoodDeedKind,
-    PartnerUnit,
     PointsPolicy,
     ReportingTarget,
     ServicePost,
     ShopItem,
     UnitProject,
 )
-from teams.models import Membership, Office
+from teams.models import Membership, Office, PartnerUnit
 from teams.permissions import office_tree_ids
 from volunteers.models import Volunteer
 

@@ -11,14 +11,13 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.phones import mask_phone, national_phone
 from hours.models import DecidedRequest, ServiceRecord
-from teams.models import Office
+from teams.models import Office, PartnerUnit
 from volunteers.models import Volunteer
 
 APPEND_ONLY = "point entries are append-only: post a reversal instead"
@@ -245,46 +244,6 @@ class Order(models.Model):
 
 
 # ---------------------------------------------------------------- 在职党员双报到
-
-
-class PartnerUnit(models.Model):
-    """An employer or organisation paired with an office (共建单位)."""
-
-    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=100)
-    party_branch = models.CharField(_("party branch"), max_length=100, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    # The unit's contact with an account (from its approved registration): they see the unit's page.
-    contact_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("contact's account"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("partner unit")
-        verbose_name_plural = _("partner units")
-        ordering = ["name", "pk"]
-        constraints = [models.UniqueConstraint(fields=["office", "name"], name="partner_unit_name_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("civic:unit", args=[self.pk])
-
-    @property
-    def masked_contact_phone(self) -> str:
-        return mask_phone(self.contact_phone) if self.contact_phone else ""
-
-    @property
-    def national_contact_phone(self) -> str:
-        """13912345678, as people read it; only for those who may see it in full."""
-        return national_phone(self.contact_phone)
 
 
 class UnitRegistration(DecidedRequest):

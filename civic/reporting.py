@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from civic.models import PartnerUnit, PartyReport, QuarterComment, ReportingTarget, ServicePost
+from civic.models import PartyReport, QuarterComment, ReportingTarget, ServicePost
 from hours.models import ServiceRecord
 from hours.units import hours
-from teams.models import Office
+from teams.models import Office, PartnerUnit
 from teams.permissions import office_tree_ids
 from volunteers.models import Volunteer
 

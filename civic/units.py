@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phones import normalise_phone
-from civic.models import PartnerUnit, PartyReport, UnitProject, UnitRegistration
-from teams.models import Office
+from civic.models import PartyReport, UnitProject, UnitRegistration
+from teams.models import Office, PartnerUnit
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access
 
 

@@ -43,7 +43,6 @@ from civic.models import (
     GoodDeedKind,
     Nomination,
     Order,
-    PartnerUnit,
     PartyReport,
     PointsPolicy,
     ServicePost,
@@ -53,7 +52,7 @@ from civic.models import (
 )
 from common.counters import count_of, count_one_more
 from hours.views_ledger import ProfileRequiredMixin
-from teams.models import Office
+from teams.models import Office, PartnerUnit
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access, offices_managed_by
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,7 +18,6 @@ from civic.models import (
     GoodDeed,
     GoodDeedKind,
     Order,
-    PartnerUnit,
     PartyReport,
     PointEntry,
     PointsPolicy,
@@ -27,7 +26,7 @@ from civic.models import (
     ShopItem,
 )
 from demo.people import COMMUNITIES, STAFF_PHONE, STREET, VOLUNTEER_PHONE, _user
-from teams.models import Membership, Office, OfficeStaff
+from teams.models import Membership, Office, OfficeStaff, PartnerUnit
 from volunteers.models import Volunteer
 
 # (community index, points per credited hour, lapse yearly)

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.phones import mask_phone, national_phone
+
 
 class Office(models.Model):
     """A street office (街道) or a community / village office below it."""
@@ -265,3 +267,44 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class PartnerUnit(models.Model):
+    """An employer or organisation paired with an office (共建单位). It lives here, beside the
+    teams, so that shifts, needs and civic may all name it: a shift run with a unit, a wish a
+    unit claimed, the unit's reported members (civic); its page is civic's (civic:unit)."""
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    party_branch = models.CharField(_("party branch"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # The unit's contact with an account (from its approved registration): they see the unit's page.
+    contact_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("partner unit")
+        verbose_name_plural = _("partner units")
+        ordering = ["name", "pk"]
+        # Made by civic, moved here without moving the rows: the table keeps civic's name.
+        db_table = "civic_partnerunit"
+        constraints = [models.UniqueConstraint(fields=["office", "name"], name="partner_unit_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return mask_phone(self.contact_phone) if self.contact_phone else ""
+
+    @property
+    def national_contact_phone(self) -> str:
+        """13912345678, as people read it; only for those who may see it in full."""
+        return national_phone(self.contact_phone)

@@ -14,7 +14,6 @@ from civic.models import (
     GoodDeed,
     Nomination,
     Order,
-    PartnerUnit,
     PartyReport,
     PointEntry,
     PointsPolicy,
@@ -22,6 +21,7 @@ from civic.models import (
     ShopItem,
     UnitRegistration,
 )
+from teams.models import PartnerUnit
 from tests.civic.factories import GoodDeedKindFactory, ShopItemFactory
 from tests.factories import OfficeStaffFactory, VolunteerFactory
 from tests.permission_world import COMMUNITY_A_STAFF, World

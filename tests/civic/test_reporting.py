@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civic import feedback, reporting
-from civic.models import PartnerUnit, PartyReport, QuarterComment, ReportingTarget, ServicePost
+from civic.models import PartyReport, QuarterComment, ReportingTarget, ServicePost
 from hours import ledger
+from teams.models import PartnerUnit
 from tests.factories import OfficeFactory, OfficeStaffFactory, VolunteerFactory
 from tests.hours.ledger_helpers import at, post
 

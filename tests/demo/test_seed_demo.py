@@ -278,9 +278,10 @@ def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):
 
 
 def test_the_demo_has_partner_units_with_reported_party_members(demo):
-    from civic.models import PartnerUnit, PartyReport, QuarterComment
+    from civic.models import PartyReport, QuarterComment
     from civic.reporting import quarter_of
     from civic.units import projects_in
+    from teams.models import PartnerUnit
 
     office = Office.objects.get(name="和平里社区")
     assert PartnerUnit.objects.filter(office=office).count() == 2
