@@ -1,5 +1,6 @@
 """The quarterly feedback to a partner unit (服务社区登记卡): its reported members and their
-service in the community, from the hours ledger, ready to send to the unit."""
+service in the community, from the hours ledger, its projects, and the shifts it ran and
+wishes it fulfilled, ready to send to the unit."""
 
 import datetime
 import io
@@ -12,7 +13,9 @@ from civic.models import PartyReport
 from civic.reporting import comments_in, meets_target, quarter_of, served_in, target_of
 from civic.units import projects_in
 from common.spreadsheets import inert
+from hours.units import hours
 from teams.models import PartnerUnit
+from teams.partners import work_of
 
 
 def quarter_from(text: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -89,6 +92,25 @@ def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetim
             ]
         )
     if not projects:
+        sheet.append([_("None this quarter.")])
+    # What the unit did with the community's own records (teams.partners): a shift it ran as a
+    # partner, with the people and hours the ledger credits; a wish it claimed and fulfilled.
+    sheet.append([])
+    sheet.append([_("Shifts and wishes this quarter")])
+    sheet.append([_("Date"), _("Kind"), _("Activity"), _("Details"), _("Volunteers credited"), _("Hours credited")])
+    work = work_of(unit, *quarter)
+    for item in work:
+        sheet.append(
+            [
+                f"{item.date:%Y-%m-%d}",
+                item.kind,
+                inert(item.title),
+                inert(item.details),
+                "" if item.people is None else item.people,
+                "" if item.minutes is None else float(hours(item.minutes)),
+            ]
+        )
+    if not work:
         sheet.append([_("None this quarter.")])
     sheet.append([])
     sheet.append([_("Hours from the service ledger."), f"{timezone.localdate():%Y-%m-%d}"])

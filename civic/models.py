@@ -289,8 +289,8 @@ class UnitRegistration(DecidedRequest):
 
 class UnitProject(models.Model):
     """A project a partner unit takes on in the community (共建项目), added by the community's
-    staff. What the unit runs (a shift as partner, a need) is described in words: the civic
-    app may not reach into shifts or needs."""
+    staff: what no record elsewhere shows. The shifts it runs as a partner and the wishes it
+    claims come from their own records (teams.partners), and need no project."""
 
     unit = models.ForeignKey(
         PartnerUnit, verbose_name=_("partner unit"), on_delete=models.PROTECT, related_name="projects"
@@ -302,7 +302,7 @@ class UnitProject(models.Model):
         _("what the unit does"),
         max_length=200,
         blank=True,
-        help_text=_("E.g. the shift it runs as a partner, with its date and place."),
+        help_text=_("E.g. what it gives or organises, and where."),
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"

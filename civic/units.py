@@ -1,5 +1,5 @@
-"""Partner units (共建单位) that register themselves with a community, their page and their
-projects (共建项目). Whether someone may see a unit is decided here, once."""
+"""Partner units (共建单位) that register themselves with a community, their page, their
+projects (共建项目) and their other work. Whether someone may see a unit is decided here, once."""
 
 import datetime
 
@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.phones import normalise_phone
 from civic.models import PartyReport, UnitProject, UnitRegistration
 from teams.models import Office, PartnerUnit
+from teams.partners import UnitWork, work_of
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access
 
 
@@ -126,3 +127,9 @@ def projects_in(unit: PartnerUnit, period: tuple[datetime.date, datetime.date]) 
     """The unit's projects running at some time in the period (a quarter)."""
     start, end = period
     return unit.projects.filter(Q(starts_on__lte=end) & Q(ends_on__gte=start)).order_by("starts_on", "pk")
+
+
+def recent_work(unit: PartnerUnit, today: datetime.date) -> list[UnitWork]:
+    """The shifts it ran as a partner and the wishes it fulfilled in the past year, from their
+    own records (teams.partners)."""
+    return work_of(unit, today - datetime.timedelta(days=365), today)

@@ -603,7 +603,8 @@ class UnitMixin(LoginRequiredMixin):
 
 
 class UnitView(UnitMixin, TemplateView):
-    """The unit's page: its reported members and its projects; staff add projects here."""
+    """The unit's page: its reported members, its projects, and the shifts it ran and wishes it
+    fulfilled in the past year; staff add projects here."""
 
     template_name = "civic/unit.html"
 
@@ -614,6 +615,7 @@ class UnitView(UnitMixin, TemplateView):
             unit=self.unit,
             members=units.reported_members(self.unit),
             projects=self.unit.projects.all(),
+            work=units.recent_work(self.unit, timezone.localdate()),
             full_phone=units.may_see_contact_phone(user, self.unit),
             is_staff=is_staff,
             form=(kwargs.pop("form", None) or UnitProjectForm()) if is_staff else None,

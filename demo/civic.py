@@ -1,6 +1,7 @@
 """Demo points and love supermarket: rules for both communities before the hours are posted
 (so the demo's hours earn points as real ones do), then a catalogue, good deeds and orders;
-and 和平里's partner units with the party members who reported to it.
+and 和平里's partner units with the party members who reported to it, a shift one ran with a
+team and a micro-wish it fulfilled.
 
 Idempotent like the rest of the demo: rules, items and kinds are found by name, and deeds
 and orders are only made when the office has none yet.
@@ -26,6 +27,10 @@ from civic.models import (
     ShopItem,
 )
 from demo.people import COMMUNITIES, STAFF_PHONE, STREET, VOLUNTEER_PHONE, _user
+from needs import wishes
+from needs.models import WishClaim
+from shifts.models import Attendance, Shift
+from shifts.services import update_shift
 from teams.models import Membership, Office, OfficeStaff, PartnerUnit
 from volunteers.models import Volunteer
 
@@ -51,6 +56,8 @@ PROJECTS = {
     ],
     "区人民医院": [("义诊进社区", "内科医生每季度两次坐诊"), ("老年人健康讲座", "社区活动室")],
 }
+# A micro-wish the first unit claimed and fulfilled: (title, story, for whom, how).
+UNIT_WISH = ("一台助听器", "独居老人耳背多年，想听清孙子的电话。", "和平里3号楼 赵大爷", "单位党员凑钱购买并上门调试")
 REPORTED = 6  # of 和平里's party members; the last two wait for the community's confirmation
 # A second member of staff, of 阳光社区, who records good deeds for the demo's staff to confirm.
 RECORDER_PHONE = "+8613800000006"
@@ -141,6 +148,7 @@ def _party_reports(rng, staff) -> int:
     posts = [ServicePost.objects.get_or_create(office=office, name=name)[0] for name in POSTS]
     ReportingTarget.objects.get_or_create(office=office, defaults={"activities": 4, "hours": 50})
     _unit_projects(units_, staff)
+    _unit_work(units_[0], staff)
     if PartyReport.objects.filter(office=office).exists():
         return 0
     party_members = list(
@@ -186,6 +194,29 @@ def _unit_projects(partner_units, staff) -> None:
                 description=description,
                 by=staff,
             )
+
+
+def _unit_work(unit: PartnerUnit, staff) -> None:
+    """The unit ran the community's latest shift with posted hours as a partner, and claimed
+    and fulfilled a micro-wish: its page and feedback sheet list both from their records."""
+    if not Shift.objects.filter(partner_unit=unit).exists():
+        shift = (
+            Shift.objects.filter(
+                team__office=unit.office, is_cancelled=False, attendances__review_state=Attendance.Review.POSTED
+            )
+            .select_related("team")
+            .order_by("-starts_at")
+            .first()
+        )
+        if shift is not None:
+            shift.partner_unit = unit
+            update_shift(shift=shift, changed=["partner_unit"])
+    if not WishClaim.objects.filter(unit=unit).exists():
+        title, story, beneficiary, note = UNIT_WISH
+        wish = wishes.post_wish(by=staff, office=unit.office, title=title, story=story, beneficiary=beneficiary)
+        wishes.claim_wish(wish=wish, by=staff, unit=unit)
+        wishes.fulfil_wish(wish=wish, by=staff, note=note)
+        wishes.confirm_wish(wish=wish, by=staff)
 
 
 def _deeds(rng, office, kinds, members, staff, recorder) -> int:

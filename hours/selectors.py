@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KT
 
@@ -63,3 +65,30 @@ def month_closes_for(user: User) -> QuerySet[MonthClose]:
         .defer("snapshot")
         .annotate(volunteer_count=KT("snapshot__volunteers"), total_minutes=KT("snapshot__total_minutes"))
     )
+
+
+def credited_minutes_by_source(source_keys: Iterable[str]) -> dict[str, int]:
+    """What the ledger credits now for each source (the record posted under that key, e.g.
+    an attendance's): its minutes, plus its correction's reversal and replacement (keyed
+    reversal:<pk> and correction:<pk> by ledger.correct_record), and so on when a replacement
+    is corrected in turn. A source with no record credits 0. One query for the sources and one
+    per depth of corrections, whatever the number of keys."""
+    credited = dict.fromkeys(source_keys, 0)
+    records = ServiceRecord.objects.filter(source_key__in=credited).values_list("pk", "source_key", "minutes")
+    source_of = {}
+    for pk, key, minutes in records:
+        credited[key] += minutes
+        source_of[pk] = key
+    while source_of:
+        correction_keys = {
+            f"{kind}:{pk}": source for pk, source in source_of.items() for kind in ("reversal", "correction")
+        }
+        corrections = ServiceRecord.objects.filter(source_key__in=correction_keys).values_list(
+            "pk", "source_key", "minutes"
+        )
+        source_of = {}
+        for pk, key, minutes in corrections:
+            credited[correction_keys[key]] += minutes
+            if key.startswith("correction:"):
+                source_of[pk] = correction_keys[key]
+    return credited

@@ -8,7 +8,7 @@ from accounts.phones import normalise_phone
 from needs import photos
 from needs.models import DESCRIPTION_MAX, MAX_PLACES, REASON_MAX, Category, Need
 from needs.selectors import serving_in
-from teams.models import Office, Team
+from teams.models import Office, PartnerUnit, Team
 from volunteers.forms import PersonSearchField
 from volunteers.models import Volunteer
 
@@ -187,8 +187,35 @@ class WishClaimForm(forms.Form):
 
 
 class UnitClaimForm(forms.Form):
-    unit_name = forms.CharField(label=_("Partner unit"), max_length=100)
+    """One of the community's registered partner units, which then gets the credit on its page
+    and in its quarterly feedback; or, for a unit not registered, its name in words."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Partner unit"),
+        queryset=PartnerUnit.objects.none(),
+        required=False,
+        empty_label=_("Not registered: give its name below"),
+    )
+    unit_name = forms.CharField(
+        label=_("Or the name of a unit not registered"),
+        max_length=100,
+        required=False,
+        help_text=_("Only the registered units' claims count on a unit's page and in its quarterly feedback."),
+    )
     unit_contact = forms.CharField(label=_("Unit's contact number"), max_length=20, required=False)
+
+    def __init__(self, *args, office: Office | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = PartnerUnit.objects.filter(office=office)
+
+    def clean(self):
+        data = super().clean()
+        unit, name = data.get("unit"), data.get("unit_name", "").strip()
+        if unit is None and not name and not self.has_error("unit"):
+            raise ValidationError(_("Choose the partner unit, or give the name of one not registered."))
+        if unit is not None and name:
+            raise ValidationError(_("Choose a registered unit or give a name, not both."))
+        return data
 
 
 class WishFulfilForm(forms.Form):

@@ -8,6 +8,7 @@ goes to the ledger once the request is confirmed (hours.ledger.post_records).
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -17,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.phones import mask_phone, spaced_phone
 from hours.models import ServiceRecord
-from teams.models import Membership, Office, Team, TeamKind
+from teams.models import Membership, Office, PartnerUnit, Team, TeamKind
 from volunteers.models import Volunteer
 
 DESCRIPTION_MAX = 500
@@ -379,6 +380,16 @@ class WishClaim(models.Model):
         on_delete=models.PROTECT,
         related_name="wish_claims",
     )
+    # A registered partner unit of the wish's office, for its page and quarterly feedback
+    # (teams.partners); unit_name keeps its name as claimed, and names an unregistered unit.
+    unit = models.ForeignKey(
+        PartnerUnit,
+        verbose_name=_("registered partner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     unit_name = models.CharField(_("partner unit"), max_length=100, blank=True)
     unit_contact = models.CharField(_("unit's contact number"), max_length=16, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
@@ -413,6 +424,10 @@ class WishClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wish} · {self.claimant}"
+
+    def clean(self) -> None:
+        if self.unit and self.wish_id and self.unit.office_id != self.wish.office_id:
+            raise ValidationError({"unit": _("Choose a partner unit of the wish's own community.")})
 
     @property
     def claimant(self) -> str:

@@ -59,7 +59,7 @@ class WishDetailView(WishMixin, TemplateView):
         if context["may_claim"]:
             context["claim_form"] = WishClaimForm()
         if self.runs and self.wish.state == state.OPEN:
-            context["unit_form"] = UnitClaimForm()
+            context["unit_form"] = UnitClaimForm(office=self.wish.office)
         if self.acts_for_claim and self.claim.state == WishClaim.State.ACTIVE:
             context["fulfil_form"] = WishFulfilForm()
         if self.runs and self.wish.state in wishes.WITHDRAWABLE:
@@ -83,8 +83,11 @@ class WishActionView(WishMixin, LoginRequiredMixin, View):
     form_class = WishClaimForm
     done_message = ""
 
+    def get_form(self):
+        return self.form_class(self.request.POST, self.request.FILES)
+
     def post(self, request, pk):
-        form = self.form_class(request.POST, request.FILES)
+        form = self.get_form()
         if not form.is_valid():
             messages.error(request, next(iter(form.errors.values()))[0])
             return redirect(self.wish)
@@ -107,11 +110,16 @@ class WishClaimView(WishActionView):
 
 
 class WishUnitClaimView(WishActionView):
-    form_class = UnitClaimForm
+    def get_form(self):
+        return UnitClaimForm(self.request.POST, office=self.wish.office)
 
     def act(self, data):
         wishes.claim_wish(
-            wish=self.wish, by=self.request.user, unit_name=data["unit_name"], unit_contact=data["unit_contact"]
+            wish=self.wish,
+            by=self.request.user,
+            unit=data["unit"],
+            unit_name=data["unit_name"],
+            unit_contact=data["unit_contact"],
         )
         self.done_message = _("The unit's claim is recorded.")
 

@@ -16,7 +16,7 @@ from accounts.phones import normalise_phone
 from needs import photos
 from needs.models import Wish, WishClaim, photo_name
 from needs.permissions import runs_office
-from teams.models import Office
+from teams.models import Office, PartnerUnit
 from volunteers.models import Volunteer
 
 
@@ -54,14 +54,23 @@ def live_claim(wish: Wish) -> WishClaim | None:
 
 @transaction.atomic
 def claim_wish(
-    *, wish: Wish, by: User, volunteer: Volunteer | None = None, unit_name: str = "", unit_contact: str = ""
+    *,
+    wish: Wish,
+    by: User,
+    volunteer: Volunteer | None = None,
+    unit: PartnerUnit | None = None,
+    unit_name: str = "",
+    unit_contact: str = "",
 ) -> WishClaim:
     """A volunteer claims for themselves (or in the name of their unit); office staff record a
-    partner unit's claim. The wish's row lock makes two claims at once one claim and one refusal."""
+    partner unit's claim: one of the community's registered units, which then gets the credit
+    (teams.partners), or one named in words. The wish's row lock makes two claims at once one
+    claim and one refusal."""
     wish = Wish.objects.select_for_update().select_related("office").get(pk=wish.pk)
     if wish.state != Wish.State.OPEN:
         raise ValidationError(_("This wish has already been claimed."))
-    unit_name = unit_name.strip()
+    # The claim keeps the registered unit's name as it was, as it keeps a name typed in.
+    unit_name = unit.name if unit is not None else unit_name.strip()
     if volunteer is None:
         if not runs_office(by, wish.office):
             raise ValidationError(_("Only volunteers claim wishes; the office records a partner unit's claim."))
@@ -72,6 +81,7 @@ def claim_wish(
     claim = WishClaim(
         wish=wish,
         volunteer=volunteer,
+        unit=unit,
         unit_name=unit_name,
         unit_contact=normalise_phone(unit_contact) if unit_contact.strip() else "",
         claimed_at=now,

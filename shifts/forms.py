@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shifts.clock import next_at
 from shifts.models import Shift, ShiftSeries
+from teams.models import Office, PartnerUnit
 from volunteers.forms import PersonSearchField
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -75,11 +76,18 @@ class ShiftForm(forms.ModelForm):
             "notes",
             "is_public",
             "is_service",
+            "partner_unit",
         ]
         widgets = {"content": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "partner_unit": _("A unit paired with the community (共建单位) that runs the shift with the team.")
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, office: Office | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the units of the team's own office; without an office, none.
+        self.fields["partner_unit"].queryset = PartnerUnit.objects.filter(office=office)
+        self.fields["partner_unit"].empty_label = _("None: the team runs it alone")
         for name in BREAK_FIELDS:
             value = getattr(self.instance, name)
             if value is not None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hours.months import EARLIEST_YEAR, LATEST_YEAR
-from teams.models import Team
+from teams.models import PartnerUnit, Team
 from volunteers.models import Volunteer
 
 MINUTES_A_DAY = 24 * 60
@@ -181,6 +181,16 @@ class Shift(models.Model):
     is_public = models.BooleanField(_("open to volunteers outside the team"), default=False)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    # Run together with a partner unit (共建单位) of the team's office: the unit gets the credit
+    # on its page and in its quarterly feedback (teams.partners).
+    partner_unit = models.ForeignKey(
+        PartnerUnit,
+        verbose_name=_("run with partner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -230,6 +240,8 @@ class Shift(models.Model):
             errors["signup_closes_at"] = _("Sign-up must close before the shift ends.")
         if self.cancel_deadline and self.ends_at and self.cancel_deadline > self.ends_at:
             errors["cancel_deadline"] = _("Cancelling must close before the shift ends.")
+        if self.partner_unit and self.team_id and self.partner_unit.office_id != self.team.office_id:
+            errors["partner_unit"] = _("Choose a partner unit of the team's own office.")
         errors.update(self._break_errors())
         if errors:
             raise ValidationError(errors)

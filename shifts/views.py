@@ -115,7 +115,7 @@ class ShiftDetailView(ShiftAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        shift = with_counts(Shift.objects.filter(pk=self.shift.pk), user).get()
+        shift = with_counts(Shift.objects.filter(pk=self.shift.pk), user).select_related("partner_unit").get()
         my_signup = Signup.objects.filter(pk=shift.my_signup_id).first() if shift.my_signup_id else None
         state = shift.state(shift.confirmed_count)
         context = super().get_context_data(
@@ -220,6 +220,7 @@ class ShiftCreateView(TeamAccessMixin, FormView):
                     "notes": original.notes,
                     "is_public": original.is_public,
                     "is_service": original.is_service,
+                    "partner_unit": original.partner_unit_id,
                     # The form takes the break as clock times.
                     **{
                         field: timezone.localtime(getattr(original, field)).time()
@@ -228,6 +229,9 @@ class ShiftCreateView(TeamAccessMixin, FormView):
                     },
                 }
         return {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "office": self.team.office}
 
     def form_valid(self, form):
         form.instance.team = self.team
@@ -246,7 +250,7 @@ class ShiftUpdateView(ShiftAccessMixin, FormView):
     template_name = "shifts/shift_form.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.shift}
+        return {**super().get_form_kwargs(), "instance": self.shift, "office": self.shift.team.office}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(shift=self.shift, team=self.shift.team, **kwargs)

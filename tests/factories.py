@@ -5,7 +5,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
-from teams.models import Membership, Office, OfficeStaff, Team, TeamKind
+from teams.models import Membership, Office, OfficeStaff, PartnerUnit, Team, TeamKind
 from volunteers.identity import check_char
 from volunteers.models import Volunteer
 
@@ -98,6 +98,14 @@ class MembershipFactory(DjangoModelFactory):
 
 class LeaderFactory(MembershipFactory):
     role = Membership.Role.LEADER
+
+
+class PartnerUnitFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnerUnit
+
+    office = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"共建单位{n}")
 
 
 def volunteer_in(team: Team, role: str = Membership.Role.MEMBER) -> Volunteer:

@@ -6,7 +6,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import LeaderFactory, OfficeStaffFactory, ShiftFactory, TeamFactory, VolunteerFactory
+from needs import wishes
+from tests.factories import (
+    LeaderFactory,
+    OfficeStaffFactory,
+    PartnerUnitFactory,
+    ShiftFactory,
+    TeamFactory,
+    VolunteerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +26,13 @@ def test_no_picker_shows_dashes(client_for):
     shift = ShiftFactory(team=team)
     # Running now: its sheet offers the walk-in picker (one still to come says when it opens).
     running = ShiftFactory(team=team, starts_at=timezone.now() - datetime.timedelta(hours=1))
+    # The partner unit pickers of a shift and of a wish's claim, with a unit to choose.
+    PartnerUnitFactory(office=team.office)
+    wish = wishes.post_wish(by=staff, office=team.office, title="一个新书包", beneficiary="王小明")
     pages = [
+        (leader, reverse("shifts:create", args=[team.pk])),
+        (leader, reverse("shifts:edit", args=[shift.pk])),
+        (staff, wish.get_absolute_url()),
         (leader, reverse("hours:backfill_request", args=[team.pk])),
         (leader, reverse("shifts:attendance", args=[running.pk])),
         (leader, shift.get_absolute_url()),

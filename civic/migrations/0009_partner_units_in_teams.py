@@ -1,5 +1,6 @@
 """civic's keys to the partner unit now point at teams.PartnerUnit (teams 0008), and civic's
-model leaves Django's picture. The table and its keys stay as they are: state only."""
+model leaves Django's picture. The table and its keys stay as they are: state only. A
+project's help text no longer asks for the shifts the unit runs (their own records list them)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -48,5 +49,15 @@ class Migration(migrations.Migration):
                 ),
                 migrations.DeleteModel(name="PartnerUnit"),
             ],
+        ),
+        migrations.AlterField(
+            model_name="unitproject",
+            name="description",
+            field=models.CharField(
+                blank=True,
+                help_text="E.g. what it gives or organises, and where.",
+                max_length=200,
+                verbose_name="what the unit does",
+            ),
         ),
     ]

@@ -7,10 +7,14 @@ from django.utils import timezone
 from hours import ledger
 from hours.certificates import staff_certificate_office
 from hours.stars import star_level, thresholds_for
+from hours.tables import format_hours
 from hours.units import hours
 from volunteers.selectors import home_office_of
 
 register = template.Library()
+
+# Minutes as hours on a page (1.5 for 90), "—" for none: as the ledger's tables show them.
+register.filter("hours", format_hours)
 
 
 @register.inclusion_tag("hours/_recognition_of.html", takes_context=True)

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import itertools
 
 import openpyxl
 import pytest
@@ -9,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from civic import reporting, units
 from civic.models import ServicePost, UnitProject, UnitRegistration
+from needs import wishes
 from teams.models import PartnerUnit
 from tests.factories import CommunityFactory, OfficeFactory, OfficeStaffFactory, VolunteerFactory
+from tests.shifts.test_partners import finished_with
 
 pytestmark = pytest.mark.django_db
 
@@ -217,9 +221,14 @@ def feedback_rows(client, unit, quarter: str):
     return [row for row in openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values]
 
 
+def section_rows(rows, first_heading: str):
+    """The rows under the header row that starts with `first_heading`, up to the blank row."""
+    header = rows.index(next(row for row in rows if row and row[0] == first_heading))
+    return list(itertools.takewhile(any, rows[header + 1 :]))
+
+
 def project_rows(rows):
-    header = rows.index(next(row for row in rows if row and row[0] == "项目"))
-    return [row for row in rows[header + 1 :] if row and row[0] and row[1]][:-1]  # the foot has a date too
+    return section_rows(rows, "项目")
 
 
 def test_the_feedback_sheet_lists_the_quarters_projects_only_and_never_a_formula(client, unit, staff):
@@ -327,3 +336,51 @@ def test_the_unit_page_asks_as_many_queries_for_many_members_and_projects(client
         add_member_and_project(number)
 
     assert queries() == few
+
+
+# ---------------------------------------------------------------- the shifts it ran and the wishes it fulfilled
+
+
+def fulfilled_wish(unit, staff, title="一台助听器", note="上门调试") -> None:
+    wish = wishes.post_wish(by=staff, office=unit.office, title=title, beneficiary="赵大爷")
+    wishes.claim_wish(wish=wish, by=staff, unit=unit)
+    wishes.fulfil_wish(wish=wish, by=staff, note=note)
+
+
+def quarter_text(day: datetime.date) -> str:
+    return f"{day.year}-{(day.month - 1) // 3 + 1}"
+
+
+def test_the_feedback_sheet_lists_the_shifts_and_wishes_from_their_records_never_a_formula(client, unit, staff):
+    shift = finished_with(unit, people=2, days_ago=0, title='=HYPERLINK("http://x")')
+    fulfilled_wish(unit, staff, title="+一台助听器", note="上门调试")
+    day, today = timezone.localdate(shift.starts_at), timezone.localdate()
+    client.force_login(staff)
+
+    rows = section_rows(feedback_rows(client, unit, quarter_text(today)), "日期")
+
+    assert sorted(row[:6] for row in rows) == sorted(
+        [
+            (f"{day:%Y-%m-%d}", "班次", '\'=HYPERLINK("http://x")', f"{shift.team.name} · 社区服务中心", 2, 4),
+            (f"{today:%Y-%m-%d}", "微心愿", "'+一台助听器", "已实现 · 上门调试", None, None),
+        ]
+    )
+    earlier = section_rows(feedback_rows(client, unit, quarter_text(today - datetime.timedelta(days=100))), "日期")
+    assert [value for value in earlier[0] if value] == ["本季度没有项目。"]
+
+
+def test_the_unit_page_lists_its_shifts_and_wishes_in_a_fixed_number_of_queries(client, unit, staff, contact):
+    finished_with(unit, people=1, days_ago=1, title="共建清扫")
+    fulfilled_wish(unit, staff)
+    client.force_login(contact)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(unit_page(unit)).content.decode()
+    for days_ago in (2, 3):
+        finished_with(unit, people=2, days_ago=days_ago)
+        fulfilled_wish(unit, staff)
+    with CaptureQueriesContext(connection) as many:
+        client.get(unit_page(unit))
+
+    assert "共建清扫" in page and "一台助听器" in page
+    assert 'data-testid="unit-work"' in page
+    assert len(many) == len(few)

@@ -280,7 +280,7 @@ def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):
 def test_the_demo_has_partner_units_with_reported_party_members(demo):
     from civic.models import PartyReport, QuarterComment
     from civic.reporting import quarter_of
-    from civic.units import projects_in
+    from civic.units import projects_in, recent_work
     from teams.models import PartnerUnit
 
     office = Office.objects.get(name="和平里社区")
@@ -294,6 +294,9 @@ def test_the_demo_has_partner_units_with_reported_party_members(demo):
     quarter = quarter_of(timezone.localdate())
     for unit in PartnerUnit.objects.filter(office=office):
         assert projects_in(unit, quarter).count() == 1
+    # The first ran a shift as a partner (with hours in the ledger) and fulfilled a micro-wish.
+    work = recent_work(PartnerUnit.objects.get(office=office, name="市税务局第三分局"), timezone.localdate())
+    assert sorted((item.people is None, bool(item.minutes)) for item in work) == [(False, True), (True, False)]
 
 
 def test_the_demo_has_a_closed_evaluation_with_its_winners(demo):

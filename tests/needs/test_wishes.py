@@ -12,7 +12,9 @@ from accounts.models import Notification
 from needs import wishes
 from needs.deadlines import check_deadlines
 from needs.models import Wish, WishClaim
-from tests.factories import TeamFactory, UserFactory, VolunteerFactory, volunteer_in
+from needs.partners import wishes_fulfilled_by
+from teams.partners import work_of
+from tests.factories import PartnerUnitFactory, TeamFactory, UserFactory, VolunteerFactory, volunteer_in
 from tests.needs.factories import staff_of
 from tests.needs.test_services import jpeg_with_gps
 
@@ -276,3 +278,73 @@ def test_withdrawing_without_the_csrf_token_is_refused(wish, staff):
     assert client.post(reverse("needs:wish_withdraw", args=[wish.pk]), {"reason": "重复发布"}).status_code == 403
     wish.refresh_from_db()
     assert wish.state == Wish.State.OPEN
+
+
+# ---------------------------------------------------------------- a registered partner unit's claim
+
+
+def test_staff_record_a_registered_units_claim_which_keeps_its_name(wish, staff):
+    unit = PartnerUnitFactory(office=wish.office, name="区税务局")
+
+    claim = wishes.claim_wish(wish=wish, by=staff, unit=unit, unit_name="别的名字")
+    unit.name = "区税务局（新名）"
+    unit.save()
+
+    claim.refresh_from_db()
+    assert (claim.unit, claim.unit_name, claim.claimant) == (unit, "区税务局", "区税务局")
+
+
+def test_a_unit_of_another_community_is_refused(wish, staff):
+    elsewhere = PartnerUnitFactory(name="外区医院")
+
+    with pytest.raises(ValidationError) as refused:
+        wishes.claim_wish(wish=wish, by=staff, unit=elsewhere)
+
+    assert "unit" in refused.value.message_dict
+    wish.refresh_from_db()
+    assert (wish.state, wish.claims.count()) == (Wish.State.OPEN, 0)
+
+
+def test_the_claim_form_offers_the_communitys_units_and_refuses_others(client, wish, staff):
+    ours, elsewhere = PartnerUnitFactory(office=wish.office, name="区税务局"), PartnerUnitFactory(name="外区医院")
+    client.force_login(staff)
+    page = client.get(wish.get_absolute_url()).content.decode()
+    url = reverse("needs:wish_unit_claim", args=[wish.pk])
+
+    client.post(url, {"unit": elsewhere.pk})
+    client.post(url, {"unit": ours.pk, "unit_name": "另一个单位"})
+    client.post(url, {})
+    assert not WishClaim.objects.exists()
+    client.post(url, {"unit": ours.pk, "unit_contact": "13900001111"})
+
+    assert "区税务局" in page and "外区医院" not in page
+    assert (WishClaim.objects.get().unit, WishClaim.objects.get().unit_name) == (ours, "区税务局")
+
+
+def test_an_unregistered_unit_is_still_named_in_words(client, wish, staff):
+    client.force_login(staff)
+
+    client.post(reverse("needs:wish_unit_claim", args=[wish.pk]), {"unit_name": "市供电公司第三党支部"})
+
+    assert WishClaim.objects.values_list("unit", "unit_name").get() == (None, "市供电公司第三党支部")
+
+
+def test_the_unit_is_credited_with_the_wishes_it_fulfilled_in_the_period(wish, staff):
+    unit = PartnerUnitFactory(office=wish.office)
+    wishes.claim_wish(wish=wish, by=staff, unit=unit)
+    wishes.fulfil_wish(wish=wish, by=staff, note="单位派人送达")
+    only_claimed, volunteers = a_wish(wish.office, staff), a_wish(wish.office, staff)
+    wishes.claim_wish(wish=only_claimed, by=staff, unit=unit)
+    wishes.claim_wish(wish=volunteers, by=staff, unit_name="未登记的单位")
+    wishes.fulfil_wish(wish=volunteers, by=staff, note="送到了")
+    today = timezone.localdate()
+
+    [work] = wishes_fulfilled_by(unit, today, today)
+    wishes.confirm_wish(wish=wish, by=staff)
+    [confirmed] = work_of(unit, today, today)
+
+    assert (work.date, work.title, work.details) == (today, "一个新书包", "Fulfilled · 单位派人送达")
+    assert confirmed.details == "Confirmed · 单位派人送达"
+    assert (confirmed.people, confirmed.minutes) == (None, None)
+    yesterday = today - datetime.timedelta(days=1)
+    assert wishes_fulfilled_by(unit, yesterday, yesterday) == []
