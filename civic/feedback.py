@@ -111,7 +111,7 @@ def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetim
             ]
         )
     if not work:
-        sheet.append([_("None this quarter.")])
+        sheet.append([_("No shifts or wishes this quarter.")])
     sheet.append([])
     sheet.append([_("Hours from the service ledger."), f"{timezone.localdate():%Y-%m-%d}"])
     buffer = io.BytesIO()

@@ -272,7 +272,7 @@ class AuditEntry(models.Model):
 class PartnerUnit(models.Model):
     """An employer or organisation paired with an office (共建单位). It lives here, beside the
     teams, so that shifts, needs and civic may all name it: a shift run with a unit, a wish a
-    unit claimed, the unit's reported members (civic); its page is civic's (civic:unit)."""
+    unit claimed, the unit's reported members (civic)."""
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=100)
@@ -299,6 +299,10 @@ class PartnerUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        # The unit's page is civic's: a URL name, not an import, so teams still imports nothing above it.
+        return reverse("civic:unit", args=[self.pk])
 
     @property
     def masked_contact_phone(self) -> str:

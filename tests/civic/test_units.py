@@ -24,10 +24,6 @@ pytestmark = pytest.mark.django_db
 PHONE = "13912345678"
 
 
-def unit_page(unit) -> str:
-    return reverse("civic:unit", args=[unit.pk])
-
-
 @pytest.fixture
 def contact():
     return VolunteerFactory(real_name="钱联络员").user
@@ -268,17 +264,17 @@ def test_the_unit_page_lists_reported_members_and_projects_for_staff_and_the_con
 
     for user in (staff, contact):
         client.force_login(user)
-        page = client.get(unit_page(unit)).content.decode()
+        page = client.get(unit.get_absolute_url()).content.decode()
         assert "孙党员" in page and "周待确认" not in page
         assert "敬老院慰问" in page
         assert (reverse("civic:unit_project_add", args=[unit.pk]) in page) is (user == staff)
 
     client.force_login(contact)
-    page = client.get(unit_page(unit)).content.decode()
+    page = client.get(unit.get_absolute_url()).content.decode()
     assert PHONE in page and f"+86{PHONE}" not in page  # their own number, as people write it
     client.force_login(staff)
-    assert PHONE not in client.get(unit_page(unit)).content.decode()
-    assert "139****5678" in client.get(unit_page(unit)).content.decode()
+    assert PHONE not in client.get(unit.get_absolute_url()).content.decode()
+    assert "139****5678" in client.get(unit.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize("who", ["other_office_staff", "volunteer"])
@@ -287,7 +283,7 @@ def test_others_get_a_404_on_the_unit_page(client, unit, who):
     user = OfficeStaffFactory(office=CommunityFactory()).user if other_staff else VolunteerFactory().user
     client.force_login(user)
 
-    assert client.get(unit_page(unit)).status_code == 404
+    assert client.get(unit.get_absolute_url()).status_code == 404
 
 
 def test_staff_add_a_project_on_the_page_the_contact_may_not(client, unit, staff, contact):
@@ -300,7 +296,7 @@ def test_staff_add_a_project_on_the_page_the_contact_may_not(client, unit, staff
 
     response = client.post(url, data)
 
-    assert response["Location"] == unit_page(unit)
+    assert response["Location"] == unit.get_absolute_url()
     assert UnitProject.objects.get().title == "清洁家园"
 
 
@@ -310,7 +306,7 @@ def test_the_contact_finds_the_units_page_from_their_registrations(client, unit,
     page = client.get(reverse("civic:unit_registration")).content.decode()
 
     assert 'data-state="approved"' in page
-    assert f'href="{unit_page(unit)}"' in page
+    assert f'href="{unit.get_absolute_url()}"' in page
 
 
 def test_the_unit_page_asks_as_many_queries_for_many_members_and_projects(client, unit, staff):
@@ -326,7 +322,7 @@ def test_the_unit_page_asks_as_many_queries_for_many_members_and_projects(client
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(unit_page(unit)).status_code == 200
+            assert client.get(unit.get_absolute_url()).status_code == 200
         return len(captured)
 
     client.force_login(staff)
@@ -366,7 +362,7 @@ def test_the_feedback_sheet_lists_the_shifts_and_wishes_from_their_records_never
         ]
     )
     earlier = section_rows(feedback_rows(client, unit, quarter_text(today - datetime.timedelta(days=100))), "日期")
-    assert [value for value in earlier[0] if value] == ["本季度没有项目。"]
+    assert [value for value in earlier[0] if value] == ["本季度没有共建服务或微心愿。"]
 
 
 def test_the_unit_page_lists_its_shifts_and_wishes_in_a_fixed_number_of_queries(client, unit, staff, contact):
@@ -374,12 +370,12 @@ def test_the_unit_page_lists_its_shifts_and_wishes_in_a_fixed_number_of_queries(
     fulfilled_wish(unit, staff)
     client.force_login(contact)
     with CaptureQueriesContext(connection) as few:
-        page = client.get(unit_page(unit)).content.decode()
+        page = client.get(unit.get_absolute_url()).content.decode()
     for days_ago in (2, 3):
         finished_with(unit, people=2, days_ago=days_ago)
         fulfilled_wish(unit, staff)
     with CaptureQueriesContext(connection) as many:
-        client.get(unit_page(unit))
+        client.get(unit.get_absolute_url())
 
     assert "共建清扫" in page and "一台助听器" in page
     assert 'data-testid="unit-work"' in page
