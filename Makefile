@@ -32,7 +32,7 @@ run: setup
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Open http://$(HOST):$(PORT)/  (demo password: demo-2026)"
-	@echo "  office staff 13800000001 · team leader 13800000002 · volunteer 13800000003 · resident 13800000005"
+	@echo "  office staff 13800000001 · team leader 13800000002 · volunteer 13800000003 · resident 13800000005 · grid worker 13800000007"
 	@echo "  imported, never signed in: 13800000004 (sign in with a texted code, shown on the page)"
 	@echo ""
 	@# The worker for background jobs runs beside the server and stops with it (Ctrl+C stops both).

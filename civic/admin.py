@@ -1,6 +1,22 @@
 from django.contrib import admin
 
-from civic.models import GoodDeed, GoodDeedKind, Order, PointEntry, PointsPolicy, ShopItem
+from civic.models import (
+    Evaluation,
+    GoodDeed,
+    GoodDeedKind,
+    Nomination,
+    Order,
+    PartyReport,
+    PointEntry,
+    PointsPolicy,
+    QuarterComment,
+    ReportingTarget,
+    ServicePost,
+    ShopItem,
+    UnitProject,
+    UnitRegistration,
+    Vote,
+)
 from hours.admin import NoAddOrChangeAdmin, ReadOnlyAdmin
 
 
@@ -54,3 +70,62 @@ class ShopItemAdmin(admin.ModelAdmin):
 class OrderAdmin(NoAddOrChangeAdmin):
     list_display = ("placed_at", "account", "item", "price", "state", "closed_by")
     list_filter = ("state",)
+
+
+@admin.register(ServicePost)
+class ServicePostAdmin(admin.ModelAdmin):
+    list_display = ("name", "office")
+    list_filter = ("office",)
+
+
+@admin.register(ReportingTarget)
+class ReportingTargetAdmin(admin.ModelAdmin):
+    list_display = ("office", "activities", "hours")
+
+
+@admin.register(PartyReport)
+class PartyReportAdmin(NoAddOrChangeAdmin):
+    """Confirming a card and issuing its receipt go through the site."""
+
+    list_display = ("volunteer", "office", "unit", "state", "decided_by")
+    list_filter = ("state", "office")
+
+
+@admin.register(QuarterComment)
+class QuarterCommentAdmin(NoAddOrChangeAdmin):
+    list_display = ("report", "quarter", "text", "written_by", "written_at")
+
+
+@admin.register(UnitRegistration)
+class UnitRegistrationAdmin(NoAddOrChangeAdmin):
+    """Approving a unit makes it a partner of the office: the site does it, with a reason when refused."""
+
+    list_display = ("name", "office", "state", "requested_by", "decided_by")
+    list_filter = ("state", "office")
+
+
+@admin.register(UnitProject)
+class UnitProjectAdmin(NoAddOrChangeAdmin):
+    list_display = ("title", "unit", "starts_on", "ends_on", "added_by")
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(NoAddOrChangeAdmin):
+    """Opening, closing and the frozen results go through the site: an edit here could move a closed result."""
+
+    list_display = ("title", "office", "kind", "voting_from", "voting_to", "closed_at")
+    list_filter = ("kind", "office")
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyAdmin):
+    list_display = ("evaluation", "volunteer", "household", "nominated_by", "nominated_at")
+    list_filter = ("evaluation",)
+
+
+@admin.register(Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    """Votes are counted into frozen results: they are never changed or removed here."""
+
+    list_display = ("evaluation", "nomination", "cast_at")
+    list_filter = ("evaluation",)

@@ -50,7 +50,7 @@ from civic.models import (
     UnitRegistration,
     Vote,
 )
-from common.counters import count_of, count_one_more
+from common.counters import count_one_more, take_back_one
 from hours.views_ledger import ProfileRequiredMixin
 from teams.models import Office, PartnerUnit
 from teams.permissions import ACCESS_OFFICE_MANAGE, ACCESS_OFFICE_PII, has_access, offices_managed_by
@@ -259,17 +259,19 @@ class HandOverView(OfficeMixin, TemplateView):
 
     def post(self, request, office_pk):
         form = PickupCodeForm(request.POST)
+        # Codes that could not be used, per staff member and office, as failed sign-ins are
+        # counted (accounts/sms.py). Each try is counted before it is made and taken back if
+        # the code was good, so that a burst of tries at once cannot pass the limit.
         failures = f"civic:handover-failures:{request.user.pk}:{self.office.pk}"
-        if form.is_valid() and count_of(failures) >= HAND_OVER_FAILURES:
+        if form.is_valid() and count_one_more(failures, HAND_OVER_WINDOW) > HAND_OVER_FAILURES:
             form.add_error("code", _("Too many codes that could not be used: try again in a quarter of an hour."))
         elif form.is_valid():
             try:
                 order = shop.hand_over(code=form.cleaned_data["code"], office=self.office, by=request.user)
             except ValidationError as error:
-                # Counted per staff member and office, as failed sign-ins are (accounts/sms.py).
-                count_one_more(failures, HAND_OVER_WINDOW)
                 form.add_error("code", error)
             else:
+                take_back_one(failures)
                 messages.success(
                     request,
                     _("Handed over: %(item)s to %(name)s, %(points)d points spent.")

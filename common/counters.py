@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from common.models import RateCounter
@@ -26,6 +27,11 @@ def count_one_more(key: str, window: int) -> int:
             counter.count += 1
         counter.save(update_fields=["count", "window_ends_at"])
     return counter.count
+
+
+def take_back_one(key: str) -> None:
+    """One less for `key` in its current window: an attempt counted beforehand that came to good."""
+    RateCounter.objects.filter(key=key, window_ends_at__gt=timezone.now(), count__gt=0).update(count=F("count") - 1)
 
 
 def count_of(key: str) -> int:

@@ -5,7 +5,8 @@ Everything goes through needs.services and needs.wishes, so each request carries
 history and the confirmed ones are in the ledger; afterwards the moments are set back to
 the days they stand for. The demo volunteer has one request under way (its contact shown to
 her) and a few waiting on her board; the demo resident, an account without a volunteer
-profile, has requests of her own. Idempotent: nothing is added once the demo has requests.
+profile, has requests of her own; another such account is the grid worker of the first
+community's 第一网格. Idempotent: nothing is added once the demo has requests.
 """
 
 import datetime
@@ -19,10 +20,14 @@ from accounts.models import User
 from demo.people import COMMUNITIES, DEMO_PASSWORD, STAFF_PHONE, VOLUNTEER_PHONE
 from needs import services, wishes
 from needs.models import Category, Need, NeedEvent
+from teams import services as grid_services
 from teams.models import Membership, Office, Team, TeamKind
 from volunteers.models import Volunteer
 
 RESIDENT_PHONE = "+8613800000005"
+# The grid worker (网格员) of the first community's 第一网格: an account, no volunteer profile.
+GRID_WORKER_PHONE = "+8613800000007"
+GRID_WORKER_GRID = "第一网格"
 # (category, team kinds that take it, most minutes credited)
 CATEGORIES = [
     ("便民维修", ["便民"], 120),
@@ -279,4 +284,5 @@ def seed_demo_needs(rng: random.Random) -> dict[str, int]:
             demo_volunteer=mine,
         )
         made += 1
+    grid_services.appoint_grid_worker(office=home, user=_resident(GRID_WORKER_PHONE), grid=GRID_WORKER_GRID, by=staff)
     return {"requests": made, "wishes": _wish_wall(home, staff, rng, demo_volunteer)}

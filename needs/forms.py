@@ -70,13 +70,18 @@ class NeedForm(forms.Form):
     resident_phone = forms.CharField(label=_("Resident's mobile number"), max_length=20)
     photos = PhotosField(label=_("Photos (at most 3)"), required=False)
 
-    def __init__(self, *args, offices, **kwargs):
+    def __init__(self, *args, offices, grid_posts=frozenset(), **kwargs):
+        """`grid_posts`, (office id, grid) pairs: a grid worker raises requests for their grids only."""
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = (
             Category.objects.filter(office__in=offices, is_active=True)
             .select_related("office")
             .order_by("office__name", "position", "name")
         )
+        self.grid_posts = grid_posts
+        if grid_posts:
+            grids = sorted({grid for _office, grid in grid_posts})
+            self.fields["grid"] = forms.ChoiceField(label=_("Grid"), choices=[(grid, grid) for grid in grids])
 
     def clean_resident_phone(self):
         return normalise_phone(self.cleaned_data["resident_phone"])
@@ -86,6 +91,11 @@ class NeedForm(forms.Form):
         starts, ends = cleaned.get("window_starts"), cleaned.get("window_ends")
         if starts and ends and ends <= starts:
             self.add_error("window_ends", _("The end comes after the start."))
+        category, grid = cleaned.get("category"), cleaned.get("grid")
+        if self.grid_posts and category and grid and (category.office_id, grid) not in self.grid_posts:
+            self.add_error(
+                "grid", _("You look after no grid of that name in %(office)s.") % {"office": category.office}
+            )
         return cleaned
 
 
@@ -225,3 +235,20 @@ class WishFulfilForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+
+
+class GridWorkerForm(forms.Form):
+    """Staff make someone with an account the grid worker of one of the office's grids."""
+
+    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none())
+    phone = forms.CharField(label=_("Their mobile number"), max_length=20, help_text=_("The number they sign in with."))
+    grid = forms.CharField(label=_("Grid"), max_length=100, help_text=_("As the office names it, e.g. 第三网格."))
+
+    def __init__(self, *args, offices, known_grids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.fields["grid"].widget.attrs["list"] = "known-grids"
+        self.known_grids = known_grids
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])

@@ -1,11 +1,15 @@
 """Who may see or do what with a request. Views and services ask here and nowhere else.
 
-Office staff (of the request's office or above it) run requests. A resident sees the
-requests they raised or that were raised for them. A volunteer sees a request while it is
+Office staff (of the request's office or above it) run requests. A grid worker (网格员)
+raises requests for residents of their grid and follows every request of it, but runs
+none. A resident sees the requests they raised or that were raised for them. A volunteer sees a request while it is
 open to them (needs.models.NeedQuerySet.open_to) and the ones they took. The resident's
 full name, phone and address are for the office, the resident, and a volunteer who took
-the request until it is done.
+the request until it is done; a grid worker sees them on the requests they raised.
 """
+
+import operator
+from functools import reduce
 
 from django.db.models import Q, QuerySet
 
@@ -24,9 +28,22 @@ def runs_need(user: User, need: Need) -> bool:
     return has_access(user, need.office, ACCESS_OFFICE_MANAGE)
 
 
+def grids_of(user: User, office: Office) -> set[str]:
+    """The grids of the office this user looks after as its grid worker."""
+    if not user.is_authenticated:
+        return set()
+    return grants_for(user).grids_in(office.pk)
+
+
+def looks_after(user: User, need: Need) -> bool:
+    """The grid worker of the request's grid."""
+    return bool(need.grid) and need.grid in grids_of(user, need.office)
+
+
 def is_resident_of(user: User, need: Need) -> bool:
     """The resident named on the request. Whoever raised it counts only when no resident's
-    account is named and the raiser is not office staff (who raise requests for others)."""
+    account is named and the raiser is not office staff: a grid worker who raised a request
+    for a resident without an account speaks for them (confirms, cancels), as a neighbour would."""
     if not user.is_authenticated:
         return False
     if need.resident_id is not None:
@@ -47,15 +64,24 @@ def may_take(user: User, need: Need) -> bool:
 def may_see(user: User, need: Need) -> bool:
     if not user.is_authenticated:
         return False
-    return runs_need(user, need) or is_resident_of(user, need) or took(user, need) or may_take(user, need)
+    return (
+        runs_need(user, need)
+        or is_resident_of(user, need)
+        or looks_after(user, need)
+        or took(user, need)
+        or may_take(user, need)
+    )
 
 
 def may_see_contact(user: User, need: Need) -> bool:
-    """Full name, phone and address: office staff with the PII grant, the resident, and whoever
-    took it until it is done. Other staff see them masked, as they see volunteers' numbers."""
+    """Full name, phone and address: office staff with the PII grant, the resident, the grid
+    worker who wrote them down, and whoever took it until it is done. Other staff and grid
+    workers see them masked, as staff see volunteers' numbers."""
     if not user.is_authenticated:
         return False
     if has_access(user, need.office, ACCESS_OFFICE_PII) or is_resident_of(user, need):
+        return True
+    if need.raised_by_id == user.pk and looks_after(user, need):
         return True
     return need.state == Need.State.TAKEN and took(user, need)
 
@@ -66,6 +92,18 @@ def needs_run_by(user: User) -> QuerySet[Need]:
     if user.is_superuser:
         return Need.objects.all()
     return Need.objects.filter(office_id__in=grants_for(user).managed_office_ids)
+
+
+def needs_in_grids_of(user: User) -> QuerySet[Need]:
+    """Every request of the grids a grid worker looks after."""
+    posts = grants_for(user).grid_posts if user.is_authenticated else frozenset()
+    if not posts:
+        return Need.objects.none()
+    return Need.objects.filter(reduce(operator.or_, (Q(office_id=office, grid=grid) for office, grid in posts)))
+
+
+def offices_of_grid_worker(user: User) -> QuerySet[Office]:
+    return Office.objects.filter(pk__in={office for office, _grid in grants_for(user).grid_posts})
 
 
 def offices_for_staff(user: User) -> QuerySet[Office]:

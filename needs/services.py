@@ -23,7 +23,7 @@ from hours.models import ServiceRecord
 from hours.units import LONG_DAY_MINUTES, hours
 from needs import photos
 from needs.models import Category, Need, NeedEvent, NeedInvite, NeedPhoto, NeedTaker
-from needs.permissions import is_resident_of, runs_need, runs_office
+from needs.permissions import grids_of, is_resident_of, runs_need, runs_office
 from needs.selectors import serving_in
 from teams.models import Office, Team
 from volunteers.models import Volunteer
@@ -118,8 +118,8 @@ def raise_need(
     urgency: str = Need.Urgency.NORMAL,
     uploads: Sequence = (),
 ) -> Need:
-    """A resident raises a request for themselves, or staff (and grid workers, who are
-    office staff) raise one on a resident's behalf: then the resident's account, if their
+    """A resident raises a request for themselves, or staff (and the grid worker of the
+    request's grid) raise one on a resident's behalf: then the resident's account, if their
     number has one, sees it as theirs."""
     if category.office_id != office.pk or not category.is_active:
         raise ValidationError(_("Choose one of the office's categories."))
@@ -127,7 +127,8 @@ def raise_need(
         raise ValidationError(_("At most %(count)d photos.") % {"count": photos.MAX_PHOTOS})
     cleaned_photos = [photos.clean_photo(upload) for upload in uploads]
     phone = normalise_phone(resident_phone)
-    resident = User.objects.filter(phone=phone, is_active=True).first() if runs_office(by, office) else by
+    on_behalf = runs_office(by, office) or grid.strip() in grids_of(by, office)
+    resident = User.objects.filter(phone=phone, is_active=True).first() if on_behalf else by
     need = save_need(
         Need(
             office=office,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from needs import views, views_wishes
+from needs import views, views_grid, views_wishes
 
 app_name = "needs"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("needs/", views.MyNeedsView.as_view(), name="mine"),
     path("needs/new/", views.NeedRaiseView.as_view(), name="raise"),
     path("needs/board/", views.BoardView.as_view(), name="board"),
+    path("needs/grid/", views_grid.GridView.as_view(), name="grid"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="detail"),
     path("needs/<int:pk>/photos/<int:photo_pk>/", views.NeedPhotoView.as_view(), name="photo"),
     path("needs/<int:pk>/photos/<int:photo_pk>/hide/", views.HidePhotoView.as_view(), name="photo_hide"),
@@ -24,6 +25,12 @@ urlpatterns = [
     path("me/needs/", views.TakenView.as_view(), name="taken"),
     path("office/needs/", views.QueueView.as_view(), name="queue"),
     path("office/needs/figures/", views.FiguresView.as_view(), name="figures"),
+    path("office/needs/grid-workers/", views_grid.GridWorkersView.as_view(), name="grid_workers"),
+    path(
+        "office/needs/grid-workers/<int:pk>/remove/",
+        views_grid.GridWorkerRemoveView.as_view(),
+        name="grid_worker_remove",
+    ),
     path("office/needs/categories/", views.CategoryListView.as_view(), name="categories"),
     path("office/needs/categories/<int:pk>/", views.CategoryEditView.as_view(), name="category_edit"),
     path("wishes/", views_wishes.WishWallView.as_view(), name="wishes"),

@@ -27,7 +27,7 @@ from needs.forms import (
 )
 from needs.models import Category, Need, NeedPhoto, NeedTaker
 from needs.tables import NeedTable
-from teams.permissions import manages_any_office, offices_managed_by
+from teams.permissions import grants_for, looks_after_a_grid, manages_any_office, offices_managed_by
 from volunteers.selectors import profile_for, search_people
 
 
@@ -92,15 +92,28 @@ class NeedRaiseView(ResidentPage, LoginRequiredMixin, FormView):
     def staff_offices(self):
         return permissions.offices_for_staff(self.request.user)
 
+    def for_a_resident(self) -> bool:
+        """Staff and grid workers raise requests for residents; everyone else for themselves."""
+        return self.staff_offices().exists() or looks_after_a_grid(self.request.user)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         staff_offices = self.staff_offices()
-        kwargs["offices"] = staff_offices if staff_offices.exists() else permissions.offices_taking_requests()
+        if staff_offices.exists():
+            kwargs["offices"] = staff_offices
+        elif looks_after_a_grid(self.request.user):
+            kwargs["offices"] = permissions.offices_of_grid_worker(self.request.user)
+            kwargs["grid_posts"] = grants_for(self.request.user).grid_posts
+        else:
+            kwargs["offices"] = permissions.offices_taking_requests()
         return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(for_a_resident=self.for_a_resident(), **kwargs)
 
     def get_initial(self):
         user = self.request.user
-        if self.staff_offices().exists():
+        if self.for_a_resident():
             return {}
         volunteer = profile_for(user)
         return {
@@ -144,6 +157,7 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
         takers = list(need.takers.select_related("volunteer", "posted_record"))
         my_take = next((taker for taker in takers if volunteer and taker.volunteer_id == volunteer.pk), None)
         is_resident = permissions.is_resident_of(user, need)
+        looks_after = permissions.looks_after(user, need)
         state = Need.State
         context = {
             "need": need,
@@ -153,7 +167,7 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
             "takers": takers,
             "my_take": my_take,
             "photos": [photo for photo in need.photos.all() if runs or not photo.is_hidden],
-            "events": need.events.select_related("by") if runs or is_resident else [],
+            "events": need.events.select_related("by") if runs or is_resident or looks_after else [],
             "can_take": my_take is None and need.state == state.DISPATCHED and permissions.may_take(user, need),
             "can_cancel": (runs or is_resident) and need.state in Need.OPEN_STATES,
             "can_confirm": (runs or is_resident) and need.state == state.DONE,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from teams.models import Membership, Office, OfficeStaff, Team, TeamKind
+from teams.models import GridWorker, Membership, Office, OfficeStaff, Team, TeamKind
 
 
 class OfficeStaffInline(admin.TabularInline):
@@ -38,3 +38,12 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("team__name", "user__phone", "user__volunteer__real_name")
     autocomplete_fields = ["user", "team"]
     readonly_fields = ("requested_at", "decided_by")
+
+
+@admin.register(GridWorker)
+class GridWorkerAdmin(admin.ModelAdmin):
+    list_display = ("grid", "office", "user", "appointed_at")
+    list_filter = ("office",)
+    search_fields = ("grid", "user__phone", "user__volunteer__real_name")
+    autocomplete_fields = ["user"]
+    readonly_fields = ("appointed_by", "appointed_at")

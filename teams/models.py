@@ -246,6 +246,8 @@ class AuditEntry(models.Model):
         REFUSED = "refused", _("Request to join refused")
         ROLE = "role", _("Role changed")
         PII_VIEWED = "pii_viewed", _("Full phone and ID number seen")
+        GRID_APPOINTED = "grid_appointed", _("Made a grid worker")
+        GRID_REMOVED = "grid_removed", _("No longer a grid worker")
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(Team, verbose_name=_("team"), null=True, on_delete=models.PROTECT, related_name="+")
@@ -267,6 +269,44 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class GridWorker(models.Model):
+    """A grid worker (网格员) of an office: raises residents' requests for their grid and
+    follows them, and nothing else of the office. A grid is named as the office names it on
+    requests and profiles (e.g. 第三网格); one person may look after several."""
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="grid_workers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="grid_posts"
+    )
+    grid = models.CharField(_("grid"), max_length=100)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appointed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    appointed_at = models.DateTimeField(_("appointed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grid worker")
+        verbose_name_plural = _("grid workers")
+        ordering = ["grid", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "user", "grid"], name="one_grid_post_per_person"),
+            models.CheckConstraint(condition=~Q(grid=""), name="grid_post_names_a_grid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} · {self.grid}"
+
+    def clean(self) -> None:
+        self.grid = self.grid.strip()
+        if self.office_id and self.office.kind == Office.Kind.STREET:
+            raise ValidationError({"office": _("Grids belong to a community or village, not to the street office.")})
 
 
 class PartnerUnit(models.Model):

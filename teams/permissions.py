@@ -2,7 +2,8 @@
 
 Roles (DESIGN.md): a volunteer sees their own data and the public face of teams;
 a leader (队长) runs their own teams; office staff manage their office and every
-office below it; only staff with the PII flag (and the person themself) see full
+office below it; a grid worker (网格员) raises and follows residents' requests of their grid
+and is not office staff; only staff with the PII flag (and the person themself) see full
 phone and ID numbers; a superuser may do everything.
 
 Answers are computed once per request from one small query (and, for office staff,
@@ -18,7 +19,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from teams.models import Membership, Office, OfficeStaff, Team
+from teams.models import GridWorker, Membership, Office, OfficeStaff, Team
 
 ACCESS_TEAM_VIEW = "team_view"  # the team's member list and join requests
 ACCESS_TEAM_RUN = "team_run"  # approve members, print cards; later shifts and scanning
@@ -38,10 +39,14 @@ class Grants:
     managed_office_ids: frozenset[int]
     pii_office_ids: frozenset[int]
     led_team_ids: frozenset[int]
+    grid_posts: frozenset[tuple[int, str]] = frozenset()  # (office id, grid name)
 
     @property
     def is_staff_somewhere(self) -> bool:
         return bool(self.managed_office_ids)
+
+    def grids_in(self, office_id: int) -> set[str]:
+        return {grid for office, grid in self.grid_posts if office == office_id}
 
 
 NO_GRANTS = Grants(frozenset(), frozenset(), frozenset())
@@ -58,20 +63,26 @@ def _with_descendants(office_ids: set[int]) -> set[int]:
     return found
 
 
-# Each office role (office, PII flag) and each team led, as Membership.objects.leaders().
+ROLE_OFFICE, ROLE_TEAM, ROLE_GRID = 0, 1, 2
+
+# Each office role (office, PII flag), each team led (as Membership.objects.leaders()) and
+# each grid looked after (office, grid).
 ROLES_SQL = f"""
-    SELECT 0, office_id, can_view_pii FROM {OfficeStaff._meta.db_table} WHERE user_id = %s
+    SELECT {ROLE_OFFICE}, office_id, can_view_pii, '' FROM {OfficeStaff._meta.db_table} WHERE user_id = %s
     UNION ALL
-    SELECT 1, team_id, FALSE FROM {Membership._meta.db_table} WHERE user_id = %s AND status = %s AND role = %s
+    SELECT {ROLE_TEAM}, team_id, FALSE, '' FROM {Membership._meta.db_table}
+    WHERE user_id = %s AND status = %s AND role = %s
+    UNION ALL
+    SELECT {ROLE_GRID}, office_id, FALSE, grid FROM {GridWorker._meta.db_table} WHERE user_id = %s
 """  # noqa: S608 - model names only
 
 
-def _roles_of(user: User) -> list[tuple[bool, int, bool]]:
-    """(is a team, office or team id, PII flag) rows. Every page asks this, so it is one
-    query, and written out: building the same union with the ORM costs more than running it."""
+def _roles_of(user: User) -> list[tuple[int, int, bool, str]]:
+    """(kind of role, office or team id, PII flag, grid) rows. Every page asks this, so it is
+    one query, and written out: building the same union with the ORM costs more than running it."""
     with connection.cursor() as cursor:
-        cursor.execute(ROLES_SQL, [user.pk, user.pk, Membership.Status.ACTIVE, Membership.Role.LEADER])
-        return [(bool(is_team), target, bool(pii)) for is_team, target, pii in cursor.fetchall()]
+        cursor.execute(ROLES_SQL, [user.pk, user.pk, Membership.Status.ACTIVE, Membership.Role.LEADER, user.pk])
+        return [(kind, target, bool(pii), grid) for kind, target, pii, grid in cursor.fetchall()]
 
 
 def grants_for(user: User | AnonymousUser) -> Grants:
@@ -80,18 +91,24 @@ def grants_for(user: User | AnonymousUser) -> Grants:
     cached = getattr(user, "_grants", None)
     if cached is not None:
         return cached
-    offices, pii_roots, led = set(), set(), set()
-    for is_team, target, pii in _roles_of(user):
-        if is_team:
+    offices, pii_roots, led, grids = set(), set(), set(), set()
+    for kind, target, pii, grid in _roles_of(user):
+        if kind == ROLE_TEAM:
             led.add(target)
+        elif kind == ROLE_GRID:
+            grids.add((target, grid))
         else:
             offices.add(target)
             if pii:
                 pii_roots.add(target)
     managed = _with_descendants(offices) if offices else set()
     pii = _with_descendants(pii_roots) if pii_roots else set()
-    user._grants = Grants(frozenset(managed), frozenset(pii), frozenset(led))
+    user._grants = Grants(frozenset(managed), frozenset(pii), frozenset(led), frozenset(grids))
     return user._grants
+
+
+def looks_after_a_grid(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and bool(grants_for(user).grid_posts)
 
 
 def runs_any_team(user: User | AnonymousUser) -> bool:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.notifications import notify
-from teams.models import AuditEntry, Membership, Team, new_invite_code
-from teams.permissions import grants_for
+from teams.models import AuditEntry, GridWorker, Membership, Office, Team, new_invite_code
+from teams.permissions import ACCESS_OFFICE_MANAGE, forget_grants, grants_for, has_access
 
 
 def _live_membership(team: Team, user: User) -> Membership | None:
@@ -212,3 +212,51 @@ def log_pii_view(viewer: User, person: User) -> None:
     membership = memberships.order_by("pk").first()
     if membership is not None:
         record(membership.team, viewer, person, AuditEntry.Action.PII_VIEWED)
+
+
+def _check_manages(by: User, office: Office) -> None:
+    if not has_access(by, office, ACCESS_OFFICE_MANAGE):
+        raise ValidationError(_("Only the office's staff do this."))
+
+
+@transaction.atomic
+def appoint_grid_worker(*, office: Office, user: User, grid: str, by: User) -> GridWorker:
+    """Staff make someone the grid worker (网格员) of one of the office's grids. It gives no
+    say over the office: they raise and follow residents' requests of that grid."""
+    _check_manages(by, office)
+    if not user.is_active:
+        raise ValidationError(_("This account is closed."))
+    grid = grid.strip()
+    if GridWorker.objects.filter(office=office, user=user, grid=grid).exists():
+        raise ValidationError(_("They already look after this grid."))
+    post = GridWorker(office=office, user=user, grid=grid, appointed_by=by)
+    post.full_clean()
+    post.save()
+    AuditEntry.objects.create(
+        office=office, actor=by, subject=user, action=AuditEntry.Action.GRID_APPOINTED, detail={"grid": grid}
+    )
+    forget_grants(user)
+    notify(
+        [user],
+        lambda: (
+            _("%(office)s made you the grid worker of %(grid)s: you can raise residents' requests for it.")
+            % {"office": office.name, "grid": grid}
+        ),
+        link=reverse("needs:grid"),
+    )
+    return post
+
+
+@transaction.atomic
+def remove_grid_worker(*, post: GridWorker, by: User) -> None:
+    post = GridWorker.objects.select_for_update().select_related("office", "user").get(pk=post.pk)
+    _check_manages(by, post.office)
+    post.delete()
+    AuditEntry.objects.create(
+        office=post.office,
+        actor=by,
+        subject=post.user,
+        action=AuditEntry.Action.GRID_REMOVED,
+        detail={"grid": post.grid},
+    )
+    forget_grants(post.user)

@@ -6,9 +6,15 @@ from django.core.management.commands import flush
 from django.db import connections
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from accounts.sms import MemorySmsSender
 from tests.factories import TeamFactory
+
+# Examples are judged by what they give, never by how long they take: a busy CI machine
+# would otherwise fail a correct example for missing hypothesis's 200 ms deadline.
+hypothesis_settings.register_profile("project", deadline=None)
+hypothesis_settings.load_profile("project")
 
 # The ledgers' append-only guards on SQLite: the hours ledger's and the points ledger's.
 APPEND_ONLY = [

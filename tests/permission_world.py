@@ -7,7 +7,8 @@
     └── 社区B
         └── team B: leader `leader_b`, a member
 
-plus `volunteer` (a profile, no team), `newcomer` (signed up, no profile yet),
+plus `volunteer` (a profile, no team), `grid_a` (a volunteer with no team who is the grid
+worker of 社区A's 第一网格), `newcomer` (signed up, no profile yet),
 `superuser` (no profile either: createsuperuser makes none) and the anonymous visitor.
 
 People of team A get fixed, distinctive names and numbers so that a page can be
@@ -25,7 +26,7 @@ from accounts.phones import mask_phone, national_phone
 from hours import ledger, requests
 from hours.models import BackfillRequest, CorrectionRequest, ServiceRecord
 from shifts.models import Shift, ShiftSeries, Signup
-from teams.models import Membership, Office, Team
+from teams.models import GridWorker, Membership, Office, Team
 from tests.factories import (
     LeaderFactory,
     MembershipFactory,
@@ -49,6 +50,8 @@ LEADER_B = "leader_b"
 COMMUNITY_A_STAFF = "community_a"
 STREET_STAFF = "street"
 SUPERUSER = "superuser"
+GRID_A = "grid_a"
+GRID_A_GRID = "第一网格"
 
 # The matrix columns, in this order.
 ROLES = (
@@ -61,6 +64,7 @@ ROLES = (
     COMMUNITY_A_STAFF,
     STREET_STAFF,
     SUPERUSER,
+    GRID_A,
 )
 
 
@@ -217,7 +221,9 @@ def build_world() -> World:
         COMMUNITY_A_STAFF: community_staff,
         STREET_STAFF: street_staff,
         SUPERUSER: UserFactory(is_superuser=True, is_staff=True),
+        GRID_A: VolunteerFactory(real_name="郑网格员").user,
     }
+    GridWorker.objects.create(office=community_a, user=users[GRID_A], grid=GRID_A_GRID)
     assert set(users) == set(ROLES)
     invitation_a = MembershipFactory(
         team=team_a, user=users[VOLUNTEER], status=Membership.Status.INVITED, joined_on=None

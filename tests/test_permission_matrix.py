@@ -8,8 +8,10 @@ Only allauth's own pages under /accounts/ and the admin's inner pages are left o
 Columns (tests/permission_world.py): anonymous, newcomer (signed in, no profile yet),
 volunteer (no team), member of team A, leader of team A, leader of team B, staff of
 team A's community office (no PII flag), staff of the street office above both
-communities (PII flag), superuser (no profile). URLs are filled with team A's ids,
-member A's volunteer id and a membership of team A.
+communities (PII flag), superuser (no profile), and the grid worker of 社区A's 第一网格
+(a volunteer with no team; `row` gives them the volunteer's outcome unless it says
+otherwise). URLs are filled with team A's ids, member A's volunteer id and a membership
+of team A.
 """
 
 import datetime
@@ -57,12 +59,14 @@ from needs.models import Need, Wish
 from shifts.models import Attendance, Shift, Signup
 from shifts.self_checkin import current_code
 from shifts.services import calendar_feed_for
-from teams.models import Membership, Team
+from teams.models import GridWorker, Membership, Team
 from tests.civic.matrix import UNIT_PHONE, civic_a, unit_a, unit_registration_a
 from tests.factories import MembershipFactory, TeamFactory, VolunteerFactory
 from tests.jobs.factories import JobFactory
 from tests.permission_world import (
     COMMUNITY_A_STAFF,
+    GRID_A,
+    GRID_A_GRID,
     LEADER_A,
     LEADER_B,
     MEMBER_A,
@@ -93,11 +97,12 @@ class Outcome:
     location: Callable[[World, str], str] | None = None  # where a 302 must point; gets the requested URL
     content: Callable[[World, str, str], None] | None = None  # (world, html, role) → asserts
     label: str = ""
+    service_refuses: bool = False  # the view answers, but its service changes nothing
 
     @property
     def refused(self) -> bool:
-        """The request was turned away before the view did anything."""
-        return self in (LOGIN, PROFILE, NOT_FOUND, SIGNED_OUT)
+        """The request was turned away before the view did anything, or by its service."""
+        return self.service_refuses or self in (LOGIN, PROFILE, NOT_FOUND, SIGNED_OUT)
 
 
 def redirect(label: str, location: Callable[[World, str], str]) -> Outcome:
@@ -203,9 +208,14 @@ WITH_SHIFT_A = Outcome(200, content=shows_shift_a, label="with shift A")
 WITHOUT_SHIFT_A = Outcome(200, content=does_not_show_shift_a, label="without shift A")
 
 
-def row(*outcomes: Outcome) -> dict[str, Outcome]:
-    assert len(outcomes) == len(ROLES), "one outcome per role, in the order of ROLES"
-    return dict(zip(ROLES, outcomes, strict=True))
+def row(*outcomes: Outcome, grid: Outcome | None = None) -> dict[str, Outcome]:
+    """One outcome per role, in the order of ROLES. The grid worker of 社区A's 第一网格 is a
+    volunteer with no team, and gets what the volunteer gets unless the row says otherwise
+    (`grid`): their grid's requests are all the role adds."""
+    assert len(outcomes) == len(ROLES) - 1, "one outcome per role, in the order of ROLES, the grid worker aside"
+    expect = dict(zip(ROLES[:-1], outcomes, strict=True))
+    expect[GRID_A] = expect[VOLUNTEER] if grid is None else grid
+    return expect
 
 
 # ---------------------------------------------------------------- the matrix
@@ -460,7 +470,7 @@ def need_a(world: World, state: str = Need.State.DISPATCHED, photo: bool = False
         category=category,
         description="上门理发",
         address=RESIDENT_ADDRESS,
-        grid="第一网格",
+        grid=GRID_A_GRID,
         window_starts=starts,
         window_ends=starts + datetime.timedelta(hours=8),
         resident_name="何居民",
@@ -550,10 +560,39 @@ def category_url(world: World) -> str:
 
 
 NEED_PAGE = redirect("request", lambda w, url: Need.objects.get().get_absolute_url())
+# The grid worker sees the request, so the office's actions answer with its page and a refusal.
+NEED_PAGE_REFUSED = Outcome(302, location=NEED_PAGE.location, label="request, refused", service_refuses=True)
 CONTACT = Outcome(200, content=shows_resident_contact, label="contact")
 NEED_MASKED = Outcome(200, content=shows_resident_masked, label="masked")
 MY_REQUESTS = Outcome(200, content=shows_need_a_to_its_resident_only, label="my requests")
 NEED_BOARD = Outcome(200, content=board_shows_need_a_to_team_a, label="board")
+
+
+def grid_url(world: World) -> str:
+    need_a(world)
+    return reverse("needs:grid")
+
+
+def lists_need_a_of_the_grid_masked(world: World, html: str, role: str) -> None:
+    assert f'data-testid="need-{Need.objects.get().pk}"' in html
+    assert national_phone(RESIDENT_PHONE) not in html
+    assert RESIDENT_ADDRESS not in html
+
+
+def lists_grid_a_worker_masked(world: World, html: str, role: str) -> None:
+    worker = world.users[GRID_A]
+    assert GRID_A_GRID in html
+    assert mask_phone(worker.phone) in html
+    assert national_phone(worker.phone) not in html
+
+
+def grid_post_url(world: World) -> str:
+    return reverse("needs:grid_worker_remove", args=[GridWorker.objects.get().pk])
+
+
+GRID_LIST = Outcome(200, content=lists_need_a_of_the_grid_masked, label="my grid")
+GRID_WORKERS = Outcome(200, content=lists_grid_a_worker_masked, label="grid workers")
+GRID_WORKERS_PAGE = redirect("grid workers", lambda w, url: reverse("needs:grid_workers"))
 NEED_QUEUE = Outcome(200, content=lists_need_a_masked, label="queue")
 
 
@@ -768,7 +807,8 @@ CASES = [
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, OK)),
     Case("teams:invitation_answer",
          lambda w: reverse("teams:invitation_answer", args=[w.invitation_a.pk, "accept"]), method=POST,
-         expect=row(LOGIN, PROFILE, INVITATIONS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+         expect=row(LOGIN, PROFILE, INVITATIONS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+                    grid=NOT_FOUND),  # the invitation is the volunteer's
          effect=lambda w, user: Membership.objects.get(pk=w.invitation_a.pk).status == "active"),
     # The audit log: the admins of an office (its staff and those above), nobody else.
     Case("teams:audit", lambda w: reverse("teams:audit"),
@@ -1078,45 +1118,68 @@ CASES = [
     Case("needs:taken", lambda w: reverse("needs:taken"),
          row(LOGIN, PROFILE, OK, OK, OK, OK, OK, OK, NOT_FOUND)),
     Case("needs:detail", need_url("needs:detail"),
-         row(LOGIN, CONTACT, NOT_FOUND, NEED_MASKED, NEED_MASKED, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT)),
+         row(LOGIN, CONTACT, NOT_FOUND, NEED_MASKED, NEED_MASKED, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT,
+             grid=NEED_MASKED)),
     Case("needs:detail-taken", need_url("needs:detail", Need.State.TAKEN),
-         row(LOGIN, CONTACT, NOT_FOUND, CONTACT, NOT_FOUND, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT)),
+         row(LOGIN, CONTACT, NOT_FOUND, CONTACT, NOT_FOUND, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT,
+             grid=NEED_MASKED)),
     Case("needs:detail-done", need_url("needs:detail", Need.State.DONE),
-         row(LOGIN, CONTACT, NOT_FOUND, NEED_MASKED, NOT_FOUND, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT)),
+         row(LOGIN, CONTACT, NOT_FOUND, NEED_MASKED, NOT_FOUND, NOT_FOUND, NEED_MASKED, CONTACT, CONTACT,
+             grid=NEED_MASKED)),
     Case("needs:photo", need_url("needs:photo", photo=True),
-         row(LOGIN, OK, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, OK)),
+         row(LOGIN, OK, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK, OK, grid=OK)),
     Case("needs:photo_hide", need_url("needs:photo_hide", photo=True), method=POST, data=lambda w: {"reason": "肖像"},
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED)),
     Case("needs:accept", need_url("needs:accept", Need.State.SUBMITTED), method=POST,
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED),
          effect=need_state(Need.State.ACCEPTED)),
     Case("needs:refuse", need_url("needs:refuse", Need.State.SUBMITTED), method=POST,
          data=lambda w: {"reason": "不在服务范围"},
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED),
          effect=need_state(Need.State.REFUSED)),
     Case("needs:dispatch", need_url("needs:dispatch", Need.State.ACCEPTED), method=POST,
          data=lambda w: {"audience": "board", "places": "1"},
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED),
          effect=need_state(Need.State.DISPATCHED)),
     # The dispatch form's picker: team A's active people, masked, for its office's staff only.
     Case("needs:volunteer_search", searching(need_url("needs:volunteer_search", Need.State.ACCEPTED)),
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, MEMBER_SEARCH, MEMBER_SEARCH,
              MEMBER_SEARCH)),
     Case("needs:hide", need_url("needs:hide"), method=POST, data=lambda w: {"reason": "不当内容"},
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED)),
     Case("needs:cancel", need_url("needs:cancel"), method=POST, data=lambda w: {"reason": "已解决"},
-         expect=row(LOGIN, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+         expect=row(LOGIN, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED)),
     Case("needs:take", need_url("needs:take"), method=POST,
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED)),
     Case("needs:finish", need_url("needs:finish", Need.State.TAKEN), method=POST,
          data=lambda w: {"started_at": "2026-01-05T09:00", "minutes": "60", "note": "理完了"},
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED)),
     Case("needs:confirm", need_url("needs:confirm", Need.State.DONE), method=POST, data=lambda w: {"rating": "5"},
-         expect=row(LOGIN, NEED_PAGE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE),
+         expect=row(LOGIN, NEED_PAGE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED),
          effect=lambda w, user: Need.objects.get().state == Need.State.CONFIRMED or user == w.member_a.volunteer.user),
     Case("needs:credit", need_url("needs:credit", Need.State.DONE), method=POST,
          data=lambda w: {"started_at": "2026-01-05T09:00", "minutes": "60"},
-         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE)),
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NEED_PAGE, NOT_FOUND, NOT_FOUND, NEED_PAGE, NEED_PAGE, NEED_PAGE,
+                    grid=NEED_PAGE_REFUSED)),
+    # The grid worker's page: every request of their grid, masked; nobody else has one.
+    Case("needs:grid", grid_url,
+         row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+             grid=GRID_LIST)),
+    Case("needs:grid_workers", lambda w: reverse("needs:grid_workers"),
+         row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, GRID_WORKERS, GRID_WORKERS, GRID_WORKERS)),
+    Case("needs:grid_worker_remove", grid_post_url, method=POST,
+         expect=row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, GRID_WORKERS_PAGE, GRID_WORKERS_PAGE,
+                    GRID_WORKERS_PAGE),
+         effect=lambda w, user: not GridWorker.objects.exists()),
     Case("needs:queue", queue_url,
          row(LOGIN, PROFILE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NEED_QUEUE, NEED_QUEUE, NEED_QUEUE)),
     Case("needs:figures", lambda w: reverse("needs:figures"),

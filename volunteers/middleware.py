@@ -22,7 +22,7 @@ EXEMPT_PREFIXES = (
 class ProfileRequiredMiddleware:
     """After signing up, a volunteer completes the profile before anything else.
 
-    Office staff work without a volunteer profile: they are not volunteers by role. A view
+    Office staff and grid workers work without a volunteer profile: they are not volunteers by role. A view
     that answers machines, not people (the scanner's JSON endpoint), sets
     `profile_not_required`: a redirect to a form means nothing to it, and it checks its
     own access.
@@ -42,7 +42,7 @@ class ProfileRequiredMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not getattr(getattr(view_func, "view_class", view_func), "profile_not_required", False)
             and profile_for(user) is None
-            and not grants_for(user).is_staff_somewhere
+            and not (grants_for(user).is_staff_somewhere or grants_for(user).grid_posts)
         ):
             return redirect("volunteers:profile")
         return None

@@ -17,6 +17,7 @@ from teams.mixins import TeamAccessMixin
 from teams.permissions import (
     ACCESS_TEAM_MANAGE,
     ACCESS_TEAM_RUN,
+    looks_after_a_grid,
     manages_any_office,
     may_see_person,
     may_see_pii,
@@ -47,6 +48,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             memberships=teams_of(user),
             run_teams=teams_run_by(user).select_related("office")[:20],
             manages_offices=manages_any_office(user),
+            looks_after_a_grid=looks_after_a_grid(user),
             **kwargs,
         )
 
@@ -61,6 +63,7 @@ class MeView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             volunteer=profile_for(user),
             manages_offices=manages_any_office(user),
+            looks_after_a_grid=looks_after_a_grid(user),
             **kwargs,
         )
 

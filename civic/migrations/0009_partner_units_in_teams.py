@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("civic", "0008_unit_registrations_and_projects"),
-        ("teams", "0008_partner_units"),
+        ("teams", "0009_partner_units"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('needs', '0003_wish_withdrawn'),
-        ('teams', '0008_partner_units'),
+        ('teams', '0009_partner_units'),
     ]
 
     operations = [

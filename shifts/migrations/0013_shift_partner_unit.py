@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('shifts', '0012_sheet_reminders'),
-        ('teams', '0008_partner_units'),
+        ('teams', '0009_partner_units'),
     ]
 
     operations = [

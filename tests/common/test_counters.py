@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from freezegun import freeze_time
 
-from common.counters import count_of, count_one_more
+from common.counters import count_of, count_one_more, take_back_one
 from common.models import RateCounter
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,23 @@ def test_a_window_ends_with_its_count_and_the_next_count_starts_a_new_one():
         assert count_one_more("test:short", 60) == 1
         clock.tick(datetime.timedelta(seconds=59))
         assert count_one_more("test:short", 60) == 2
+
+
+def test_taking_one_back_lowers_a_live_count_and_never_below_nothing():
+    with freeze_time(START) as clock:
+        count_one_more("test:back", 60)
+        count_one_more("test:back", 60)
+        take_back_one("test:back")
+        assert count_of("test:back") == 1
+        take_back_one("test:back")
+        take_back_one("test:back")
+        assert RateCounter.objects.get(key="test:back").count == 0
+        take_back_one("test:never")
+        assert not RateCounter.objects.filter(key="test:never").exists()
+        count_one_more("test:back", 60)
+        clock.tick(datetime.timedelta(seconds=60))
+        take_back_one("test:back")  # an ended window is left to the sweep
+        assert RateCounter.objects.get(key="test:back").count == 1
 
 
 def test_ended_windows_are_swept_as_new_ones_begin():

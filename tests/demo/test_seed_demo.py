@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, User
-from demo.needs import RESIDENT_PHONE
+from demo.needs import GRID_WORKER_PHONE, RESIDENT_PHONE
 from demo.people import DEMO_PASSWORD, IMPORTED_PHONE, LEADER_PHONE, STAFF_PHONE, STREET, VOLUNTEER_PHONE
 from demo.shifts import SERIES_TITLE
 from hours.models import ServiceRecord
@@ -256,6 +256,16 @@ def test_residents_requests_in_every_state_and_a_wish_wall(demo, client):
     assert not Volunteer.objects.filter(user=resident).exists()
     client.force_login(resident)
     assert client.get(reverse("needs:mine")).content.decode().count('data-testid="need-') >= 5
+
+
+def test_the_demo_grid_worker_follows_the_requests_of_their_grid(demo, client):
+    worker = User.objects.get(phone=GRID_WORKER_PHONE)
+    client.force_login(worker)
+
+    page = client.get(reverse("needs:grid"))
+
+    assert page.status_code == 200
+    assert page.content.decode().count('data-testid="need-') >= 1
 
 
 def test_the_demo_has_points_a_catalogue_orders_and_good_deeds_to_show(demo):

@@ -25,7 +25,7 @@ def content_type_back_to_civic(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("teams", "0007_audit_actions"),
+        ("teams", "0008_grid_workers"),
         ("civic", "0008_unit_registrations_and_projects"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
