@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from teams.models import GridWorker, Membership, Office, OfficeStaff, Team, TeamKind
+from teams.models import GridWorker, Membership, Office, OfficeStaff, PartnerUnit, Team, TeamKind
 
 
 class OfficeStaffInline(admin.TabularInline):
@@ -47,3 +47,16 @@ class GridWorkerAdmin(admin.ModelAdmin):
     search_fields = ("grid", "user__phone", "user__volunteer__real_name")
     autocomplete_fields = ["user"]
     readonly_fields = ("appointed_by", "appointed_at")
+
+
+@admin.register(PartnerUnit)
+class PartnerUnitAdmin(admin.ModelAdmin):
+    """Units join through their registration, decided on the site; here their details are kept up."""
+
+    list_display = ("name", "office", "party_branch", "contact_name")
+    list_filter = ("office",)
+    search_fields = ("name", "party_branch")
+    autocomplete_fields = ["contact_user"]
+
+    def has_add_permission(self, request):
+        return False

@@ -37,3 +37,10 @@ def test_votes_nominations_and_points_are_never_removed_in_the_admin(superuser_c
     listing = superuser_client.get(reverse(f"admin:civic_{model}_changelist")).content.decode()
 
     assert "delete_selected" not in listing
+
+
+def test_partner_units_are_kept_up_in_the_admin_but_join_through_the_site(superuser_client):
+    listing = superuser_client.get(reverse("admin:teams_partnerunit_changelist"))
+
+    assert listing.status_code == 200
+    assert superuser_client.get(reverse("admin:teams_partnerunit_add")).status_code == 403
