@@ -94,9 +94,10 @@ def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetim
     if not projects:
         sheet.append([_("None this quarter.")])
     # What the unit did with the community's own records (teams.partners): a shift it ran as a
-    # partner, with the people and hours the ledger credits; a wish it claimed and fulfilled.
+    # partner or a request it served, with the people and hours the ledger credits; a wish it
+    # claimed and fulfilled.
     sheet.append([])
-    sheet.append([_("Shifts and wishes this quarter")])
+    sheet.append([_("Shifts, requests and wishes this quarter")])
     sheet.append([_("Date"), _("Kind"), _("Activity"), _("Details"), _("Volunteers credited"), _("Hours credited")])
     work = work_of(unit, *quarter)
     for item in work:
@@ -111,7 +112,7 @@ def unit_feedback_sheet(unit: PartnerUnit, quarter: tuple[datetime.date, datetim
             ]
         )
     if not work:
-        sheet.append([_("No shifts or wishes this quarter.")])
+        sheet.append([_("No shifts, requests or wishes this quarter.")])
     sheet.append([])
     sheet.append([_("Hours from the service ledger."), f"{timezone.localdate():%Y-%m-%d}"])
     buffer = io.BytesIO()

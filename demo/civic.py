@@ -28,7 +28,7 @@ from civic.models import (
 )
 from demo.people import COMMUNITIES, STAFF_PHONE, STREET, VOLUNTEER_PHONE, _user
 from needs import wishes
-from needs.models import WishClaim
+from needs.models import Need, WishClaim
 from shifts.models import Attendance, Shift
 from shifts.services import update_shift
 from teams.models import Membership, Office, OfficeStaff, PartnerUnit
@@ -197,8 +197,9 @@ def _unit_projects(partner_units, staff) -> None:
 
 
 def _unit_work(unit: PartnerUnit, staff) -> None:
-    """The unit ran the community's latest shift with posted hours as a partner, and claimed
-    and fulfilled a micro-wish: its page and feedback sheet list both from their records."""
+    """The unit ran the community's latest shift with posted hours as a partner, served a
+    resident's request (the latest credited one, as if dispatched with it), and claimed and
+    fulfilled a micro-wish: its page and feedback sheet list them from their records."""
     if not Shift.objects.filter(partner_unit=unit).exists():
         shift = (
             Shift.objects.filter(
@@ -211,6 +212,14 @@ def _unit_work(unit: PartnerUnit, staff) -> None:
         if shift is not None:
             shift.partner_unit = unit
             update_shift(shift=shift, changed=["partner_unit"])
+    if not Need.objects.filter(partner_unit=unit).exists():
+        served = (
+            Need.objects.filter(office=unit.office, state=Need.State.CONFIRMED, takers__posted_record__isnull=False)
+            .order_by("-closed_at")
+            .first()
+        )
+        if served is not None:
+            Need.objects.filter(pk=served.pk).update(partner_unit=unit)
     if not WishClaim.objects.filter(unit=unit).exists():
         title, story, beneficiary, note = UNIT_WISH
         wish = wishes.post_wish(by=staff, office=unit.office, title=title, story=story, beneficiary=beneficiary)

@@ -114,10 +114,18 @@ class DispatchForm(forms.Form):
     volunteer_2 = PersonSearchField(label=format_lazy("{} 2", _("Volunteer")), required=False)
     volunteer_3 = PersonSearchField(label=format_lazy("{} 3", _("Volunteer")), required=False)
     places = forms.IntegerField(label=_("Volunteers needed"), min_value=1, max_value=MAX_PLACES, initial=1)
+    partner_unit = forms.ModelChoiceField(
+        label=_("With a partner unit"),
+        queryset=PartnerUnit.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("A unit paired with the community (共建单位) whose people serve it: the unit gets the credit."),
+    )
 
     def __init__(self, *args, office: Office, search_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(office=office, is_active=True)
+        self.fields["partner_unit"].queryset = PartnerUnit.objects.filter(office=office)
         for number in range(1, self.NAMED + 1):
             field = self.fields[f"volunteer_{number}"]
             field.queryset = serving_in(office)

@@ -123,6 +123,16 @@ class Need(models.Model):
         on_delete=models.PROTECT,
         related_name="needs",
     )
+    # Served with a partner unit (共建单位) of the office, which gets the credit on its page and
+    # in its quarterly feedback (teams.partners).
+    partner_unit = models.ForeignKey(
+        PartnerUnit,
+        verbose_name=_("served with partner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -280,6 +290,11 @@ class NeedTaker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.need}"
+
+    @property
+    def ledger_key(self) -> str:
+        """The source key of the time posted for it: one record per volunteer and request."""
+        return f"need:{self.need_id}:{self.volunteer_id}"
 
 
 def photo_name() -> str:

@@ -1,5 +1,5 @@
-"""The micro-wishes a partner unit (共建单位) claimed and fulfilled, for the unit's page and its
-quarterly feedback (teams.partners, registered from NeedsConfig.ready())."""
+"""The residents' requests a partner unit (共建单位) served and the micro-wishes it claimed and
+fulfilled, for the unit's page and its quarterly feedback (teams.partners, registered from NeedsConfig.ready())."""
 
 import datetime
 
@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hours.months import day_start
-from needs.models import WishClaim
+from hours.selectors import credited_minutes_by_source
+from needs.models import Need, NeedTaker, WishClaim
 from teams.models import PartnerUnit
 from teams.partners import UnitWork
 
@@ -32,4 +33,40 @@ def wishes_fulfilled_by(unit: PartnerUnit, starts_on: datetime.date, ends_on: da
             details=f"{claim.get_state_display()} · {claim.note}",
         )
         for claim in claims
+    ]
+
+
+def requests_served_with(unit: PartnerUnit, starts_on: datetime.date, ends_on: datetime.date) -> list[UnitWork]:
+    """Residents' requests served with the unit and confirmed in the period, with the people
+    and the time the hours ledger credits for them (corrections included). Only the category
+    and the grid are named: who asked, and where, stay with the office. Three queries and one
+    per depth of corrections, whatever the number."""
+    needs = list(
+        Need.objects.filter(
+            partner_unit=unit,
+            state=Need.State.CONFIRMED,
+            closed_at__gte=day_start(starts_on),
+            closed_at__lt=day_start(ends_on + datetime.timedelta(days=1)),
+        )
+        .select_related("category")
+        .order_by("closed_at", "pk")
+    )
+    takers = list(NeedTaker.objects.filter(need__in=needs).only("need_id", "volunteer_id"))
+    credited = credited_minutes_by_source(taker.ledger_key for taker in takers)
+    people = dict.fromkeys((need.pk for need in needs), 0)
+    minutes = dict.fromkeys((need.pk for need in needs), 0)
+    for taker in takers:
+        credited_here = credited[taker.ledger_key]
+        minutes[taker.need_id] += credited_here
+        people[taker.need_id] += credited_here > 0
+    return [
+        UnitWork(
+            date=timezone.localdate(need.closed_at),
+            kind=_("Resident request"),
+            title=need.category.name,
+            details=need.grid,
+            people=people[need.pk],
+            minutes=minutes[need.pk],
+        )
+        for need in needs
     ]

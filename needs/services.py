@@ -25,7 +25,7 @@ from needs import photos
 from needs.models import Category, Need, NeedEvent, NeedInvite, NeedPhoto, NeedTaker
 from needs.permissions import grids_of, is_resident_of, runs_need, runs_office
 from needs.selectors import serving_in
-from teams.models import Office, Team
+from teams.models import Office, PartnerUnit, Team
 from volunteers.models import Volunteer
 
 State = Need.State
@@ -200,10 +200,14 @@ def dispatch(
     team: Team | None = None,
     volunteers: Iterable[Volunteer] = (),
     places: int = 1,
+    partner_unit: PartnerUnit | None = None,
 ) -> Need:
-    """Send an accepted request to a team of the office, to named volunteers, or to the open board."""
+    """Send an accepted request to a team of the office, to named volunteers, or to the open
+    board; served with one of the office's partner units, when one takes part."""
     need = lock_need(need)
     _check_runs(by, need)
+    if partner_unit is not None and partner_unit.office_id != need.office_id:
+        raise ValidationError(_("Choose a partner unit of the request's office."))
     volunteers = list(dict.fromkeys(volunteers))
     if audience == Need.Audience.TEAM:
         if team is None or not team.is_active or team.office_id != need.office_id:
@@ -222,7 +226,7 @@ def dispatch(
         places = min(places, len(volunteers))
     now = timezone.now()
     move(need, State.DISPATCHED, by=by, note=Need.Audience(audience).label, at=now)
-    need.audience, need.team, need.places = audience, team, places
+    need.audience, need.team, need.places, need.partner_unit = audience, team, places, partner_unit
     need.dispatched_at, need.escalated_at = now, None
     save_need(need)
     need.invites.all().delete()
@@ -418,7 +422,7 @@ def _posting(need: Need, taker: NeedTaker, minutes: int, by: User, approved: boo
         ),
         minutes=minutes,
         kind=ServiceRecord.Kind.REQUEST,
-        source_key=f"need:{need.pk}:{taker.volunteer_id}",
+        source_key=taker.ledger_key,
         recorded_by=by,
         approved_by=by if approved else None,
     )

@@ -66,7 +66,9 @@ class NeedAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.need = get_object_or_404(Need.objects.select_related("office", "category", "team"), pk=kwargs["pk"])
+        self.need = get_object_or_404(
+            Need.objects.select_related("office", "category", "team", "partner_unit"), pk=kwargs["pk"]
+        )
         if not permissions.may_see(request.user, self.need):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -292,6 +294,7 @@ class DispatchView(NeedActionView):
             team=data["team"],
             volunteers=self.form.named_volunteers(),
             places=data["places"],
+            partner_unit=data["partner_unit"],
         )
 
 

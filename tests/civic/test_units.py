@@ -362,7 +362,7 @@ def test_the_feedback_sheet_lists_the_shifts_and_wishes_from_their_records_never
         ]
     )
     earlier = section_rows(feedback_rows(client, unit, quarter_text(today - datetime.timedelta(days=100))), "日期")
-    assert [value for value in earlier[0] if value] == ["本季度没有共建服务或微心愿。"]
+    assert [value for value in earlier[0] if value] == ["本季度没有共建服务、居民需求或微心愿。"]
 
 
 def test_the_unit_page_lists_its_shifts_and_wishes_in_a_fixed_number_of_queries(client, unit, staff, contact):
