@@ -73,7 +73,9 @@ class OrderAdmin(NoAddOrChangeAdmin):
 
 
 @admin.register(ServicePost)
-class ServicePostAdmin(admin.ModelAdmin):
+class ServicePostAdmin(ReadOnlyAdmin):
+    """Looked at only: confirmed cards name their posts, which an edit here would rewrite."""
+
     list_display = ("name", "office")
     list_filter = ("office",)
 

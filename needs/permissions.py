@@ -36,19 +36,23 @@ def grids_of(user: User, office: Office) -> set[str]:
 
 
 def looks_after(user: User, need: Need) -> bool:
-    """The grid worker of the request's grid."""
+    """The grid worker of the request's grid. A request the office hid is off their list too,
+    unless they raised it."""
+    if need.is_hidden and need.raised_by_id != user.pk:
+        return False
     return bool(need.grid) and need.grid in grids_of(user, need.office)
 
 
 def is_resident_of(user: User, need: Need) -> bool:
-    """The resident named on the request. Whoever raised it counts only when no resident's
-    account is named and the raiser is not office staff: a grid worker who raised a request
-    for a resident without an account speaks for them (confirms, cancels), as a neighbour would."""
+    """The resident named on the request. Only staff and grid workers raise a request with no
+    resident's account named (for a resident who has none); then the grid worker who raised
+    it speaks for them (confirms, cancels), as a neighbour would, while they look after the
+    grid. Staff act as staff, and whoever has left the post no longer speaks for anyone."""
     if not user.is_authenticated:
         return False
     if need.resident_id is not None:
         return user.pk == need.resident_id
-    return user.pk == need.raised_by_id and not runs_need(user, need)
+    return user.pk == need.raised_by_id and looks_after(user, need)
 
 
 def took(user: User, need: Need) -> bool:
@@ -99,7 +103,8 @@ def needs_in_grids_of(user: User) -> QuerySet[Need]:
     posts = grants_for(user).grid_posts if user.is_authenticated else frozenset()
     if not posts:
         return Need.objects.none()
-    return Need.objects.filter(reduce(operator.or_, (Q(office_id=office, grid=grid) for office, grid in posts)))
+    in_grids = reduce(operator.or_, (Q(office_id=office, grid=grid) for office, grid in posts))
+    return Need.objects.filter(in_grids).filter(Q(is_hidden=False) | Q(raised_by=user))
 
 
 def offices_of_grid_worker(user: User) -> QuerySet[Office]:

@@ -170,6 +170,9 @@ class NeedDetailView(ResidentPage, NeedAccessMixin, TemplateView):
             "my_take": my_take,
             "photos": [photo for photo in need.photos.all() if runs or not photo.is_hidden],
             "events": need.events.select_related("by") if runs or is_resident or looks_after else [],
+            # A grid worker following a request they did not raise sees what happened, not the
+            # words written about the resident's home by volunteers and staff.
+            "private_notes": looks_after and not (runs or is_resident or my_take),
             "can_take": my_take is None and need.state == state.DISPATCHED and permissions.may_take(user, need),
             "can_cancel": (runs or is_resident) and need.state in Need.OPEN_STATES,
             "can_confirm": (runs or is_resident) and need.state == state.DONE,

@@ -42,21 +42,36 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(GridWorker)
 class GridWorkerAdmin(admin.ModelAdmin):
+    """Looked at only: staff name and remove grid workers on the site, which tells the person
+    and writes the audit log."""
+
     list_display = ("grid", "office", "user", "appointed_at")
     list_filter = ("office",)
     search_fields = ("grid", "user__phone", "user__volunteer__real_name")
-    autocomplete_fields = ["user"]
-    readonly_fields = ("appointed_by", "appointed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PartnerUnit)
 class PartnerUnitAdmin(admin.ModelAdmin):
-    """Units join through their registration, decided on the site; here their details are kept up."""
+    """Units join through their registration, decided on the site; here their details are kept
+    up. A unit never changes office: its shifts, requests and wishes would follow it there."""
 
     list_display = ("name", "office", "party_branch", "contact_name")
     list_filter = ("office",)
     search_fields = ("name", "party_branch")
     autocomplete_fields = ["contact_user"]
+    readonly_fields = ("office",)
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -4,13 +4,13 @@ votes) is never added or changed there."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import PartnerUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-EDITABLE = ["servicepost", "reportingtarget", "pointspolicy", "gooddeedkind", "shopitem"]
+EDITABLE = ["reportingtarget", "pointspolicy", "gooddeedkind", "shopitem"]
 SITE_WRITTEN = ["partyreport", "quartercomment", "unitregistration", "unitproject", "evaluation", "gooddeed", "order"]
-NEVER_REMOVED = ["nomination", "vote", "pointentry"]
+NEVER_REMOVED = ["nomination", "vote", "pointentry", "servicepost"]
 
 
 @pytest.fixture
@@ -44,3 +44,20 @@ def test_partner_units_are_kept_up_in_the_admin_but_join_through_the_site(superu
 
     assert listing.status_code == 200
     assert superuser_client.get(reverse("admin:teams_partnerunit_add")).status_code == 403
+
+
+def test_grid_workers_are_only_looked_at_in_the_admin(superuser_client):
+    listing = superuser_client.get(reverse("admin:teams_gridworker_changelist"))
+
+    assert listing.status_code == 200
+    assert superuser_client.get(reverse("admin:teams_gridworker_add")).status_code == 403
+    assert "delete_selected" not in listing.content.decode()
+
+
+def test_a_partner_unit_never_changes_office_in_the_admin(superuser_client):
+    unit = PartnerUnitFactory()
+
+    page = superuser_client.get(reverse("admin:teams_partnerunit_change", args=[unit.pk])).content.decode()
+
+    assert 'name="office"' not in page
+    assert 'name="name"' in page

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Notification
+from accounts.models import Notification, User
 from accounts.phones import national_phone
 from needs import permissions, services
 from needs.models import Need
@@ -345,3 +345,43 @@ def test_grid_work_gives_no_say_over_the_office(team, grid_worker):
     grants = grants_for(grid_worker)
 
     assert not grants.managed_office_ids and not grants.pii_office_ids and not grants.led_team_ids
+
+
+# ---------------------------------------------------------------- after the security review
+
+
+def test_a_removed_grid_worker_no_longer_speaks_for_a_resident_without_an_account(
+    client, category, team, staff, grid_worker
+):
+    need = raise_for_resident(category, grid_worker)
+    assert need.resident is None and permissions.is_resident_of(grid_worker, need)
+    team_services.remove_grid_worker(post=GridWorker.objects.get(), by=staff)
+    need, grid_worker = Need.objects.get(), User.objects.get(pk=grid_worker.pk)  # as the next request loads them
+    client.force_login(grid_worker)
+
+    assert not permissions.is_resident_of(grid_worker, need)
+    assert not permissions.may_see_contact(grid_worker, need)
+    assert client.get(need.get_absolute_url()).status_code == 404
+    with pytest.raises(ValidationError):
+        services.cancel(need=need, by=grid_worker, reason="不要了")
+    assert Need.objects.get().state == Need.State.SUBMITTED
+
+
+def test_a_request_the_office_hid_is_off_the_grid_workers_list(client, category, staff, grid_worker):
+    need = raised(category)
+    services.hide(need=need, by=staff, reason="含有他人身份证号")
+    client.force_login(grid_worker)
+
+    assert not permissions.may_see(grid_worker, Need.objects.get())
+    assert client.get(need.get_absolute_url()).status_code == 404
+    assert f"need-{need.pk}" not in client.get(reverse("needs:grid")).content.decode()
+
+
+def test_a_grid_worker_reads_no_notes_on_requests_they_did_not_raise(client, category, team, grid_worker):
+    need, _volunteer = done(category, team)
+    client.force_login(grid_worker)
+
+    page = client.get(need.get_absolute_url()).content.decode()
+
+    assert page.count('data-testid="taker"') == 1
+    assert "理完发，打扫干净" not in page  # the volunteer's note, which may describe the home
