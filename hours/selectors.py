@@ -92,3 +92,16 @@ def credited_minutes_by_source(source_keys: Iterable[str]) -> dict[str, int]:
             if key.startswith("correction:"):
                 source_of[pk] = correction_keys[key]
     return credited
+
+
+def credited_per_group(sources: Iterable[tuple[object, str]]) -> dict[object, tuple[int, int]]:
+    """(people credited, minutes credited) per group, from (group, source key) pairs: e.g. the
+    attendances of each shift, or the takers of each request. A source counts as a person
+    when the ledger credits it more than nothing."""
+    sources = list(sources)
+    credited = credited_minutes_by_source(key for _group, key in sources)
+    totals: dict[object, tuple[int, int]] = {}
+    for group, key in sources:
+        people, minutes = totals.get(group, (0, 0))
+        totals[group] = (people + (credited[key] > 0), minutes + credited[key])
+    return totals

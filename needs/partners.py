@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hours.months import day_start
-from hours.selectors import credited_minutes_by_source
+from hours.selectors import credited_per_group
 from needs.models import Need, NeedTaker, WishClaim
 from teams.models import PartnerUnit
 from teams.partners import UnitWork
@@ -52,22 +52,16 @@ def requests_served_with(unit: PartnerUnit, starts_on: datetime.date, ends_on: d
         .select_related("category")
         .order_by("closed_at", "pk")
     )
-    takers = list(NeedTaker.objects.filter(need__in=needs).only("need_id", "volunteer_id"))
-    credited = credited_minutes_by_source(taker.ledger_key for taker in takers)
-    people = dict.fromkeys((need.pk for need in needs), 0)
-    minutes = dict.fromkeys((need.pk for need in needs), 0)
-    for taker in takers:
-        credited_here = credited[taker.ledger_key]
-        minutes[taker.need_id] += credited_here
-        people[taker.need_id] += credited_here > 0
+    takers = NeedTaker.objects.filter(need__in=needs).only("need_id", "volunteer_id")
+    credited = credited_per_group((taker.need_id, taker.ledger_key) for taker in takers)
     return [
         UnitWork(
             date=timezone.localdate(need.closed_at),
             kind=_("Resident request"),
             title=need.category.name,
             details=need.grid,
-            people=people[need.pk],
-            minutes=minutes[need.pk],
+            people=credited.get(need.pk, (0, 0))[0],
+            minutes=credited.get(need.pk, (0, 0))[1],
         )
         for need in needs
     ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hours.months import day_start
-from hours.selectors import credited_minutes_by_source
+from hours.selectors import credited_per_group
 from shifts.attendance import source_key
 from shifts.models import Attendance, Shift
 from teams.models import PartnerUnit
@@ -27,22 +27,16 @@ def shifts_run_with(unit: PartnerUnit, starts_on: datetime.date, ends_on: dateti
         .select_related("team")
         .order_by("starts_at", "pk")
     )
-    attendances = list(Attendance.objects.filter(shift__in=shifts).only("pk", "shift_id"))
-    credited = credited_minutes_by_source(source_key(attendance) for attendance in attendances)
-    people = dict.fromkeys((shift.pk for shift in shifts), 0)
-    minutes = dict.fromkeys((shift.pk for shift in shifts), 0)
-    for attendance in attendances:
-        credited_here = credited[source_key(attendance)]
-        minutes[attendance.shift_id] += credited_here
-        people[attendance.shift_id] += credited_here > 0
+    attendances = Attendance.objects.filter(shift__in=shifts).only("pk", "shift_id")
+    credited = credited_per_group((attendance.shift_id, source_key(attendance)) for attendance in attendances)
     return [
         UnitWork(
             date=timezone.localdate(shift.starts_at),
             kind=_("Shift"),
             title=shift.title,
             details=f"{shift.team.name} · {shift.place}",
-            people=people[shift.pk],
-            minutes=minutes[shift.pk],
+            people=credited.get(shift.pk, (0, 0))[0],
+            minutes=credited.get(shift.pk, (0, 0))[1],
         )
         for shift in shifts
     ]
